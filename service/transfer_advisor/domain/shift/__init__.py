@@ -1,0 +1,1 @@
+"""Domain-shift metrics between a source and a target sample or summary."""

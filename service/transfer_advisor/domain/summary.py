@@ -1,0 +1,122 @@
+"""Mergeable first and second moments of a set of rows (optionally per class).
+
+A client can summarise its data in chunks (or on many machines) and send only the summary;
+`merge` combines two summaries exactly with the parallel-moments update of Chan et al. (1979),
+so `from_rows(a).merge(from_rows(b)) == from_rows(a ∪ b)` up to round-off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float64]
+Vector = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """count, mean (d,), centred second moment m2 = Σ (x − μ)(x − μ)ᵀ (d, d).
+
+    Optional class statistics over the labeled rows: `class_counts` (C,) and `class_means` (C, d);
+    classes with no rows have count 0 and a zero mean.
+    """
+
+    count: int
+    mean: Vector
+    m2: Matrix
+    class_counts: NDArray[np.int64] | None = None
+    class_means: Matrix | None = None
+
+    @property
+    def dim(self) -> int:
+        return int(self.mean.shape[0])
+
+    @property
+    def cov(self) -> Matrix:
+        """Unbiased sample covariance (divisor count − 1)."""
+        return self.m2 / max(self.count - 1, 1)
+
+    @property
+    def has_classes(self) -> bool:
+        return self.class_counts is not None and self.class_means is not None
+
+    @classmethod
+    def from_rows(
+        cls,
+        x: Matrix,
+        labels: NDArray[np.int64] | None = None,
+        num_classes: int | None = None,
+    ) -> Self:
+        """Summarise rows x (n, d); `labels` (k,) label the first k rows, k ≤ n."""
+        x = np.asarray(x, dtype=np.float64)
+        mean = x.mean(axis=0)
+        centred = x - mean
+        m2 = centred.T @ centred
+        class_counts = class_means = None
+        if labels is not None:
+            class_counts, class_means = _class_moments(x[: len(labels)], labels, num_classes)
+        return cls(int(x.shape[0]), mean, m2, class_counts, class_means)
+
+    @classmethod
+    def from_covariance(
+        cls,
+        count: int,
+        mean: Vector,
+        cov: Matrix,
+        class_counts: NDArray[np.int64] | None = None,
+        class_means: Matrix | None = None,
+    ) -> Self:
+        """Build from what a client sends: count, mean and the unbiased covariance."""
+        return cls(count, np.asarray(mean, np.float64), np.asarray(cov, np.float64) * (count - 1),
+                   class_counts, class_means)
+
+    def merge(self, other: Summary) -> Summary:
+        """Exact combination of two disjoint summaries (Chan, Golub & LeVeque)."""
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        mean = self.mean + delta * (other.count / n)
+        m2 = self.m2 + other.m2 + np.outer(delta, delta) * (self.count * other.count / n)
+        class_counts, class_means = _merge_classes(self, other)
+        return Summary(n, mean, m2, class_counts, class_means)
+
+    def fingerprint(self) -> dict[str, object]:
+        """What an audit record keeps of a summary: its size, not its rows."""
+        return {"count": self.count, "dim": self.dim,
+                "classes": None if self.class_counts is None else int(len(self.class_counts))}
+
+
+def _class_moments(
+    x: Matrix, labels: NDArray[np.int64], num_classes: int | None
+) -> tuple[NDArray[np.int64], Matrix]:
+    n_classes = int(num_classes if num_classes is not None else labels.max() + 1)
+    counts = np.bincount(labels, minlength=n_classes).astype(np.int64)
+    sums = np.zeros((n_classes, x.shape[1]))
+    np.add.at(sums, labels, x)
+    means = sums / np.maximum(counts, 1)[:, None]
+    return counts, means
+
+
+def _merge_classes(
+    a: Summary, b: Summary
+) -> tuple[NDArray[np.int64] | None, Matrix | None]:
+    if not (a.has_classes and b.has_classes):
+        return (a.class_counts, a.class_means) if a.has_classes else (b.class_counts, b.class_means)
+    assert a.class_counts is not None and a.class_means is not None  # for mypy: has_classes
+    assert b.class_counts is not None and b.class_means is not None
+    size = max(len(a.class_counts), len(b.class_counts))
+    ca, cb = _pad(a.class_counts, size), _pad(b.class_counts, size)
+    ma, mb = _pad(a.class_means, size), _pad(b.class_means, size)
+    counts = ca + cb
+    means = (ma * ca[:, None] + mb * cb[:, None]) / np.maximum(counts, 1)[:, None]
+    return counts.astype(np.int64), means
+
+
+def _pad(values: NDArray[np.generic], size: int) -> NDArray[np.generic]:
+    missing = size - values.shape[0]
+    if missing <= 0:
+        return values
+    return np.concatenate([values, np.zeros((missing, *values.shape[1:]), values.dtype)])

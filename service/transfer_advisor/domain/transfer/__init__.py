@@ -1,0 +1,1 @@
+"""Transferability estimators on labeled target features."""
