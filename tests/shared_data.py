@@ -1,0 +1,33 @@
+"""Where the shared, uncommitted data (benchmarks, reference values) lives.
+
+`TRANSFER_ADVISOR_SHARED` overrides the default, the `shared` folder next to the repository.
+Tests that need it call `require_shared()`, which skips them (with the reason) when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _locate() -> Path | None:
+    configured = os.environ.get("TRANSFER_ADVISOR_SHARED")
+    path = Path(configured) if configured else REPO_ROOT.parent / "shared"
+    return path if path.is_dir() else None
+
+
+SHARED: Path | None = _locate()
+
+
+def require_shared(*parts: str) -> Path:
+    """The shared folder (or a path inside it); skip the calling test when it is missing."""
+    if SHARED is None:
+        pytest.skip("shared data not found: set TRANSFER_ADVISOR_SHARED or place it at ../shared")
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data {path} not found")
+    return path
