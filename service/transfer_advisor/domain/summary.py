@@ -86,7 +86,7 @@ class Summary:
     def fingerprint(self) -> dict[str, object]:
         """What an audit record keeps of a summary: its size, not its rows."""
         return {"count": self.count, "dim": self.dim,
-                "classes": None if self.class_counts is None else int(len(self.class_counts))}
+                "classes": None if self.class_counts is None else len(self.class_counts)}
 
 
 def _class_moments(
@@ -105,8 +105,10 @@ def _merge_classes(
 ) -> tuple[NDArray[np.int64] | None, Matrix | None]:
     if not (a.has_classes and b.has_classes):
         return (a.class_counts, a.class_means) if a.has_classes else (b.class_counts, b.class_means)
-    assert a.class_counts is not None and a.class_means is not None  # for mypy: has_classes
-    assert b.class_counts is not None and b.class_means is not None
+    assert a.class_counts is not None
+    assert a.class_means is not None
+    assert b.class_counts is not None
+    assert b.class_means is not None
     size = max(len(a.class_counts), len(b.class_counts))
     ca, cb = _pad(a.class_counts, size), _pad(b.class_counts, size)
     ma, mb = _pad(a.class_means, size), _pad(b.class_means, size)

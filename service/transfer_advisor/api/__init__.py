@@ -1,0 +1,1 @@
+"""HTTP layer: routers translate between the wire and the use cases; nothing else."""

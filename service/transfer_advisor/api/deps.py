@@ -1,0 +1,69 @@
+"""Annotated dependencies: settings, the session factory, and the authenticated caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import MissingScope, Unauthorized
+from ..services import keys
+from ..settings import Settings
+
+ALL_SCOPES = frozenset({"assess", "read", "admin"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    tenant: str
+    scopes: frozenset[str]
+    key_id: str | None = None
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+
+
+def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
+    header = request.headers.get("authorization", "")
+    if not settings.auth_required and not header:
+        return Caller(settings.default_tenant, ALL_SCOPES)
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("send 'Authorization: Bearer <key>'",
+                           headers={"WWW-Authenticate": "Bearer"})
+    found = keys.authenticate(sessions, token.strip())
+    if found is None:
+        raise Unauthorized("the API key is unknown or revoked",
+                           headers={"WWW-Authenticate": "Bearer"})
+    return Caller(found.tenant, frozenset(found.scopes.split()), found.id)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require_scope(scope: str) -> Callable[[Caller], Caller]:
+    def check(caller: CallerDep) -> Caller:
+        if scope not in caller.scopes:
+            raise MissingScope(f"this endpoint needs the '{scope}' scope")
+        return caller
+
+    return check
+
+
+AssessCaller = Annotated[Caller, Depends(require_scope("assess"))]
+ReadCaller = Annotated[Caller, Depends(require_scope("read"))]
+AdminCaller = Annotated[Caller, Depends(require_scope("admin"))]

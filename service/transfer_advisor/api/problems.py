@@ -1,0 +1,95 @@
+"""Render every error as RFC 9457 application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import AdvisorError, DatabaseUnavailable
+
+PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = "5"
+log = logging.getLogger("transfer_advisor.errors")
+
+
+def problem_response(status: int, slug: str, title: str, detail: str, instance: str,
+                     errors: list[dict[str, str]] | None = None,
+                     headers: dict[str, str] | None = None,
+                     extra: dict[str, Any] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"/problems/{slug}", "title": title, "status": status,
+                            "detail": detail, "instance": instance}
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem(err: AdvisorError, instance: str) -> JSONResponse:
+    return problem_response(err.status, err.slug, err.title, err.detail, instance,
+                            [e.as_dict() for e in err.errors], err.headers, err.extra)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    """('body', 'source', 'embeddings', 'shape') → 'source.embeddings.shape'.
+
+    Union branches add the model name to the location (e.g. 'EncodedMatrix',
+    'list[list[...]]'); they are dropped so the path names only the client's fields.
+    """
+    parts: list[str] = []
+    for item in loc[1:] if loc and loc[0] in {"body", "query", "path", "header"} else loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif isinstance(item, str) and (item[:1].isupper() or "[" in item or "-" in item):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "body"
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    seen: dict[str, str] = {}
+    for error in exc.errors():
+        path = _field_path(tuple(error.get("loc", ())))
+        seen.setdefault(path, str(error.get("msg", "invalid")))
+    return [{"field": field, "message": message} for field, message in seen.items()]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AdvisorError)
+    async def _advisor(request: Request, exc: AdvisorError) -> JSONResponse:
+        return problem(exc, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = validation_errors(exc)
+        fields = ", ".join(e["field"] for e in errors[:5])
+        return problem_response(422, "validation-error", "Request failed validation",
+                                f"invalid field(s): {fields}", request.url.path, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return problem_response(exc.status_code, slug, str(exc.detail), str(exc.detail),
+                                request.url.path, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        err = DatabaseUnavailable("the database is unreachable; nothing was stored, retry later",
+                                  headers={"Retry-After": RETRY_AFTER_SECONDS})
+        return problem(err, request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _last_resort(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(500, "internal-error", "Internal error",
+                                "an unexpected error occurred; it has been logged",
+                                request.url.path)

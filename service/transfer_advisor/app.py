@@ -1,0 +1,45 @@
+"""create_app(settings): routers, problem handlers, body limit, and the database lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from . import __version__
+from .api import assess, assessments, health
+from .api.limits import BodySizeLimit
+from .api.problems import install_problem_handlers
+from .db import migrate
+from .db.engine import make_engine, make_sessionmaker
+from .settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        if settings.migrate_on_start:
+            migrate.upgrade(engine)
+        app.state.engine = engine
+        app.state.sessions = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Transfer Advisor",
+        version=__version__,
+        summary="Will transfer learning help this task, or hurt it? A measured, audited answer.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    for module in (assess, assessments, health):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,1 @@
+"""Storage: typed tables, engine setup and every query."""

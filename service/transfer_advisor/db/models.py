@@ -1,0 +1,132 @@
+"""SQLAlchemy 2.0 typed tables. Timestamps are UTC; the assessment table is append-only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (naive storage) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class AssessmentRow(Base):
+    """One stored recommendation. `record` is the full canonical record the hash covers."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        UniqueConstraint("tenant", "seq", name="uq_assessment_tenant_seq"),
+        UniqueConstraint("tenant", "idempotency_key", name="uq_assessment_tenant_idempotency_key"),
+        Index("ix_assessment_tenant_created", "tenant", "created_at", "id"),
+        Index("ix_assessment_tenant_source", "tenant", "source_name", "created_at", "id"),
+        Index("ix_assessment_tenant_target", "tenant", "target_name", "created_at", "id"),
+        Index("ix_assessment_tenant_strategy", "tenant", "strategy", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    created_at: Mapped[datetime]
+    source_name: Mapped[str] = mapped_column(String(200))
+    target_name: Mapped[str] = mapped_column(String(200))
+    strategy: Mapped[str] = mapped_column(String(32))
+    transfer_score: Mapped[float] = mapped_column(Float)
+    negative_transfer_risk: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[float] = mapped_column(Float)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    service_version: Mapped[str] = mapped_column(String(32))
+    extractor_name: Mapped[str | None] = mapped_column(String(200))
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    replay_of: Mapped[str | None] = mapped_column(String(32))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    prev_record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """Latest link of each tenant's hash chain; locked by writers to keep the chain linear."""
+
+    __tablename__ = "chain_head"
+
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ApiKey(Base):
+    __tablename__ = "api_key"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(100))  # space-separated
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ExtractorRow(Base):
+    __tablename__ = "extractor"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    modality: Mapped[str] = mapped_column(String(32))
+    input_spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    output_name: Mapped[str] = mapped_column(String(200))
+    output_dim: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    tokenizer_sha256: Mapped[str | None] = mapped_column(String(64))
+    preprocessing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    bundled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    description: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,95 @@
+"""Decode wire-format matrices into checked float64 arrays.
+
+Every check names the field it refers to, so a client learns exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InvalidInput
+
+Matrix = NDArray[np.float64]
+
+WIRE_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
+# Relative tolerances for client-computed covariances (float32 round-off in a client's sums).
+SYMMETRY_RTOL = 1e-6
+PSD_RTOL = 1e-6
+
+
+def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Matrix:
+    """Little-endian, row-major base64 payload of `shape` → float64 (n, d)."""
+    if len(shape) != 2 or any(int(s) < 1 for s in shape):
+        raise InvalidInput.at(f"{field}.shape", "must be [n, d] with n ≥ 1 and d ≥ 1")
+    if dtype not in WIRE_DTYPES:
+        raise InvalidInput.at(f"{field}.dtype", f"must be one of {sorted(WIRE_DTYPES)}")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
+    wire = WIRE_DTYPES[dtype]
+    n, d = int(shape[0]), int(shape[1])
+    expected = n * d * wire.itemsize
+    if len(raw) != expected:
+        raise InvalidInput.at(
+            f"{field}.data", f"holds {len(raw)} bytes; shape {[n, d]} of {dtype} needs {expected}")
+    matrix = np.frombuffer(raw, dtype=wire).reshape(n, d).astype(np.float64)
+    return check_finite(matrix, f"{field}.data")
+
+
+def matrix_from_rows(rows: Sequence[Sequence[float]], field: str) -> Matrix:
+    """JSON list of n lists of d numbers → float64 (n, d)."""
+    if len(rows) == 0:
+        raise InvalidInput.at(field, "must hold at least one row")
+    width = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise InvalidInput.at(f"{field}[{i}]", f"has {len(row)} values; row 0 has {width}")
+    if width == 0:
+        raise InvalidInput.at(f"{field}[0]", "must hold at least one value")
+    return check_finite(np.asarray(rows, dtype=np.float64), field)
+
+
+def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise InvalidInput.at(field, f"holds a non-finite number (NaN or Inf) at index {list(where)}")
+    return values
+
+
+def check_covariance(cov: Matrix, field: str) -> Matrix:
+    """Square, symmetric and PSD within tolerance; returns the symmetrised matrix."""
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+        raise InvalidInput.at(field, f"must be square, got shape {list(cov.shape)}")
+    scale = max(float(np.abs(cov).max()), 1e-300)
+    asym = float(np.abs(cov - cov.T).max())
+    if asym > SYMMETRY_RTOL * scale:
+        raise InvalidInput.at(field, f"is not symmetric (max |Σ − Σᵀ| = {asym:.3g})")
+    sym = 0.5 * (cov + cov.T)
+    smallest = float(np.linalg.eigvalsh(sym)[0])
+    if smallest < -PSD_RTOL * scale:
+        raise InvalidInput.at(
+            field, f"is not positive semi-definite (smallest eigenvalue {smallest:.3g})")
+    return sym
+
+
+def check_labels(labels: Sequence[int], n_rows: int, num_classes: int | None,
+                 field: str) -> NDArray[np.int64]:
+    """Labels of the first len(labels) rows: integers in [0, num_classes), no more than rows."""
+    y = np.asarray(labels, dtype=np.int64)
+    if y.ndim != 1:
+        raise InvalidInput.at(field, "must be a flat list of integers")
+    if len(y) > n_rows:
+        raise InvalidInput.at(field, f"has {len(y)} labels for {n_rows} rows")
+    if len(y) and y.min() < 0:
+        raise InvalidInput.at(field, f"holds a negative label ({int(y.min())})")
+    if num_classes is not None and len(y) and y.max() >= num_classes:
+        raise InvalidInput.at(
+            field, f"holds label {int(y.max())}, outside 0..{num_classes - 1} (task.num_classes)")
+    return y

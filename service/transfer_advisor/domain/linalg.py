@@ -1,0 +1,40 @@
+"""Small symmetric-matrix helpers shared by the Gaussian metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float64]
+
+
+def symmetrize(a: Matrix) -> Matrix:
+    return 0.5 * (a + a.T)
+
+
+def psd_eigh(a: Matrix) -> tuple[NDArray[np.float64], Matrix]:
+    """Eigen-decomposition of a symmetric matrix with eigenvalues clipped at 0."""
+    values, vectors = np.linalg.eigh(symmetrize(a))
+    return np.clip(values, 0.0, None), vectors
+
+
+def psd_sqrt(a: Matrix) -> Matrix:
+    """Principal square root of a symmetric PSD matrix (negative round-off clipped)."""
+    values, vectors = psd_eigh(a)
+    return (vectors * np.sqrt(values)) @ vectors.T
+
+
+def shrink(cov: Matrix, strength: float) -> Matrix:
+    """(1 − s)·Σ + s·(tr Σ / d)·I: keeps a singular covariance invertible at a known bias."""
+    d = cov.shape[0]
+    scale = float(np.trace(cov)) / d if d else 0.0
+    if scale <= 0.0:
+        scale = 1.0
+    return (1.0 - strength) * cov + strength * scale * np.eye(d)
+
+
+def logdet_psd(a: Matrix) -> float:
+    sign, value = np.linalg.slogdet(a)
+    if sign <= 0:
+        raise np.linalg.LinAlgError("matrix is not positive definite")
+    return float(value)

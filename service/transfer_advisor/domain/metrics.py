@@ -1,0 +1,151 @@
+"""The metric registry: which metrics exist, what each needs, and running a selection.
+
+`compute_metrics` is the one place that turns decoded inputs into `{name: MetricResult}`;
+a metric that cannot run on the input is omitted with a human-readable reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InvalidInput
+from .results import MetricNotApplicable, MetricResult
+from .shift import gaussian
+from .summary import Summary
+
+Matrix = NDArray[np.float64]
+Labels = NDArray[np.int64]
+
+# Target rows below this count give too noisy a same-distribution baseline to report.
+MIN_BASELINE_ROWS = 8
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """Everything a metric may use. Rows are None when the side came as a summary."""
+
+    source: Summary
+    target: Summary
+    x_source: Matrix | None = None
+    x_target: Matrix | None = None
+    y_source: Labels | None = None
+    y_target: Labels | None = None
+    source_probs: Matrix | None = None
+    task_type: str = "classification"
+    num_classes: int | None = None
+    permutations: int = 200
+    seed: int = 0
+    kernel_bandwidth: float | None = None
+
+    @property
+    def labeled_target(self) -> tuple[Matrix, Labels] | None:
+        if self.x_target is None or self.y_target is None or len(self.y_target) == 0:
+            return None
+        return self.x_target[: len(self.y_target)], self.y_target
+
+
+Requirement = Callable[[MetricInputs], str | None]
+
+
+def needs_rows(inputs: MetricInputs) -> str | None:
+    if inputs.x_source is None or inputs.x_target is None:
+        return "needs embeddings (rows) for both source and target; a summary was given"
+    return None
+
+
+def needs_target_labels(inputs: MetricInputs) -> str | None:
+    if inputs.labeled_target is None:
+        return "needs target embeddings with target labels"
+    if inputs.task_type != "classification":
+        return "defined for classification tasks only"
+    return None
+
+
+def needs_source_probs(inputs: MetricInputs) -> str | None:
+    if inputs.source_probs is None:
+        return "needs target.source_probs (source model probabilities on the labeled rows)"
+    return needs_target_labels(inputs)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    kind: str  # "shift" or "transferability"
+    run: Callable[[MetricInputs], MetricResult]
+    requires: Sequence[Requirement] = ()
+    default: bool = True
+
+
+def _gaussian(fn: Callable[[Summary, Summary], MetricResult]) -> Callable[[MetricInputs], MetricResult]:
+    """A summary metric, reported next to its value between two halves of the target.
+
+    Raw values grow with d and shrink with n (finite-sample bias), so the same metric between
+    two random halves of the target is the yardstick for "no shift".
+    """
+
+    def run(inputs: MetricInputs) -> MetricResult:
+        result = fn(inputs.source, inputs.target)
+        x = inputs.x_target
+        if x is None or len(x) < MIN_BASELINE_ROWS:
+            return result
+        order = np.random.default_rng(inputs.seed).permutation(len(x))
+        half = len(x) // 2
+        baseline = fn(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]])).value
+        details = dict(result.details)
+        details["baseline"] = baseline
+        details["baseline_rule"] = "same metric between two random halves of the target rows"
+        details["ratio_to_baseline"] = result.value / baseline if baseline > 0 else None
+        return MetricResult(result.value, result.p_value, details)
+
+    return run
+
+
+REGISTRY: dict[str, MetricSpec] = {
+    spec.name: spec
+    for spec in (
+        MetricSpec("frechet_distance", "shift", _gaussian(gaussian.frechet_distance)),
+        MetricSpec("coral_distance", "shift", _gaussian(gaussian.coral_distance)),
+        MetricSpec("mean_cosine_distance", "shift", _gaussian(gaussian.mean_cosine_distance)),
+        MetricSpec("gaussian_kl", "shift", _gaussian(gaussian.gaussian_kl)),
+        MetricSpec("bhattacharyya_distance", "shift", _gaussian(gaussian.bhattacharyya_distance)),
+    )
+}
+
+
+@dataclass
+class MetricRun:
+    results: dict[str, MetricResult] = field(default_factory=dict)
+    omitted: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def select_metrics(names: Sequence[str] | None) -> list[MetricSpec]:
+    """The default set when `names` is None; unknown names are a client error."""
+    if names is None:
+        return [spec for spec in REGISTRY.values() if spec.default]
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise InvalidInput.at("options.metrics",
+                              f"unknown metric(s) {unknown}; known: {sorted(REGISTRY)}")
+    return [REGISTRY[n] for n in dict.fromkeys(names)]
+
+
+def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None) -> MetricRun:
+    run = MetricRun()
+    for spec in select_metrics(names):
+        missing = next((why for req in spec.requires if (why := req(inputs))), None)
+        if missing:
+            run.omitted[spec.name] = missing
+            continue
+        started = time.perf_counter()
+        try:
+            run.results[spec.name] = spec.run(inputs)
+        except (MetricNotApplicable, np.linalg.LinAlgError, ValueError) as exc:
+            run.omitted[spec.name] = str(exc) or type(exc).__name__
+        run.seconds[spec.name] = time.perf_counter() - started
+    return run

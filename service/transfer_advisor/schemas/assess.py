@@ -1,0 +1,155 @@
+"""Request and response bodies of POST /assess and GET /assessments/{id}."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Modality = Literal["image", "text", "audio", "tabular", "time_series", "other"]
+Strategy = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
+Risk = Literal["low", "medium", "high"]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class EncodedMatrix(WireModel):
+    """A dense matrix as base64 of little-endian, row-major values."""
+
+    shape: list[int] = Field(min_length=2, max_length=2, examples=[[2, 3]])
+    dtype: Literal["float32", "float64"] = "float32"
+    data: str
+
+
+Matrix = EncodedMatrix | list[list[FiniteFloat]]
+
+
+class SummarySpec(WireModel):
+    """Client-side moments: count, mean, unbiased covariance (divisor count − 1)."""
+
+    count: int = Field(ge=2)
+    mean: list[FiniteFloat] = Field(min_length=1)
+    covariance: list[list[FiniteFloat]] = Field(min_length=1)
+    class_means: list[list[FiniteFloat]] | None = None
+    class_counts: list[Annotated[int, Field(ge=0)]] | None = None
+
+
+class EncodedImages(WireModel):
+    shape: list[int] = Field(min_length=4, max_length=4, examples=[[2, 28, 28, 1]])
+    dtype: Literal["uint8", "float32"] = "uint8"
+    data: str
+
+
+class RawInputs(WireModel):
+    texts: list[str] | None = None
+    images: EncodedImages | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> RawInputs:
+        if (self.texts is None) == (self.images is None):
+            raise ValueError("give exactly one of 'texts' or 'images'")
+        return self
+
+
+class DatasetSpec(WireModel):
+    name: str = Field(min_length=1, max_length=200)
+    labels: list[Annotated[int, Field(ge=0)]] | None = None
+    embeddings: Matrix | None = None
+    summary: SummarySpec | None = None
+    inputs: RawInputs | None = None
+    source_probs: Matrix | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_form(self) -> DatasetSpec:
+        given = [k for k in ("embeddings", "summary", "inputs") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of 'embeddings', 'summary' or 'inputs'"
+                + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+
+class TaskSpec(WireModel):
+    type: Literal["classification", "regression"] = "classification"
+    num_classes: int | None = Field(default=None, ge=1, le=100_000)
+    labeled_examples: int = Field(ge=0)
+    source_modality: Modality
+    target_modality: Modality
+    compute_budget_gpu_hours: FiniteFloat | None = Field(default=None, ge=0)
+
+
+class AssessOptions(WireModel):
+    permutations: int = Field(default=200, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    metrics: list[str] | None = None
+    kernel_bandwidth: FiniteFloat | None = Field(default=None, gt=0)
+
+
+class AssessRequest(WireModel):
+    source: DatasetSpec
+    target: DatasetSpec
+    task: TaskSpec
+    extractor: str | None = None
+    options: AssessOptions = Field(default_factory=AssessOptions)
+
+
+class MetricOut(BaseModel):
+    value: float
+    p_value: float | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class RecommendationOut(BaseModel):
+    strategy: Strategy
+    transfer_score: float = Field(ge=0, le=1)
+    negative_transfer_risk: Risk
+    confidence: float = Field(ge=0, le=1)
+    reasons: list[str]
+
+
+class ExtractorRef(BaseModel):
+    name: str
+    version: str
+    sha256: str
+
+
+class Assessment(BaseModel):
+    id: str
+    created_at: datetime
+    tenant: str
+    source_name: str
+    target_name: str
+    recommendation: RecommendationOut
+    metrics: dict[str, MetricOut]
+    policy_version: str
+    service_version: str
+    extractor: ExtractorRef | None = None
+    input_sha256: str
+    record_sha256: str
+    prev_record_sha256: str | None
+    evidence: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What was assessed: names, shapes, summary fingerprints, task, options.")
+    replay_of: str | None = None
+
+
+class AssessmentSummary(BaseModel):
+    id: str
+    created_at: datetime
+    source_name: str
+    target_name: str
+    strategy: Strategy
+    transfer_score: float
+    negative_transfer_risk: Risk
+    confidence: float
+    policy_version: str
+    extractor: str | None = None
+
+
+class AssessmentPage(BaseModel):
+    items: list[AssessmentSummary]
+    next_cursor: str | None

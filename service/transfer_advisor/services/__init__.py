@@ -1,0 +1,1 @@
+"""Use cases: inputs -> metrics -> policy -> record, and the reads around them."""

@@ -1,0 +1,152 @@
+"""Turn a validated AssessRequest into domain inputs: checked arrays and summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..domain import arrays
+from ..domain.metrics import MetricInputs
+from ..domain.policy import Evidence, TaskInfo
+from ..domain.summary import Summary
+from ..errors import InvalidInput
+from ..schemas.assess import AssessRequest, DatasetSpec, EncodedMatrix, Matrix, SummarySpec
+from ..settings import Settings
+
+Rows = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DecodedSide:
+    summary: Summary
+    rows: Rows | None
+    labels: NDArray[np.int64] | None
+    form: str
+
+    def describe(self) -> dict[str, Any]:
+        """What the audit record keeps of a side: its form and shape, not its rows."""
+        return {"form": self.form, "count": self.summary.count, "dim": self.summary.dim,
+                "labels": None if self.labels is None else len(self.labels),
+                "classes_summarised": self.summary.has_classes}
+
+
+def decode_matrix(value: Matrix, field: str) -> Rows:
+    if isinstance(value, EncodedMatrix):
+        return arrays.decode_base64_matrix(value.data, value.shape, value.dtype, field)
+    return arrays.matrix_from_rows(value, field)
+
+
+def _check_size(rows: Rows, field: str, settings: Settings) -> None:
+    from ..errors import PayloadTooLarge
+
+    n, d = rows.shape
+    if n > settings.max_rows or n * d > settings.max_cells:
+        raise PayloadTooLarge(
+            f"{field}: {n} × {d} exceeds the configured limit "
+            f"(max_rows={settings.max_rows}, max_cells={settings.max_cells})",
+            extra={"limit": "max_rows/max_cells"})
+
+
+def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
+    d = len(spec.mean)
+    cov = np.asarray(spec.covariance, dtype=np.float64) if all(
+        len(r) == d for r in spec.covariance) else None
+    if cov is None or cov.shape != (d, d):
+        raise InvalidInput.at(f"{field}.covariance", f"must be {d} × {d} to match mean")
+    cov = arrays.check_covariance(cov, f"{field}.covariance")
+    class_counts = class_means = None
+    if (spec.class_means is None) != (spec.class_counts is None):
+        raise InvalidInput.at(f"{field}.class_means", "give class_means and class_counts together")
+    if spec.class_means is not None and spec.class_counts is not None:
+        class_means = np.asarray(spec.class_means, dtype=np.float64) if all(
+            len(r) == d for r in spec.class_means) else None
+        if class_means is None or len(spec.class_means) == 0:
+            raise InvalidInput.at(f"{field}.class_means", f"must be C × {d}")
+        if len(spec.class_counts) != class_means.shape[0]:
+            raise InvalidInput.at(f"{field}.class_counts",
+                                  f"has {len(spec.class_counts)} entries for "
+                                  f"{class_means.shape[0]} class means")
+        class_counts = np.asarray(spec.class_counts, dtype=np.int64)
+        if class_counts.sum() > spec.count:
+            raise InvalidInput.at(f"{field}.class_counts", "sum exceeds count")
+    return Summary.from_covariance(spec.count, np.asarray(spec.mean), cov, class_counts,
+                                   class_means)
+
+
+def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings: Settings,
+                rows: Rows | None = None) -> DecodedSide:
+    """`rows` are precomputed embeddings (raw inputs already run through an extractor)."""
+    labels = None
+    if spec.summary is not None:
+        if spec.labels is not None:
+            raise InvalidInput.at(f"{field}.labels",
+                                  "labels need rows; send class_means/class_counts in the summary")
+        return DecodedSide(_summary_from_spec(spec.summary, f"{field}.summary"), None, None,
+                           "summary")
+    form = "inputs" if rows is not None else "embeddings"
+    if rows is None:
+        assert spec.embeddings is not None  # guaranteed by DatasetSpec's validator
+        rows = decode_matrix(spec.embeddings, f"{field}.embeddings")
+    _check_size(rows, f"{field}.{form}", settings)
+    if rows.shape[0] < 2:
+        raise InvalidInput.at(f"{field}.{form}", "needs at least 2 rows")
+    if spec.labels is not None:
+        labels = arrays.check_labels(spec.labels, rows.shape[0], num_classes, f"{field}.labels")
+    n_classes = num_classes if num_classes is not None else (
+        int(labels.max()) + 1 if labels is not None and len(labels) else None)
+    summary = Summary.from_rows(rows, labels if labels is not None and len(labels) else None,
+                                n_classes)
+    return DecodedSide(summary, rows, labels, form)
+
+
+def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: DecodedSide,
+                        settings: Settings) -> MetricInputs:
+    if source.summary.dim != target.summary.dim:
+        raise InvalidInput.at(
+            "target", f"has d = {target.summary.dim} but source has d = {source.summary.dim}; "
+            "both sides must come from the same extractor")
+    options = request.options
+    if options.permutations > settings.max_permutations:
+        from ..errors import PayloadTooLarge
+
+        raise PayloadTooLarge(f"options.permutations: {options.permutations} exceeds the "
+                              f"configured limit {settings.max_permutations}",
+                              extra={"limit": "max_permutations"})
+    source_probs = None
+    if request.target.source_probs is not None:
+        source_probs = decode_matrix(request.target.source_probs, "target.source_probs")
+        n_labels = 0 if target.labels is None else len(target.labels)
+        if source_probs.shape[0] != n_labels:
+            raise InvalidInput.at("target.source_probs",
+                                  f"has {source_probs.shape[0]} rows; target.labels has {n_labels}")
+        if (source_probs < 0).any():
+            raise InvalidInput.at("target.source_probs", "holds negative probabilities")
+    if request.task.type == "classification" and request.task.num_classes is not None:
+        nc = request.task.num_classes
+        for side, name in ((target, "target"),):
+            cc = side.summary.class_counts
+            if side.labels is None and cc is not None and len(cc) > nc:
+                raise InvalidInput.at(f"{name}.summary.class_counts",
+                                      f"has {len(cc)} classes; task.num_classes is {nc}")
+    return MetricInputs(
+        source=source.summary, target=target.summary, x_source=source.rows, x_target=target.rows,
+        y_source=source.labels, y_target=target.labels, source_probs=source_probs,
+        task_type=request.task.type, num_classes=request.task.num_classes,
+        permutations=options.permutations, seed=options.seed,
+        kernel_bandwidth=options.kernel_bandwidth)
+
+
+def task_info(request: AssessRequest) -> TaskInfo:
+    t = request.task
+    return TaskInfo(type=t.type, num_classes=t.num_classes, labeled_examples=t.labeled_examples,
+                    source_modality=t.source_modality, target_modality=t.target_modality,
+                    compute_budget_gpu_hours=t.compute_budget_gpu_hours)
+
+
+def evidence_of(source: DecodedSide, target: DecodedSide, omitted: dict[str, str]) -> Evidence:
+    return Evidence(source_rows=source.rows is not None, target_rows=target.rows is not None,
+                    target_labeled_rows=0 if target.labels is None else len(target.labels),
+                    class_statistics=target.summary.has_classes, omitted=omitted)

@@ -1,0 +1,53 @@
+"""Service configuration: one pydantic-settings class, env prefix TRANSFER_ADVISOR_."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(".transfer-advisor")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRANSFER_ADVISOR_", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir")
+    auth: Literal["disabled", "required"] | None = Field(
+        default=None, description="default: disabled when bound to loopback, else required")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 64 * 1024 * 1024
+    max_rows: int = 200_000
+    max_cells: int = 50_000_000  # rows × dimensions per side
+    max_permutations: int = 5_000
+    migrate_on_start: bool = True
+    default_tenant: str = "default"
+    onnx_intra_op_threads: int = 2
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg3(cls, url: str | None) -> str | None:
+        if url and url.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'advisor.db').as_posix()}"
+
+    @property
+    def auth_required(self) -> bool:
+        if self.auth is not None:
+            return self.auth == "required"
+        return self.host not in {"127.0.0.1", "localhost", "::1"}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
