@@ -1,0 +1,133 @@
+"""Maximum mean discrepancy (MMD²) with a Gaussian RBF kernel and an exact permutation test."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..results import MetricNotApplicable, MetricResult
+from ._pairwise import (
+    MAX_EXACT_ROWS_PER_SIDE,
+    Matrix,
+    PooledSample,
+    block_sums,
+    permutation_test,
+    pool_samples,
+    projection_standard_error,
+)
+
+BANDWIDTH_RULE_MEDIAN = "median_heuristic_source"
+
+
+def median_heuristic_bandwidth(sq_dist_source: Matrix) -> float:
+    """RBF bandwidth σ from the source rows against themselves (alibi-detect's convention).
+
+    σ = sqrt(0.5 · med), where med is element ``n + (n² − n)//2 − 1`` of the sorted, flattened
+    n × n matrix of squared distances (the n zero self-distances come first, so this is the
+    lower median of the n(n − 1)/2 distinct pairs). Matches alibi-detect 0.13
+    ``MMDDrift(sigma=None, configure_kernel_from_x_ref=True)``: σ = 3.9156086 on the golden
+    x_ref (shared/reference/shift). Shape: sq_dist_source (n, n). Computed once from the
+    source, so the kernel does not depend on the target (as when a reference set is fixed).
+    """
+    n = sq_dist_source.shape[0]
+    k = n + (n * n - n) // 2 - 1
+    flat = np.partition(sq_dist_source.ravel(), k)
+    return float(math.sqrt(0.5 * float(flat[k])))
+
+
+def mmd_test(
+    x_source: Matrix,
+    x_target: Matrix,
+    *,
+    bandwidth: float | None = None,
+    permutations: int = 200,
+    seed: int = 0,
+    biased: bool = False,
+    pooled: PooledSample | None = None,
+) -> MetricResult:
+    """Squared MMD between source and target with a permutation p-value.
+
+    Kernel k(a, b) = exp(−‖a − b‖² / (2σ²)); σ = ``bandwidth`` or, when None, the median
+    heuristic on the source (:func:`median_heuristic_bandwidth`).
+
+    Unbiased U-statistic (default; Gretton et al. 2012, JMLR 13, eq. 3):
+        MMD²_u = Σ_{i≠j} k(xᵢ,xⱼ)/(n(n−1)) + Σ_{l≠l'} k(yₗ,yₗ')/(m(m−1)) − 2 Σ_{i,l} k(xᵢ,yₗ)/(nm)
+    (can be slightly negative when the distributions agree). ``biased=True`` gives the
+    V-statistic (diagonals included, ≥ 0).
+
+    Shapes: x_source (n, d), x_target (m, d), n, m ≥ 2. Larger = more different; 0 ⇔ same
+    distribution (characteristic kernel). p-value: B = ``permutations`` relabellings of the
+    pooled sample drawn from ``numpy.random.default_rng(seed)``; p = (1 + #{T_perm ≥ T_obs}) /
+    (1 + B), never 0 (Phipson & Smyth 2010); None when B = 0. The pooled kernel matrix is built
+    once; all permuted statistics come from one float32 GEMM with float64 re-checks (see
+    ``_pairwise``). Above ``MAX_EXACT_ROWS_PER_SIDE`` rows per side a seeded subsample is tested
+    (``details["path"] == "subsample"``, with ``standard_error`` of the value).
+
+    Golden values: shared/reference/shift/values.json rows ``mmd2`` (numpy formula and
+    alibi-detect 0.13); tests/golden/test_shift_golden.py.
+
+    Pass ``pooled`` (from ``pool_samples(x_source, x_target, seed=seed)``) to reuse the
+    distance matrix with ``energy_distance_test``; x_source/x_target are then only checked.
+    """
+    if permutations < 0:
+        raise ValueError("permutations must be ≥ 0")
+    if bandwidth is not None and not (math.isfinite(bandwidth) and bandwidth > 0):
+        raise ValueError("bandwidth must be a finite positive number")
+    if pooled is None:
+        pooled = pool_samples(x_source, x_target, seed=seed,
+                              max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
+    n, m = pooled.n_source, pooled.n_target
+    rule = "fixed"
+    if bandwidth is None:
+        bandwidth = median_heuristic_bandwidth(pooled.sq_dist[:n, :n])
+        rule = BANDWIDTH_RULE_MEDIAN
+        if bandwidth == 0.0:
+            raise MetricNotApplicable(
+                "mmd: the median heuristic gives bandwidth 0 (most source rows are identical); "
+                "pass options.kernel_bandwidth")
+
+    kernel = np.multiply(pooled.sq_dist, -1.0 / (2.0 * bandwidth * bandwidth))
+    np.exp(kernel, out=kernel)
+    np.fill_diagonal(kernel, 0.0)  # K₀: the U-statistic excludes i = j pairs
+    sums = block_sums(kernel, n)
+    total = sums.a + 2.0 * sums.cross + sums.target
+    statistic = _statistic(n, m, total, biased=biased)
+    value = float(statistic(np.array([sums.a]), np.array([sums.a + sums.cross]))[0])
+    g_source = 2.0 * (sums.ss / (n - 1) - sums.st / m)
+    g_target = 2.0 * (sums.tt / (m - 1) - sums.ts / n)
+
+    details: dict[str, object] = {
+        "statistic": "biased_v" if biased else "unbiased_u",
+        "bandwidth": bandwidth,
+        "bandwidth_rule": rule,
+        "kernel": "gaussian_rbf exp(-|a-b|^2/(2 bandwidth^2))",
+        "permutations": permutations,
+        "seed": seed,
+        **pooled.describe(),
+        "standard_error": projection_standard_error(g_source, g_target),
+    }
+    p_value: float | None = None
+    if permutations > 0:
+        outcome = permutation_test(kernel, n, statistic, permutations=permutations, seed=seed)
+        p_value = outcome.p_value
+        details.update(outcome.details())
+    return MetricResult(value=value, p_value=p_value, details=details)
+
+
+def _statistic(
+    n: int, m: int, total: float, *, biased: bool
+) -> Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]:
+    """MMD² as a function of a = sᵀK₀s and b = sᵀK₀1 (K₀: kernel with zero diagonal)."""
+
+    def unbiased(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+        return a / (n * (n - 1)) + (total - 2.0 * b + a) / (m * (m - 1)) - 2.0 * (b - a) / (n * m)
+
+    def v_statistic(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+        # k(x, x) = 1 adds n and m to the within-sample sums
+        return (a + n) / (n * n) + (total - 2.0 * b + a + m) / (m * m) - 2.0 * (b - a) / (n * m)
+
+    return v_statistic if biased else unbiased
+
