@@ -6,14 +6,15 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..domain.audit import GENESIS
-from .models import AssessmentRow, ChainHead
+from ..extractors.spec import ExtractorSpec
+from .models import AssessmentRow, ChainHead, ExtractorRow
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,33 @@ class AssessmentRepository:
             select(AssessmentRow.record, AssessmentRow.record_sha256)
             .where(AssessmentRow.tenant == self.tenant).order_by(AssessmentRow.seq)).all()
         return [{**record, "record_sha256": digest} for record, digest in rows]
+
+
+class ExtractorRepository:
+    """Registered ONNX extractors. Global, not per tenant: any tenant with `read` may use them,
+    only `admin` registers. Files live content-addressed under the data dir; rows describe them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, name: str) -> ExtractorRow | None:
+        return self.session.get(ExtractorRow, name)
+
+    def list(self) -> Sequence[ExtractorRow]:
+        return self.session.scalars(select(ExtractorRow).order_by(ExtractorRow.name)).all()
+
+    def add(self, spec: ExtractorSpec, sha256: str, tokenizer_sha256: str | None,
+            description: str | None) -> ExtractorRow:
+        row = ExtractorRow(
+            name=spec.name, version=spec.version, modality=spec.modality,
+            input_spec={"name": spec.input_name, "dtype": spec.input_dtype,
+                        "shape": list(spec.input_shape)},
+            output_name=spec.output_name, output_dim=spec.output_dim, sha256=sha256,
+            tokenizer_sha256=tokenizer_sha256, preprocessing=dict(spec.preprocessing),
+            bundled=False, created_at=datetime.now(UTC), description=description)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def commit(self) -> None:
+        self.session.commit()
