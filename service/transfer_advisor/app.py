@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import __version__
-from .api import assess, assessments, health
+from .api import assess, assessments, extractors, health
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers
 from .db import migrate
 from .db.engine import make_engine, make_sessionmaker
+from .services.extractors import ExtractorService
 from .settings import Settings, get_settings
 
 
@@ -38,8 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.extractors = ExtractorService.from_settings(settings)  # sessions open lazily
     install_problem_handlers(app)
-    for module in (assess, assessments, health):
+    for module in (assess, assessments, extractors, health):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     migrate_on_start: bool = True
     default_tenant: str = "default"
     onnx_intra_op_threads: int = 2
+    extractor_batch_size: int = 32
+    max_extractor_bytes: int = 200 * 1024 * 1024  # also bounded by max_body_bytes over HTTP
+    max_raw_items: int = 10_000  # texts or images per side in `inputs`
+    max_text_chars: int = 20_000  # per text; the text models see 256 tokens anyway
 
     @field_validator("database_url")
     @classmethod

@@ -52,6 +52,7 @@ from ..extractors.text import (
 from ..extractors.text import (
     embed_texts as run_texts,
 )
+from ..settings import Settings
 
 FLOAT_OUTPUTS = {"tensor(float)", "tensor(double)", "tensor(float16)"}
 DRY_RUN_ROWS = 2
@@ -326,6 +327,13 @@ class ExtractorService:
         self._tokenizers: dict[str, TextTokenizer] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExtractorService:
+        limits = ExtractorLimits(
+            max_model_bytes=settings.max_extractor_bytes, max_items=settings.max_raw_items,
+            max_text_chars=settings.max_text_chars, batch_size=settings.extractor_batch_size)
+        return cls(settings.data_dir, settings.onnx_intra_op_threads, limits)
+
     # -- lookup
     def bundled(self) -> list[Extractor]:
         return [_from_bundled(b) for b in bundled_extractors(self.data_dir)]
@@ -376,7 +384,10 @@ class ExtractorService:
 
     # -- registration
     def register(self, store: ExtractorStore, model: bytes, metadata: Mapping[str, Any],
-                 tokenizer: bytes | None = None, description: str | None = None) -> Extractor:
+                 tokenizer: bytes | None = None, description: str | None = None
+                 ) -> tuple[Extractor, bool]:
+        """Validate and store; returns (extractor, created). Same name + same bytes + same
+        spec again is idempotent (created False); same name otherwise is a 409."""
         spec = spec_from_metadata(metadata)
         if spec.name in bundled_names():
             raise Conflict(f"'{spec.name}' is a bundled extractor; choose another name",
@@ -387,7 +398,7 @@ class ExtractorService:
             if (existing.sha256 == checked.sha256
                     and existing.tokenizer_sha256 == checked.tokenizer_sha256
                     and self._from_record(existing).spec == spec):
-                return self._from_record(existing)  # same bytes, same spec: idempotent
+                return self._from_record(existing), False
             raise Conflict(f"an extractor named '{spec.name}' is already registered "
                            f"(sha256 {existing.sha256[:12]}…)",
                            errors=[FieldError("metadata.name", "name already registered")])
@@ -406,7 +417,7 @@ class ExtractorService:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
-        return self._from_record(row)
+        return self._from_record(row), True
 
     # -- runtime
     def session(self, ext: Extractor) -> ort.InferenceSession:

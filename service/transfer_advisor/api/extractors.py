@@ -1,0 +1,94 @@
+"""GET /extractors, GET /extractors/{name}, POST /extractors: only HTTP translation."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from ..db.repositories import ExtractorRepository
+from ..errors import InvalidInput, NotFound, PayloadTooLarge
+from ..schemas.extractors import ExtractorList, ExtractorOut, InputSpec, OutputSpec
+from ..services.extractors import Extractor, ExtractorService
+from .deps import AdminCaller, ReadCaller, SessionsDep
+
+router = APIRouter(tags=["extractors"])
+
+
+def get_extractor_service(request: Request) -> ExtractorService:
+    service: ExtractorService = request.app.state.extractors
+    return service
+
+
+ExtractorsDep = Annotated[ExtractorService, Depends(get_extractor_service)]
+
+
+def to_wire(ext: Extractor) -> ExtractorOut:
+    spec = ext.spec
+    return ExtractorOut(
+        name=spec.name, version=spec.version, modality=spec.modality,
+        input=InputSpec(name=spec.input_name, dtype=spec.input_dtype,
+                        shape=list(spec.input_shape)),
+        output=OutputSpec(name=spec.output_name, dim=spec.output_dim),
+        output_dim=spec.output_dim, preprocessing=dict(spec.preprocessing), sha256=ext.sha256,
+        tokenizer_sha256=ext.tokenizer_sha256, bundled=ext.bundled, available=ext.available,
+        reason=ext.reason, description=ext.description, created_at=ext.created_at)
+
+
+@router.get("/extractors", response_model=ExtractorList)
+def list_extractors(caller: ReadCaller, sessions: SessionsDep,
+                    extractors: ExtractorsDep) -> ExtractorList:
+    """Bundled extractors first (unavailable ones say why), then registered ones by name."""
+    with sessions() as session:
+        found = extractors.list(ExtractorRepository(session))
+    return ExtractorList(items=[to_wire(e) for e in found])
+
+
+@router.get("/extractors/{name}", response_model=ExtractorOut)
+def get_extractor(name: str, caller: ReadCaller, sessions: SessionsDep,
+                  extractors: ExtractorsDep) -> ExtractorOut:
+    with sessions() as session:
+        found = extractors.find(ExtractorRepository(session), name)
+    if found is None:
+        raise NotFound(f"no extractor named '{name}'")
+    return to_wire(found)
+
+
+def _read(upload: UploadFile, limit: int, part: str) -> bytes:
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{part}: larger than the limit of {limit} bytes")
+    return data
+
+
+@router.post("/extractors", status_code=201, response_model=ExtractorOut,
+             responses={200: {"model": ExtractorOut,
+                              "description": "the same model was already registered"}})
+def register_extractor(
+    caller: AdminCaller,
+    sessions: SessionsDep,
+    extractors: ExtractorsDep,
+    file: Annotated[UploadFile, File(description="the .onnx model")],
+    metadata: Annotated[str, Form(description="JSON: name, version, modality, input, output")],
+    tokenizer: Annotated[UploadFile | None, File(description="tokenizer.json (text)")] = None,
+) -> JSONResponse:
+    """Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store."""
+    try:
+        meta: Any = json.loads(metadata)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.at("metadata", f"is not valid JSON ({exc.msg})") from None
+    if not isinstance(meta, dict):
+        raise InvalidInput.at("metadata", "must be a JSON object")
+    limits = extractors.limits
+    model = _read(file, limits.max_model_bytes, "file")
+    tok = _read(tokenizer, limits.max_tokenizer_bytes, "tokenizer") if tokenizer else None
+    description = meta.pop("description", None)
+    with sessions() as session:
+        ext, created = extractors.register(
+            ExtractorRepository(session), model, meta, tok,
+            description if isinstance(description, str) else None)
+    body = to_wire(ext).model_dump(mode="json")
+    return JSONResponse(body, status_code=201 if created else 200,
+                        headers={"Location": f"/extractors/{ext.name}"})
