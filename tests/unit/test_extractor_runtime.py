@@ -1,0 +1,175 @@
+"""Extractor runtime: raw inputs through the registry equal onnxruntime run directly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+from tests.onnx_models import image_metadata, image_model, image_reference
+from tests.shared_data import require_shared
+from tokenizers import Tokenizer, models, pre_tokenizers
+
+from transfer_advisor.errors import InvalidInput, PayloadTooLarge, UnknownExtractor
+from transfer_advisor.extractors.spec import ExtractorSpec
+from transfer_advisor.extractors.text import TextTokenizer, embed_token_ids
+from transfer_advisor.services.extractors import ExtractorLimits, ExtractorService
+
+
+class MemoryStore:
+    """In-memory stand-in for db.repositories.ExtractorRepository."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        return self.rows.get(name)
+
+    def list(self) -> list[Any]:
+        return list(self.rows.values())
+
+    def add(self, spec: ExtractorSpec, sha256: str, tokenizer_sha256: str | None,
+            description: str | None) -> Any:
+        from types import SimpleNamespace
+
+        row = SimpleNamespace(
+            name=spec.name, version=spec.version, modality=spec.modality,
+            input_spec={"name": spec.input_name, "dtype": spec.input_dtype,
+                        "shape": list(spec.input_shape)},
+            output_name=spec.output_name, output_dim=spec.output_dim, sha256=sha256,
+            tokenizer_sha256=tokenizer_sha256, preprocessing=dict(spec.preprocessing),
+            created_at=None, description=description)
+        self.rows[spec.name] = row
+        return row
+
+    def commit(self) -> None:
+        pass
+
+
+def dev_scenarios_with_extractor() -> list[Path]:
+    root = require_shared("benchmarks", "transfer-scenarios", "dev")
+    found = sorted(p.parent for p in root.glob("*/extractor.onnx")
+                   if (p.parent / "target_inputs.npz").is_file())
+    if not found:
+        pytest.skip(f"no dev scenario under {root} ships extractor.onnx + target_inputs.npz")
+    return found
+
+
+def test_raw_images_equal_onnxruntime_direct(tmp_path: Path) -> None:
+    """Shipped scenario: register its extractor, embed its raw target images, compare exactly."""
+    scenario = dev_scenarios_with_extractor()[0]
+    meta_json = json.loads((scenario / "meta.json").read_text())
+    spec = meta_json["extractor_spec"]
+    model = (scenario / "extractor.onnx").read_bytes()
+    images = np.load(scenario / "target_inputs.npz")["images"]
+    service = ExtractorService(tmp_path, intra_op_threads=1, limits=ExtractorLimits(batch_size=64))
+    store = MemoryStore()
+    ext, created = service.register(store, model, {
+        "name": "scenario-cnn", "version": "1", "modality": "image",
+        "input": {"name": spec["input_name"], "dtype": spec["input_dtype"],
+                  "shape": spec["input_shape"]},
+        "output": {"name": spec["output_name"], "dim": spec["output_dim"]}})
+    assert created
+    assert ext.sha256 == hashlib.sha256(model).hexdigest()
+    ours = service.embed_images(service.resolve(store, "scenario-cnn"), images)
+    direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
+        [spec["output_name"]], {spec["input_name"]: images.astype(np.float32)})[0]
+    assert ours.shape == (len(images), spec["output_dim"])
+    np.testing.assert_array_equal(ours, direct)
+    # The embeddings the scenario ships were made from the same inputs by the same model.
+    shipped = np.load(scenario / "target_embeddings.npy")
+    np.testing.assert_allclose(ours[: len(shipped)], shipped[: len(ours)], rtol=1e-5, atol=1e-5)
+
+
+def test_bundled_digits_cnn_runs_on_uint8_images(tmp_path: Path) -> None:
+    service = ExtractorService(tmp_path)
+    ext = service.resolve(MemoryStore(), "digits-cnn")
+    images = np.random.default_rng(0).integers(0, 256, size=(5, 28, 28, 1), dtype=np.uint8)
+    out = service.embed_images(ext, images)
+    assert out.shape == (5, 64)
+    direct = ort.InferenceSession(str(ext.path), providers=["CPUExecutionProvider"]).run(
+        ["features"], {"images": images.astype(np.float32)})[0]
+    np.testing.assert_array_equal(out, direct)
+
+
+def test_batching_does_not_change_results(tmp_path: Path) -> None:
+    model = image_model(seed=5)
+    images = np.random.default_rng(1).uniform(0, 255, size=(37, 4, 4, 1)).astype(np.float32)
+    results = []
+    for batch in (1, 7, 64):
+        service = ExtractorService(tmp_path / str(batch), limits=ExtractorLimits(batch_size=batch))
+        store = MemoryStore()
+        ext, _ = service.register(store, model, image_metadata("m"))
+        results.append(service.embed_images(ext, images))
+    np.testing.assert_allclose(results[0], image_reference(model, images), rtol=1e-5, atol=1e-4)
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_array_equal(results[0], results[2])
+
+
+def test_image_shape_and_limits_are_checked(tmp_path: Path) -> None:
+    service = ExtractorService(tmp_path, limits=ExtractorLimits(max_items=10))
+    store = MemoryStore()
+    ext, _ = service.register(store, image_model(), image_metadata("m"))
+    with pytest.raises(InvalidInput) as bad_shape:
+        service.embed_images(ext, np.zeros((2, 5, 4, 1), dtype=np.uint8))
+    assert bad_shape.value.errors[0].field == "inputs.images.shape"
+    with pytest.raises(PayloadTooLarge):
+        service.embed_images(ext, np.zeros((11, 4, 4, 1), dtype=np.uint8))
+    with pytest.raises(InvalidInput):
+        service.embed_images(ext, np.full((2, 4, 4, 1), np.nan, dtype=np.float32))
+    with pytest.raises(UnknownExtractor):
+        service.resolve(store, "nope")
+
+
+def test_unbuilt_text_model_gives_a_clear_problem(tmp_path: Path) -> None:
+    from transfer_advisor.errors import ExtractorUnavailable
+
+    service = ExtractorService(tmp_path)  # empty data dir: nothing built
+    with pytest.raises(ExtractorUnavailable, match="extractors build"):
+        service.resolve(MemoryStore(), "minilm-l6-v2")
+
+
+# ---- text: sorted batching must restore input order
+
+
+def word_tokenizer() -> TextTokenizer:
+    vocab = {"[PAD]": 0, "[UNK]": 1, **{w: i + 2 for i, w in enumerate("abcdefghij")}}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    return TextTokenizer(tok, max_length=6)
+
+
+class RecordingSession:
+    """Stands in for an ORT session: embedding = [sum of ids, token count, batch width]."""
+
+    def __init__(self) -> None:
+        self.widths: list[int] = []
+
+    def get_inputs(self) -> list[Any]:
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(name=n) for n in ("input_ids", "attention_mask", "token_type_ids")]
+
+    def run(self, names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids, mask, types = feeds["input_ids"], feeds["attention_mask"], feeds["token_type_ids"]
+        assert not types.any()
+        self.widths.append(ids.shape[1])
+        width = np.full(len(ids), ids.shape[1])
+        return [np.stack([(ids * mask).sum(1), mask.sum(1), width], axis=1).astype(np.float32)]
+
+
+def test_texts_sorted_by_length_then_restored_to_input_order() -> None:
+    tok = word_tokenizer()
+    texts = ["a b c d e f g h i j", "a", "b c", "a b c d", "j", "c d e"]
+    ids = tok.encode(texts)
+    assert max(len(s) for s in ids) == 6  # truncated to max_length
+    session = RecordingSession()
+    out = embed_token_ids(session, tok, ids, "emb", batch_size=2)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(out[:, 0], [sum(s) for s in ids])
+    np.testing.assert_array_equal(out[:, 1], [len(s) for s in ids])
+    # Batches are padded only to their own longest member: [1, 1], [2, 3], [4, 6].
+    assert session.widths == [1, 3, 6]
