@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = sub.add_parser("openapi", help="print the OpenAPI document (YAML)")
     openapi.add_argument("--output", "-o")
     openapi.set_defaults(func=cmd_openapi)
+
+    from . import cli_assess  # `assess` lives in its own module: file loading, table output
+
+    cli_assess.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,392 @@
+"""`transfer-advisor assess`: assess two dataset files, locally or against a running server.
+
+Each side is one file:
+- `.npy`: an (n, d) float array of embeddings;
+- `.jsonl`: one row per line, either a JSON list of d numbers or an object
+  `{"embedding": [...], "label": int}` (labeled rows first: labels label the leading rows);
+- `.json`: a summary `{"count", "mean", "covariance", ...}` (also wrapped as `{"summary": {...}}`,
+  as `transfer-advisor summarize` writes it) or a JSON list of rows.
+
+Locally the same code path as POST /assess runs (`services.assess.evaluate`), without a database;
+with `--server URL` the request goes over HTTP and the stored record comes back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+from numpy.typing import NDArray
+
+MODALITIES = ("image", "text", "audio", "tabular", "time_series", "other")
+
+# Exit codes: 0 assessed, 1 the service refused or failed, 2 unusable files or arguments.
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+class InputFileError(Exception):
+    """A file the CLI cannot turn into a dataset spec; reported with its path, exit code 2."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Files → wire specs
+
+
+def _matrix_wire(x: NDArray[Any]) -> dict[str, Any]:
+    # float32 stays float32 on the wire (half the bytes); everything else goes as float64.
+    dtype = "float32" if x.dtype == np.float32 else "float64"
+    wire = np.ascontiguousarray(x, dtype="<f4" if dtype == "float32" else "<f8")
+    return {"shape": list(x.shape), "dtype": dtype, "data": base64.b64encode(wire.tobytes()).decode()}
+
+
+def _check_rows(x: NDArray[Any], path: Path) -> NDArray[Any]:
+    if x.ndim != 2:
+        raise InputFileError(f"{path}: expected an (n, d) array of embeddings, got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise InputFileError(f"{path}: expected real numbers, got dtype {x.dtype}")
+    return x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
+
+
+def _read_jsonl(path: Path) -> tuple[NDArray[Any], list[int] | None]:
+    rows: list[Any] = []
+    labels: list[int] = []
+    unlabeled_seen = False
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+            if isinstance(item, dict):
+                if "embedding" not in item:
+                    raise InputFileError(f"{path}:{lineno}: object without an 'embedding' key")
+                rows.append(item["embedding"])
+                label = item.get("label")
+            else:
+                rows.append(item)
+                label = None
+            if label is None:
+                unlabeled_seen = True
+            elif unlabeled_seen:
+                raise InputFileError(f"{path}:{lineno}: labeled row after an unlabeled one; "
+                                     "put the labeled rows first")
+            elif not isinstance(label, int) or isinstance(label, bool) or label < 0:
+                raise InputFileError(f"{path}:{lineno}: label must be a non-negative integer")
+            else:
+                labels.append(label)
+    try:
+        x = np.asarray(rows, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise InputFileError(f"{path}: rows are not all lists of the same number of values") from None
+    return _check_rows(x, path), labels or None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A summary spec or embeddings, as a partial DatasetSpec (without its name)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{path}: not JSON ({exc.msg})") from None
+    if isinstance(doc, list):
+        try:
+            x = np.asarray(doc, dtype=np.float64)
+        except (ValueError, TypeError):
+            raise InputFileError(f"{path}: rows are not all lists of the same length") from None
+        return {"embeddings": _matrix_wire(_check_rows(x, path))}
+    if isinstance(doc, dict) and isinstance(doc.get("summary"), dict):
+        doc = doc["summary"]
+    if isinstance(doc, dict) and {"count", "mean", "covariance"} <= doc.keys():
+        keep = ("count", "mean", "covariance", "class_means", "class_counts")
+        return {"summary": {k: doc[k] for k in keep if doc.get(k) is not None}}
+    raise InputFileError(f"{path}: expected a summary with count, mean and covariance, "
+                         "or a list of rows")
+
+
+def read_labels(path: Path) -> list[int]:
+    """Integer labels from .npy (1-D), .json (a list) or text (whitespace/newline separated)."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    try:
+        if path.suffix == ".npy":
+            values: Any = np.load(path, allow_pickle=False)
+        elif path.suffix == ".json":
+            values = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            values = path.read_text(encoding="utf-8").split()
+        y = np.asarray(values)
+        if y.ndim != 1:
+            raise ValueError("not one-dimensional")
+        ints = y.astype(np.int64)
+        if y.dtype.kind == "f" and not np.array_equal(ints, y):
+            raise ValueError("not integers")
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"{path}: expected a list of integer labels ({exc})") from None
+    if (ints < 0).any():
+        raise InputFileError(f"{path}: labels must be non-negative")
+    return [int(v) for v in ints]
+
+
+def load_dataset(path: Path, name: str | None = None, labels_path: Path | None = None) -> dict[str, Any]:
+    """One side of POST /assess (a DatasetSpec as JSON) from a file, plus optional labels."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    spec: dict[str, Any] = {"name": name or path.stem}
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        try:
+            x = np.load(path, allow_pickle=False)
+        except ValueError as exc:
+            raise InputFileError(f"{path}: not a plain .npy array ({exc})") from None
+        spec["embeddings"] = _matrix_wire(_check_rows(x, path))
+    elif suffix == ".jsonl":
+        x, labels = _read_jsonl(path)
+        spec["embeddings"] = _matrix_wire(x)
+        if labels:
+            spec["labels"] = labels
+    elif suffix == ".json":
+        spec.update(_read_json(path))
+    else:
+        raise InputFileError(f"{path}: use .npy, .jsonl or a summary .json")
+    if labels_path is not None:
+        if "summary" in spec:
+            raise InputFileError(f"{labels_path}: labels need rows, but {path} is a summary "
+                                 "(put class_means/class_counts in the summary instead)")
+        spec["labels"] = read_labels(labels_path)
+    return spec
+
+
+def build_request(args: argparse.Namespace) -> dict[str, Any]:
+    """The POST /assess body the flags describe."""
+    source = load_dataset(Path(args.source), args.source_name,
+                          Path(args.source_labels) if args.source_labels else None)
+    target = load_dataset(Path(args.target), args.target_name,
+                          Path(args.target_labels) if args.target_labels else None)
+    if args.source_probs:
+        probs = np.load(args.source_probs, allow_pickle=False) if args.source_probs.endswith(
+            ".npy") else np.asarray(json.loads(Path(args.source_probs).read_text("utf-8")))
+        target["source_probs"] = _matrix_wire(_check_rows(np.asarray(probs), Path(args.source_probs)))
+    labels = target.get("labels") or []
+    num_classes = args.num_classes
+    if num_classes is None and args.task_type == "classification" and labels:
+        num_classes = max(labels) + 1  # a person's default; pass --num-classes when classes are missing
+    labeled = args.labeled_examples if args.labeled_examples is not None else len(labels)
+    task: dict[str, Any] = {
+        "type": args.task_type,
+        "num_classes": num_classes if args.task_type == "classification" else None,
+        "labeled_examples": labeled,
+        "source_modality": args.source_modality or args.modality,
+        "target_modality": args.target_modality or args.modality,
+    }
+    if args.compute_budget is not None:
+        task["compute_budget_gpu_hours"] = args.compute_budget
+    options: dict[str, Any] = {"permutations": args.permutations, "seed": args.seed}
+    if args.metrics:
+        options["metrics"] = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    if args.kernel_bandwidth is not None:
+        options["kernel_bandwidth"] = args.kernel_bandwidth
+    body: dict[str, Any] = {"source": source, "target": target, "task": task, "options": options}
+    if args.extractor:
+        body["extractor"] = args.extractor
+    return body
+
+
+# ---------------------------------------------------------------------------------------------
+# Running: locally or over HTTP
+
+
+class Refused(Exception):
+    """The assessment was refused (bad input, auth, server error); carries a problem document."""
+
+    def __init__(self, problem: dict[str, Any]) -> None:
+        super().__init__(problem.get("detail") or problem.get("title") or "refused")
+        self.problem = problem
+
+
+def assess_local(body: dict[str, Any]) -> dict[str, Any]:
+    """POST /assess's computation in-process: no server, no database, nothing stored."""
+    from pydantic import ValidationError
+
+    from . import __version__
+    from .domain import policy
+    from .errors import AdvisorError
+    from .schemas.assess import AssessRequest
+    from .services.assess import evaluate, metric_out, recommendation_out
+    from .settings import Settings
+
+    try:
+        request = AssessRequest.model_validate(body)
+        evaluation = evaluate(request, Settings(migrate_on_start=False))
+    except ValidationError as exc:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                  for e in exc.errors()]
+        raise Refused({"status": 422, "title": "Input is not usable",
+                       "detail": f"{len(errors)} invalid field(s)", "errors": errors}) from None
+    except AdvisorError as exc:
+        raise Refused({"status": exc.status, "title": exc.title, "detail": exc.detail,
+                       "errors": [e.as_dict() for e in exc.errors]}) from None
+    return {
+        "id": None,
+        "source_name": request.source.name,
+        "target_name": request.target.name,
+        "recommendation": recommendation_out(evaluation.recommendation),
+        "metrics": {k: metric_out(v) for k, v in evaluation.metrics.results.items()},
+        "policy_version": policy.POLICY_VERSION,
+        "service_version": __version__,
+        "evidence": evaluation.evidence,
+    }
+
+
+def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,
+                  idempotency_key: str | None = None, timeout: float = 300.0,
+                  http: Any = None) -> dict[str, Any]:
+    """POST the body to `server`/assess; the stored record, or Refused with the problem.
+
+    `http` is an open httpx.Client to use instead of one built for `server` (tests pass one).
+    """
+    import httpx
+
+    headers = {"accept": "application/json"}
+    if api_key:
+        headers["authorization"] = f"Bearer {api_key}"
+    if idempotency_key:
+        headers["idempotency-key"] = idempotency_key
+    try:
+        if http is not None:
+            response = http.post("/assess", json=body, headers=headers)
+        else:
+            with httpx.Client(base_url=server.rstrip("/"), timeout=timeout) as own:
+                response = own.post("/assess", json=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise Refused({"status": None, "title": "Server unreachable",
+                       "detail": f"{server}: {exc}"}) from None
+    try:
+        payload: Any = response.json()
+    except ValueError:
+        payload = {"detail": response.text[:500]}
+    if response.status_code != 201:
+        problem = payload if isinstance(payload, dict) else {"detail": str(payload)}
+        raise Refused({"status": response.status_code, **problem})
+    result: dict[str, Any] = payload
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """A person's view: the answer first, then each metric, then the reasons."""
+    rec = result["recommendation"]
+    lines = [f"Transfer Advisor: {result['source_name']} -> {result['target_name']}", ""]
+    head = [("strategy", rec["strategy"]),
+            ("transfer score", f"{rec['transfer_score']:.3f}"),
+            ("negative-transfer risk", rec["negative_transfer_risk"]),
+            ("confidence", f"{rec['confidence']:.3f}"),
+            ("policy version", result.get("policy_version", ""))]
+    if result.get("id"):
+        head.append(("record", result["id"]))
+    width = max(len(k) for k, _ in head)
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in head]
+    metrics = result.get("metrics") or {}
+    if metrics:
+        name_w = max(len("metric"), *(len(k) for k in metrics))
+        rows = [(k, _num(m.get("value")), _num(m.get("p_value"))) for k, m in sorted(metrics.items())]
+        value_w = max(len("value"), *(len(r[1]) for r in rows))
+        lines += ["", f"  {'metric'.ljust(name_w)}  {'value'.rjust(value_w)}  p-value",
+                  f"  {'-' * name_w}  {'-' * value_w}  -------"]
+        lines += [f"  {n.ljust(name_w)}  {v.rjust(value_w)}  {p}".rstrip() for n, v, p in rows]
+    if rec.get("reasons"):
+        lines += ["", "  reasons:"] + [f"  - {r}" for r in rec["reasons"]]
+    return "\n".join(lines) + "\n"
+
+
+def render_problem(problem: dict[str, Any]) -> str:
+    status = problem.get("status")
+    lines = [f"error{f' {status}' if status else ''}: {problem.get('title', 'refused')}: "
+             f"{problem.get('detail', '')}"]
+    lines += [f"  {e.get('field')}: {e.get('message')}" for e in problem.get("errors") or []]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# argparse wiring
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Register `assess` on the top-level subparsers; cli.py calls this."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "assess", help="assess a source/target pair from files (locally or via --server)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--source", required=True, help=".npy, .jsonl or summary .json")
+    p.add_argument("--target", required=True, help=".npy, .jsonl or summary .json")
+    p.add_argument("--source-name", help="default: the file name without extension")
+    p.add_argument("--target-name", help="default: the file name without extension")
+    p.add_argument("--source-labels", help="labels of the first source rows (.npy, .json or text)")
+    p.add_argument("--target-labels", help="labels of the first target rows (.npy, .json or text)")
+    p.add_argument("--source-probs", help="source model's class probabilities on the labeled "
+                                          "target rows (.npy or .json), for leep/nce")
+    p.add_argument("--task-type", choices=["classification", "regression"], default="classification")
+    p.add_argument("--num-classes", type=int, help="default: 1 + the largest target label")
+    p.add_argument("--labeled-examples", type=int,
+                   help="labeled target examples available for training (default: target labels given)")
+    p.add_argument("--modality", choices=MODALITIES, default="other",
+                   help="both sides' modality unless --source/--target-modality say otherwise")
+    p.add_argument("--source-modality", choices=MODALITIES)
+    p.add_argument("--target-modality", choices=MODALITIES)
+    p.add_argument("--compute-budget", type=float, metavar="GPU_HOURS")
+    p.add_argument("--metrics", help="comma-separated metric names (default: the service's set)")
+    p.add_argument("--permutations", type=int, default=200)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--kernel-bandwidth", type=float)
+    p.add_argument("--extractor", help="registered extractor name (server mode)")
+    p.add_argument("--server", help="base URL of a running service, e.g. http://127.0.0.1:8000; "
+                                    "default: assess locally, nothing stored")
+    p.add_argument("--api-key", default=os.environ.get("TRANSFER_ADVISOR_API_KEY"),
+                   help="Bearer key for --server (default: $TRANSFER_ADVISOR_API_KEY)")
+    p.add_argument("--idempotency-key", help="sent as Idempotency-Key with --server")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds, with --server")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (for scripts)")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None,
+        remote: Callable[..., dict[str, Any]] | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        body = build_request(args)
+    except (InputFileError, OSError) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    try:
+        if args.server:
+            result = (remote or assess_remote)(body, args.server, args.api_key,
+                                               args.idempotency_key, args.timeout)
+        else:
+            result = assess_local(body)
+    except Refused as exc:
+        if args.json:
+            out.write(json.dumps({"problem": exc.problem}, indent=2) + "\n")
+        err.write(render_problem(exc.problem))
+        return EXIT_REFUSED
+    out.write(json.dumps(result, indent=2, sort_keys=True) + "\n" if args.json else render_table(result))
+    return 0
+
