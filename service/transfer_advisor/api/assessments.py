@@ -43,9 +43,9 @@ def list_assessments(
         rows = AssessmentRepository(session, caller.tenant).history(flt, limit + 1, position)
     items = [AssessmentSummary(
         id=r.id, created_at=r.created_at, source_name=r.source_name, target_name=r.target_name,
-        strategy=r.strategy,  # type: ignore[arg-type]
+        strategy=r.strategy,
         transfer_score=r.transfer_score,
-        negative_transfer_risk=r.negative_transfer_risk,  # type: ignore[arg-type]
+        negative_transfer_risk=r.negative_transfer_risk,
         confidence=r.confidence, policy_version=r.policy_version, extractor=r.extractor_name)
         for r in rows[:limit]]
     next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(

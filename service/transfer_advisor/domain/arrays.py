@@ -16,7 +16,7 @@ from ..errors import InvalidInput
 
 Matrix = NDArray[np.float64]
 
-WIRE_DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
+WIRE_DTYPES: dict[str, np.dtype[np.floating]] = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 # Relative tolerances for client-computed covariances (float32 round-off in a client's sums).
 SYMMETRY_RTOL = 1e-6
 PSD_RTOL = 1e-6

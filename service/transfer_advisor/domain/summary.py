@@ -110,15 +110,16 @@ def _merge_classes(
     assert b.class_counts is not None
     assert b.class_means is not None
     size = max(len(a.class_counts), len(b.class_counts))
-    ca, cb = _pad(a.class_counts, size), _pad(b.class_counts, size)
-    ma, mb = _pad(a.class_means, size), _pad(b.class_means, size)
+    ca, cb = _pad_counts(a.class_counts, size), _pad_counts(b.class_counts, size)
+    ma, mb = _pad_means(a.class_means, size), _pad_means(b.class_means, size)
     counts = ca + cb
     means = (ma * ca[:, None] + mb * cb[:, None]) / np.maximum(counts, 1)[:, None]
     return counts.astype(np.int64), means
 
 
-def _pad(values: NDArray[np.generic], size: int) -> NDArray[np.generic]:
-    missing = size - values.shape[0]
-    if missing <= 0:
-        return values
-    return np.concatenate([values, np.zeros((missing, *values.shape[1:]), values.dtype)])
+def _pad_counts(counts: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+    return np.concatenate([counts, np.zeros(size - len(counts), np.int64)])
+
+
+def _pad_means(means: Matrix, size: int) -> Matrix:
+    return np.concatenate([means, np.zeros((size - len(means), means.shape[1]))])
