@@ -1,0 +1,267 @@
+"""Cross-validated probe accuracies on the labeled target rows, with a label-permutation null.
+
+Two probes, both scored by stratified k-fold cross-validated accuracy (higher = the features
+separate the target classes better, in accuracy units):
+
+* `linear_probe_accuracy`: a ridge-regression classifier on one-hot targets with an unpenalised
+  intercept, prediction = argmax of the C fitted outputs (scikit-learn's RidgeClassifier model).
+  Penalty λ = `ridge` · (mean nonzero eigenvalue of the centred scatter XcᵀXc), so the probe is
+  invariant to the feature scale.
+* `knn_accuracy`: k nearest neighbours by cosine similarity of the centred rows, majority vote,
+  ties broken by the summed similarity of each class's voters.
+
+Speed (one factorisation, reused across folds and permutations). With A = [1, X] and penalty
+P = diag(0, λI), the ridge hat matrix is H = A(AᵀA + P)⁻¹Aᵀ = Z Zᵀ, Z = [1/√n, Xc V (S + λ)^-½]
+from one eigendecomposition of the min(n, d)-sized Gram matrix. Refitting without fold f gives,
+exactly (group-deletion identity for penalised least squares),
+    Ŷ_f(−f) = Y_f − (I − H_ff)⁻¹ (Y_f − (H Y)_f),
+so each fold costs one Cholesky of I − H_ff, and any label matrix Y (observed or permuted) costs
+two thin products Z(ZᵀY). kNN computes the cosine Gram matrix blockwise once; neighbour indices do
+not depend on labels, so permuted labels are only re-counted.
+
+Null and p-value: the folds are stratified by the observed labels, so permutations shuffle the
+labels *within each fold* (for leave-one-out: over all rows). Given the folds, every such
+arrangement is equally likely when labels are independent of the features, so the test is
+exact: p = (1 + #{acc_perm ≥ acc}) / (1 + B) (Phipson & Smyth 2010). For large inputs B is capped
+by a work budget; `details["permutations"]` is the B actually used.
+
+Folds: k = min(folds, smallest class count); if a class has a single example, leave-one-out.
+`details["chance"]` = share of the majority class (accuracy of always guessing it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import ArrayLike, NDArray
+
+from ..results import MetricResult
+from ._common import (
+    EncodedLabels,
+    Labels,
+    Matrix,
+    as_features,
+    encode_labels,
+    require_variation,
+)
+
+DEFAULT_FOLDS = 5
+DEFAULT_PERMUTATIONS = 200
+DEFAULT_RIDGE = 0.1
+DEFAULT_K = 10
+# Floating-point operations allowed for the permutation null of one probe (≈ 1 s on one core).
+PERMUTATION_FLOP_BUDGET = 2e10
+_CHUNK_ELEMENTS = 4_000_000  # label sets per batch are sized to keep temporaries ~32 MB
+
+
+def linear_probe_accuracy(
+    features: ArrayLike,
+    labels: ArrayLike,
+    *,
+    folds: int = DEFAULT_FOLDS,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = 0,
+    ridge: float = DEFAULT_RIDGE,
+) -> MetricResult:
+    """Stratified k-fold accuracy of a ridge classifier on features (n, d), labels (n,).
+
+    Value in [0, 1], higher = better; `p_value` from the within-fold label-permutation null.
+    """
+    if ridge <= 0.0:
+        raise ValueError(f"ridge must be positive, got {ridge}")
+    x, enc = _prepare(features, labels)
+    n, d = x.shape
+    rng = np.random.default_rng(seed)
+    fold_of, n_folds = _stratified_folds(enc, folds, rng)
+    z, lam = _ridge_factor(x, ridge)
+    num_classes = enc.num_classes
+    fold_rows = [np.flatnonzero(fold_of == f) for f in range(n_folds)]
+    loo = n_folds == n
+    if loo:
+        leverage = np.einsum("ij,ij->i", z, z)
+        factors: list[tuple[Matrix, bool]] = []
+    else:
+        factors = [scipy.linalg.cho_factor(np.eye(len(rows)) - z[rows] @ z[rows].T)
+                   for rows in fold_rows]
+
+    def accuracies(label_sets: Labels) -> NDArray[np.float64]:
+        m = label_sets.shape[0]
+        onehot = np.zeros((n, m, num_classes))
+        np.put_along_axis(onehot, label_sets.T[:, :, None], 1.0, axis=2)
+        y = onehot.reshape(n, m * num_classes)
+        residual = y - z @ (z.T @ y)
+        if loo:
+            predicted = y - residual / (1.0 - leverage)[:, None]
+        else:
+            predicted = np.empty_like(y)
+            for rows, factor in zip(fold_rows, factors, strict=True):
+                predicted[rows] = y[rows] - scipy.linalg.cho_solve(factor, residual[rows])
+        guess = predicted.reshape(n, m, num_classes).argmax(axis=2)
+        result: NDArray[np.float64] = (guess == label_sets.T).mean(axis=0)
+        return result
+
+    rank = z.shape[1] - 1
+    flops_per_set = 4.0 * n * (rank + 1) * num_classes + 2.0 * n * (n / n_folds) * num_classes
+    return _with_null(accuracies, enc, fold_of, loo, permutations, rng, flops_per_set,
+                      n_folds, {"model": "ridge classifier (one-hot least squares + intercept)",
+                                "ridge_lambda": lam, "ridge_relative": ridge,
+                                "n": n, "dim": d})
+
+
+def knn_accuracy(
+    features: ArrayLike,
+    labels: ArrayLike,
+    *,
+    k: int = DEFAULT_K,
+    folds: int = DEFAULT_FOLDS,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = 0,
+) -> MetricResult:
+    """Stratified k-fold accuracy of cosine k-NN (centred rows) on features (n, d), labels (n,).
+
+    k is capped at the smallest training-split size. Value in [0, 1], higher = better.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    x, enc = _prepare(features, labels)
+    n, d = x.shape
+    rng = np.random.default_rng(seed)
+    fold_of, n_folds = _stratified_folds(enc, folds, rng)
+    loo = n_folds == n
+    largest_fold = int(np.bincount(fold_of).max())
+    k_used = max(1, min(k, n - largest_fold))
+    neighbours, similarity = _cosine_neighbours(x, fold_of, k_used)
+    num_classes = enc.num_classes
+
+    def accuracies(label_sets: Labels) -> NDArray[np.float64]:
+        voters = label_sets[:, neighbours]  # (m, n, k)
+        best = np.full(voters.shape[:2], -np.inf)
+        guess = np.zeros(voters.shape[:2], dtype=np.int64)
+        for c in range(num_classes):
+            is_c = voters == c
+            score = is_c.sum(axis=2) + 1e-3 * (is_c * similarity).sum(axis=2) / k_used
+            better = score > best
+            best[better], guess[better] = score[better], c
+        result: NDArray[np.float64] = (guess == label_sets).mean(axis=1)
+        return result
+
+    flops_per_set = 4.0 * n * k_used * num_classes
+    return _with_null(accuracies, enc, fold_of, loo, permutations, rng, flops_per_set, n_folds,
+                      {"model": "cosine k-NN on centred rows, majority vote", "k": k_used,
+                       "n": n, "dim": d})
+
+
+def _prepare(features: ArrayLike, labels: ArrayLike) -> tuple[Matrix, EncodedLabels]:
+    x = as_features(features)
+    enc = encode_labels(labels, x.shape[0])
+    require_variation(x)
+    return x, enc
+
+
+def _stratified_folds(
+    enc: EncodedLabels, folds: int, rng: np.random.Generator
+) -> tuple[Labels, int]:
+    """Fold index per row: each class dealt round-robin in random order; LOO for singletons."""
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
+    n = enc.codes.shape[0]
+    n_folds = min(folds, int(enc.counts.min()))
+    if n_folds < 2:
+        return np.arange(n, dtype=np.int64), n
+    order = rng.permutation(n)
+    order = order[np.argsort(enc.codes[order], kind="stable")]  # grouped by class, shuffled
+    fold_of = np.empty(n, dtype=np.int64)
+    fold_of[order] = np.arange(n) % n_folds
+    return fold_of, n_folds
+
+
+def _ridge_factor(x: Matrix, ridge: float) -> tuple[Matrix, float]:
+    """Z (n, r + 1) with Z Zᵀ = ridge hat matrix with intercept, and the penalty λ used."""
+    n, d = x.shape
+    xc = x - x.mean(axis=0)
+    if n > d:
+        values, vectors = scipy.linalg.eigh(xc.T @ xc, check_finite=False, driver="evd")
+    else:
+        values, vectors = scipy.linalg.eigh(xc @ xc.T, check_finite=False, driver="evd")
+    values = np.clip(values, 0.0, None)
+    positive = values > values.max() * max(n, d) * np.finfo(np.float64).eps
+    lam = ridge * float(values[positive].mean())
+    if n > d:
+        z_x = (xc @ vectors[:, positive]) / np.sqrt(values[positive] + lam)
+    else:
+        z_x = vectors[:, positive] * np.sqrt(values[positive] / (values[positive] + lam))
+    z = np.hstack([np.full((n, 1), 1.0 / np.sqrt(n)), z_x])
+    return z, lam
+
+
+def _cosine_neighbours(x: Matrix, fold_of: Labels, k: int) -> tuple[NDArray[np.intp], Matrix]:
+    """Indices (n, k) and cosine similarities (n, k) of each row's k nearest out-of-fold rows."""
+    xc = x - x.mean(axis=0)
+    norms = np.linalg.norm(xc, axis=1)
+    unit = xc / np.where(norms > 0, norms, 1.0)[:, None]
+    n = x.shape[0]
+    neighbours = np.empty((n, k), dtype=np.intp)
+    similarity = np.empty((n, k))
+    block = max(1, _CHUNK_ELEMENTS // n)
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        sims = unit[rows] @ unit.T
+        sims[fold_of[rows, None] == fold_of[None, :]] = -np.inf  # own fold (incl. itself)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        neighbours[rows] = top
+        similarity[rows] = np.take_along_axis(sims, top, axis=1)
+    return neighbours, similarity
+
+
+def _null_label_sets(
+    codes: Labels, fold_of: Labels, loo: bool, count: int, rng: np.random.Generator
+) -> Labels:
+    """(count, n) label vectors shuffled within folds (over all rows for leave-one-out)."""
+    n = codes.shape[0]
+    keys = rng.random((count, n))
+    if loo:
+        return codes[np.argsort(keys, axis=1)]
+    by_fold = np.argsort(fold_of, kind="stable")
+    shuffled = np.argsort(fold_of[None, :] + keys, axis=1)  # rows by fold, random inside
+    out = np.empty((count, n), dtype=np.int64)
+    out[:, by_fold] = codes[shuffled]
+    return out
+
+
+def _with_null(
+    accuracies: Callable[[Labels], NDArray[np.float64]],
+    enc: EncodedLabels,
+    fold_of: Labels,
+    loo: bool,
+    permutations: int,
+    rng: np.random.Generator,
+    flops_per_set: float,
+    n_folds: int,
+    extra: dict[str, object],
+) -> MetricResult:
+    if permutations < 0:
+        raise ValueError(f"permutations must be ≥ 0, got {permutations}")
+    n = enc.codes.shape[0]
+    observed = float(accuracies(enc.codes[None, :])[0])
+    used = int(min(permutations, PERMUTATION_FLOP_BUDGET // max(flops_per_set, 1.0)))
+    null = np.empty(0)
+    if used > 0:
+        sets = _null_label_sets(enc.codes, fold_of, loo, used, rng)
+        per_chunk = max(1, int(_CHUNK_ELEMENTS // (n * enc.num_classes)))
+        null = np.concatenate([accuracies(sets[i:i + per_chunk])
+                               for i in range(0, used, per_chunk)])
+    p_value = float((1 + np.sum(null >= observed - 1e-12)) / (1 + used)) if used else None
+    chance = float(enc.counts.max()) / n
+    details: dict[str, object] = {
+        "chance": chance, "gain_over_chance": observed - chance,
+        "folds": n_folds, "scheme": "leave-one-out" if loo else "stratified k-fold",
+        "permutations": used, "permutations_requested": permutations,
+        "null_mean": float(null.mean()) if used else None,
+        "null_std": float(null.std()) if used else None,
+        "null_scheme": "labels shuffled within folds" if not loo else "labels shuffled",
+        "num_classes": enc.num_classes,
+    }
+    details.update(extra)
+    return MetricResult(value=observed, p_value=p_value, details=details)
