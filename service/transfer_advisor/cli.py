@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_assess  # `assess` lives in its own module: file loading, table output
 
     cli_assess.add_parser(sub)
+
+    from . import cli_extractors  # extractors list|register|build, embed, summarize
+
+    cli_extractors.add_parsers(sub)
     return parser
 
 

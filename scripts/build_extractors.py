@@ -1,0 +1,34 @@
+"""Build the bundled text extractors (fp32 + per-channel int8 MiniLM) into the data dir.
+
+    pip install torch==2.13.0 && pip install -e '.[export]'
+    python scripts/build_extractors.py [--data-dir .transfer-advisor] [--update-manifest]
+
+Same as `transfer-advisor extractors build`; the logic lives in
+transfer_advisor/extractors/build.py so an installed package can run it too. Files go to
+<data_dir>/bundled/; `--update-manifest` records their sha256 in the committed manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from transfer_advisor.extractors.build import build_all
+from transfer_advisor.extractors.bundled import bundled_dir
+from transfer_advisor.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="default: TRANSFER_ADVISOR_DATA_DIR or .transfer-advisor")
+    parser.add_argument("--update-manifest", action="store_true")
+    args = parser.parse_args()
+    data_dir = args.data_dir or Settings().data_dir
+    shas = build_all(bundled_dir(data_dir), update_manifest=args.update_manifest)
+    print(json.dumps({"data_dir": str(bundled_dir(data_dir)), "sha256": shas}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
