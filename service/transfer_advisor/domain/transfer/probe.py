@@ -25,7 +25,8 @@ arrangement is equally likely when labels are independent of the features, so th
 exact: p = (1 + #{acc_perm ≥ acc}) / (1 + B) (Phipson & Smyth 2010). For large inputs B is capped
 by a work budget; `details["permutations"]` is the B actually used.
 
-Folds: k = min(folds, smallest class count); if a class has a single example, leave-one-out.
+Folds: k = min(folds, smallest class count), each class dealt round-robin (balanced fold sizes,
+independent of how classes are numbered); if a class has a single example, leave-one-out.
 `details["chance"]` = share of the majority class (accuracy of always guessing it).
 """
 
@@ -171,7 +172,12 @@ def _stratified_folds(
     if n_folds < 2:
         return np.arange(n, dtype=np.int64), n
     order = rng.permutation(n)
-    order = order[np.argsort(enc.codes[order], kind="stable")]  # grouped by class, shuffled
+    # Classes ordered by where their first row falls in the random order (not by label value),
+    # so renaming the classes leaves every row's fold unchanged.
+    first_seen = np.full(enc.num_classes, n)
+    np.minimum.at(first_seen, enc.codes[order], np.arange(n))
+    class_rank = np.argsort(np.argsort(first_seen))
+    order = order[np.argsort(class_rank[enc.codes[order]], kind="stable")]  # grouped, shuffled
     fold_of = np.empty(n, dtype=np.int64)
     fold_of[order] = np.arange(n) % n_folds
     return fold_of, n_folds
