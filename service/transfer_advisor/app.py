@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from . import __version__
 from .api import assess, assessments, extractors, health
+from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers
 from .db import migrate
@@ -43,5 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for module in (assess, assessments, extractors, health):
         app.include_router(module.router)
+    install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

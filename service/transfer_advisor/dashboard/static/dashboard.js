@@ -1,0 +1,36 @@
+// Draws the dashboard's two charts from the JSON the server embedded; no network calls.
+(function () {
+  "use strict";
+  var node = document.getElementById("dashboard-data");
+  if (!node || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(node.textContent);
+  var colours = {fine_tune: "#2563eb", feature_extraction: "#16a34a", train_from_scratch: "#ea580c"};
+  Chart.defaults.animation = false;  // deterministic screenshots, no layout jitter
+  Chart.defaults.maintainAspectRatio = false;
+
+  new Chart(document.getElementById("chart-over-time"), {
+    type: "bar",
+    data: {
+      labels: data.days,
+      datasets: data.strategies.map(function (s) {
+        return {label: s.replace(/_/g, " "), data: data.per_day[s], backgroundColor: colours[s]};
+      })
+    },
+    options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}
+  });
+
+  var edges = data.score_edges;
+  new Chart(document.getElementById("chart-scores"), {
+    type: "bar",
+    data: {
+      labels: data.score_counts.map(function (_, i) {
+        return edges[i].toFixed(1) + "–" + edges[i + 1].toFixed(1);
+      }),
+      datasets: [{label: "assessments", data: data.score_counts, backgroundColor: "#6366f1",
+                  barPercentage: 1.0, categoryPercentage: 1.0}]
+    },
+    options: {plugins: {legend: {display: false}},
+              scales: {x: {title: {display: true, text: "transfer score"}},
+                       y: {beginAtZero: true, ticks: {precision: 0}}}}
+  });
+})();
