@@ -13,7 +13,8 @@
     data: {
       labels: data.days,
       datasets: data.strategies.map(function (s) {
-        return {label: s.replace(/_/g, " "), data: data.per_day[s], backgroundColor: colours[s]};
+        return {label: s.replace(/_/g, " "), data: data.per_day[s], backgroundColor: colours[s],
+                maxBarThickness: 64};
       })
     },
     options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}}
