@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import __version__
-from .api import assess, assessments, extractors, health
+from .api import assess, assessments, audit, extractors, health
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.extractors = ExtractorService.from_settings(settings)  # sessions open lazily
     install_problem_handlers(app)
-    for module in (assess, assessments, extractors, health):
+    for module in (assess, assessments, audit, extractors, health):
         app.include_router(module.router)
     install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -1,46 +1,66 @@
-"""History and single records: only HTTP translation; queries live in db/repositories."""
+"""History, stats, one record and replay: only HTTP translation; queries live in db/repositories."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from ..db.repositories import AssessmentRepository, HistoryFilter, decode_cursor, encode_cursor
 from ..errors import InvalidInput, NotFound
 from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary
+from ..schemas.history import Replay, Stats
+from ..services import history
+from ..services import replay as replay_service
 from ..services.assess import stored_record
-from .deps import ReadCaller, SessionsDep
+from .deps import AssessCaller, ReadCaller, SessionsDep
 
 router = APIRouter(tags=["assessments"])
 
 StrategyParam = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
+Name = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def history_filter(
+    since: Annotated[datetime | None, Query(description="ISO 8601, inclusive; naive = UTC")] = None,
+    until: Annotated[datetime | None, Query(description="ISO 8601, exclusive; naive = UTC")] = None,
+    source_name: Name = None,
+    target_name: Name = None,
+    strategy: StrategyParam | None = None,
+    extractor: Name = None,
+) -> HistoryFilter:
+    since, until = _aware(since), _aware(until)
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput.at("until", "must be later than since")
+    return HistoryFilter(since, until, source_name, target_name, strategy, extractor)
+
+
+FilterDep = Annotated[HistoryFilter, Depends(history_filter)]
 
 
 @router.get("/assessments", response_model=AssessmentPage)
 def list_assessments(
     caller: ReadCaller,
     sessions: SessionsDep,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    source_name: str | None = None,
-    target_name: str | None = None,
-    strategy: StrategyParam | None = None,
-    extractor: str | None = None,
+    flt: FilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AssessmentPage:
-    """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    position = None
+    """Newest first; pass `next_cursor` back as `cursor` for the next page.
+
+    Pages follow the tenant's chain order (`seq`): records that arrive while a client pages
+    appear before its first page, never inside or between later pages, so paging has no
+    duplicate and no gap.
+    """
+    before = None
     if cursor:
         try:
-            position = decode_cursor(cursor)
-        except (ValueError, TypeError, UnicodeDecodeError):
+            before = decode_cursor(cursor)
+        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
             raise InvalidInput.at("cursor", "is not a cursor this service issued") from None
-    flt = HistoryFilter(_aware(since), _aware(until), source_name, target_name, strategy, extractor)
     with sessions() as session:
-        rows = AssessmentRepository(session, caller.tenant).history(flt, limit + 1, position)
+        rows = AssessmentRepository(session, caller.tenant).history(flt, limit + 1, before)
     items = [AssessmentSummary(
         id=r.id, created_at=r.created_at, source_name=r.source_name, target_name=r.target_name,
         strategy=r.strategy,
@@ -48,9 +68,20 @@ def list_assessments(
         negative_transfer_risk=r.negative_transfer_risk,
         confidence=r.confidence, policy_version=r.policy_version, extractor=r.extractor_name)
         for r in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(
-        rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1].seq) if len(rows) > limit else None
     return AssessmentPage(items=items, next_cursor=next_cursor)
+
+
+# Declared before /assessments/{assessment_id}, which would otherwise capture "stats".
+@router.get("/assessments/stats", response_model=Stats)
+def assessment_stats(
+    caller: ReadCaller,
+    sessions: SessionsDep,
+    flt: FilterDep,
+    bucket: Literal["hour", "day", "week"] = "day",
+) -> Stats:
+    """Counts per strategy per UTC bucket (weeks start on Monday), with the history filters."""
+    return Stats.model_validate(history.stats(sessions, caller.tenant, bucket, flt))
 
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment)
@@ -62,9 +93,18 @@ def get_assessment(assessment_id: str, caller: ReadCaller, sessions: SessionsDep
         return Assessment.model_validate(stored_record(row))
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
+@router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,
+             responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}}})
+def replay_assessment(assessment_id: str, response: Response, caller: AssessCaller,
+                      sessions: SessionsDep) -> Replay:
+    """Run the stored evidence through the current policy; store the result as a new record
+    with `replay_of` = this id (the original is never modified) and say what changed."""
+    result = replay_service.replay(sessions, caller.tenant, assessment_id)
+    response.headers["Location"] = f"/assessments/{result['replay']['id']}"
+    return Replay.model_validate(result)
 
+
+def _aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)

@@ -67,10 +67,13 @@ class AssessmentRow(Base):
     __table_args__ = (
         UniqueConstraint("tenant", "seq", name="uq_assessment_tenant_seq"),
         UniqueConstraint("tenant", "idempotency_key", name="uq_assessment_tenant_idempotency_key"),
+        # History pages are ordered by the per-tenant `seq` (gap-free under concurrent writers,
+        # unlike created_at); each filter column gets a (tenant, column, seq) index.
         Index("ix_assessment_tenant_created", "tenant", "created_at", "id"),
-        Index("ix_assessment_tenant_source", "tenant", "source_name", "created_at", "id"),
-        Index("ix_assessment_tenant_target", "tenant", "target_name", "created_at", "id"),
-        Index("ix_assessment_tenant_strategy", "tenant", "strategy", "created_at", "id"),
+        Index("ix_assessment_tenant_source_seq", "tenant", "source_name", "seq"),
+        Index("ix_assessment_tenant_target_seq", "tenant", "target_name", "seq"),
+        Index("ix_assessment_tenant_strategy_seq", "tenant", "strategy", "seq"),
+        Index("ix_assessment_tenant_extractor_seq", "tenant", "extractor_name", "seq"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -102,6 +105,19 @@ class ChainHead(Base):
     tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class AssessmentHour(Base):
+    """Per tenant, UTC hour and strategy: count and score sum, kept in the insert's transaction
+    (under the chain-head lock), so stats over months read thousands of rows, not millions."""
+
+    __tablename__ = "assessment_hour"
+
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour_start: Mapped[datetime] = mapped_column(primary_key=True)
+    strategy: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    score_sum: Mapped[float] = mapped_column(Float)
 
 
 class ApiKey(Base):

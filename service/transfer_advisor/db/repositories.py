@@ -7,14 +7,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, type_coerce
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.audit import GENESIS
 from ..extractors.spec import ExtractorSpec
-from .models import AssessmentRow, ChainHead, ExtractorRow
+from .models import AssessmentHour, AssessmentRow, ChainHead, ExtractorRow, UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,47 @@ class HistoryFilter:
     extractor: str | None = None
 
 
-def encode_cursor(created_at: datetime, row_id: str) -> str:
-    raw = json.dumps([created_at.isoformat(), row_id]).encode()
+def encode_cursor(seq: int) -> str:
+    """Opaque cursor: the `seq` of the last item on the page."""
+    raw = json.dumps({"seq": seq}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str) -> int:
     """Inverse of encode_cursor; raises ValueError on anything malformed."""
     padded = cursor + "=" * (-len(cursor) % 4)
-    created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    return datetime.fromisoformat(created), str(row_id)
+    value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    seq = value.get("seq") if isinstance(value, dict) else None
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**63:
+        raise ValueError("not a cursor")
+    return seq
+
+
+Bucket = Literal["hour", "day", "week"]
+
+
+@dataclass(frozen=True)
+class BucketCount:
+    """One (bucket start, strategy) cell of the stats: count and sum of transfer scores."""
+
+    start: datetime
+    strategy: str
+    n: int
+    score_sum: float
+
+
+def bucket_start(column: Any, bucket: Bucket, dialect: str) -> ColumnElement[datetime]:
+    """SQL for the UTC start of the hour/day/ISO week (Monday) containing `column`."""
+    expr: ColumnElement[Any]
+    if dialect == "postgresql":
+        utc: ColumnElement[str] = literal_column("'UTC'")
+        local = column.op("AT TIME ZONE")(utc)
+        expr = func.date_trunc(literal_column(f"'{bucket}'"), local).op("AT TIME ZONE")(utc)
+    else:  # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC (see models.UTCDateTime)
+        fmt = "%Y-%m-%d %H:00:00.000000" if bucket == "hour" else "%Y-%m-%d 00:00:00.000000"
+        mods = ("weekday 0", "-6 days") if bucket == "week" else ()
+        expr = func.strftime(fmt, column, *mods)
+    return type_coerce(expr, UTCDateTime())
 
 
 class AssessmentRepository:
@@ -69,18 +102,68 @@ class AssessmentRepository:
         else:
             head.seq, head.record_sha256 = row.seq, row.record_sha256
         self.session.add(row)
+        self._count_hour(row)
+
+    def _count_hour(self, row: AssessmentRow) -> None:
+        # Upsert, not read-modify-write: correct even where no lock is held (SQLite, first row).
+        hour = row.created_at.replace(minute=0, second=0, microsecond=0)
+        values = {"tenant": self.tenant, "hour_start": hour, "strategy": row.strategy, "n": 1,
+                  "score_sum": row.transfer_score}
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(AssessmentHour).values(**values)
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["tenant", "hour_start", "strategy"],
+            set_={"n": AssessmentHour.n + 1,
+                  "score_sum": AssessmentHour.score_sum + stmt.excluded.score_sum}))
 
     def history(self, flt: HistoryFilter, limit: int,
-                cursor: tuple[datetime, str] | None = None) -> Sequence[AssessmentRow]:
-        """Newest first, keyset-paginated on (created_at, id)."""
+                before_seq: int | None = None) -> Sequence[AssessmentRow]:
+        """Newest first, keyset-paginated on the per-tenant `seq`.
+
+        Not on created_at: seq is assigned under the chain-head lock, so the committed seqs are
+        always 1..N with no holes, and a row committed after a page was read always sorts before
+        that page. A clock read by another process can lag, so created_at can disagree with
+        commit order and a created_at keyset could skip such a row.
+        """
         stmt = self._filtered(flt)
-        if cursor is not None:
-            created, row_id = cursor
-            stmt = stmt.where(
-                (AssessmentRow.created_at < created)
-                | ((AssessmentRow.created_at == created) & (AssessmentRow.id < row_id)))
-        stmt = stmt.order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc()).limit(limit)
-        return self.session.scalars(stmt).all()
+        if before_seq is not None:
+            stmt = stmt.where(AssessmentRow.seq < before_seq)
+        return self.session.scalars(stmt.order_by(AssessmentRow.seq.desc()).limit(limit)).all()
+
+    def stats_from_hours(self, bucket: Bucket, since: datetime | None, until: datetime | None,
+                         strategy: str | None) -> list[BucketCount]:
+        """Counts per bucket and strategy from the hourly rollup; since/until on whole hours."""
+        hour = AssessmentHour
+        start = bucket_start(hour.hour_start, bucket, self._dialect()).label("start")
+        stmt = (select(start, hour.strategy, hour.n.label("n"), hour.score_sum.label("total"))
+                .where(hour.tenant == self.tenant))
+        if since is not None:
+            stmt = stmt.where(hour.hour_start >= since)
+        if until is not None:
+            stmt = stmt.where(hour.hour_start < until)
+        if strategy is not None:
+            stmt = stmt.where(hour.strategy == strategy)
+        inner = stmt.subquery()
+        return self._grouped(select(inner.c.start, inner.c.strategy, func.sum(inner.c.n),
+                                    func.sum(inner.c.total))
+                             .group_by(inner.c.start, inner.c.strategy))
+
+    def stats_from_rows(self, bucket: Bucket, flt: HistoryFilter) -> list[BucketCount]:
+        """Counts per bucket and strategy straight from the records (any filter)."""
+        start = bucket_start(AssessmentRow.created_at, bucket, self._dialect()).label("start")
+        inner = self._filtered(flt).with_only_columns(
+            start, AssessmentRow.strategy, AssessmentRow.transfer_score).subquery()
+        return self._grouped(select(inner.c.start, inner.c.strategy, func.count(),
+                                    func.sum(inner.c.transfer_score))
+                             .group_by(inner.c.start, inner.c.strategy))
+
+    def _grouped(self, stmt: Select[Any]) -> list[BucketCount]:
+        return [BucketCount(start, strategy, int(n), float(total))
+                for start, strategy, n, total in self.session.execute(stmt)]
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
 
     def _filtered(self, flt: HistoryFilter) -> Select[tuple[AssessmentRow]]:
         stmt = self._base()
@@ -95,6 +178,15 @@ class AssessmentRepository:
             if value is not None:
                 stmt = stmt.where(column == value)
         return stmt
+
+    def head(self) -> ChainHead | None:
+        return self.session.get(ChainHead, self.tenant)
+
+    def chain_batch(self, after_seq: int, size: int) -> Sequence[AssessmentRow]:
+        """The next `size` records in chain order after `after_seq` (verification streams)."""
+        return self.session.scalars(
+            self._base().where(AssessmentRow.seq > after_seq)
+            .order_by(AssessmentRow.seq).limit(size)).all()
 
     def chain(self) -> Sequence[dict[str, Any]]:
         """Every record of the tenant in chain order, as stored (for verification)."""

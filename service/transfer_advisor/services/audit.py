@@ -1,0 +1,118 @@
+"""GET /audit/verify as a use case: walk a tenant's chain in seq order, streaming in batches.
+
+A record is bad when its hash does not match its content, its back-link does not match its
+predecessor, its seq leaves a hole (a deleted record), or an indexed column (the ones history,
+filters and stats read) disagrees with the hashed `record` JSON. After the walk the chain head
+must point at the last record (else records were deleted from the end) and the hourly stats
+rollup must agree with the records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db.models import AssessmentHour, AssessmentRow
+from ..db.repositories import AssessmentRepository
+from ..domain.audit import GENESIS, record_hash
+
+BATCH = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    first_bad_id: str | None
+    problem: str | None = None
+
+
+def _rec(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda r: (r.get("recommendation") or {}).get(key)
+
+
+# Indexed column -> the value the hashed record says it must hold.
+COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "id": lambda r: r.get("id"),
+    "tenant": lambda r: r.get("tenant"),
+    "source_name": lambda r: r.get("source_name"),
+    "target_name": lambda r: r.get("target_name"),
+    "strategy": _rec("strategy"),
+    "transfer_score": _rec("transfer_score"),
+    "negative_transfer_risk": _rec("negative_transfer_risk"),
+    "confidence": _rec("confidence"),
+    "policy_version": lambda r: r.get("policy_version"),
+    "service_version": lambda r: r.get("service_version"),
+    "extractor_name": lambda r: (r.get("extractor") or {}).get("name"),
+    "input_sha256": lambda r: r.get("input_sha256"),
+    "replay_of": lambda r: r.get("replay_of"),
+    "prev_record_sha256": lambda r: r.get("prev_record_sha256"),
+    "created_at": lambda r: _parse_time(r.get("created_at")),
+}
+
+
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -> str | None:
+    """Why this stored row is not a valid next link of the chain, or None."""
+    record = row.record if isinstance(row.record, dict) else {}
+    if row.seq != expected_seq:
+        return f"seq {row.seq} follows seq {expected_seq - 1}: records are missing"
+    try:
+        digest = record_hash(record)
+    except (TypeError, ValueError):
+        return "record is not canonical JSON"
+    if digest != row.record_sha256:
+        return "record_sha256 does not match the record's content"
+    if record.get("prev_record_sha256") != prev:
+        return "prev_record_sha256 does not match the previous record's hash"
+    if record.get("tenant") != tenant:
+        return "record belongs to another tenant"
+    for column, expected in COLUMNS.items():
+        if getattr(row, column) != expected(record):
+            return f"column {column} disagrees with the hashed record"
+    return None
+
+
+def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:
+    prev, checked, after = GENESIS, 0, 0
+    hours: Counter[tuple[datetime, str]] = Counter()
+    with sessions() as session:
+        repo = AssessmentRepository(session, tenant)
+        while True:
+            rows = repo.chain_batch(after, batch)
+            for row in rows:
+                checked += 1
+                problem = row_problem(row, prev, checked, tenant)
+                if problem is not None:
+                    return Verification(False, checked, row.id, problem)
+                prev = row.record_sha256
+                hours[(row.created_at.replace(minute=0, second=0, microsecond=0),
+                       row.strategy)] += 1
+            if len(rows) < batch:
+                break
+            after = rows[-1].seq
+            session.expunge_all()  # keep memory flat on long chains
+        head = repo.head()
+        head_state = (0, GENESIS) if head is None else (head.seq, head.record_sha256)
+        if head_state != (checked, prev):
+            return Verification(False, checked, None,
+                                f"chain head is at seq {head_state[0]} but the records end at "
+                                f"seq {checked}: records after it were deleted or rewritten")
+        stored = {(h.hour_start, h.strategy): h.n for h in session.scalars(
+            select(AssessmentHour).where(AssessmentHour.tenant == tenant, AssessmentHour.n != 0))}
+    if stored != dict(hours):
+        return Verification(False, checked, None, "the hourly stats rollup disagrees with the "
+                                                  "records")
+    return Verification(True, checked, None)

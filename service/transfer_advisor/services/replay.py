@@ -1,0 +1,80 @@
+"""POST /assessments/{id}/replay: the stored evidence through the current policy.
+
+The stored record keeps every metric result, the task and which kinds of input the metrics saw
+(rows or summaries, labeled rows, class statistics, omitted metrics): exactly what
+`policy.decide` reads. The replay is appended as a new record with `replay_of` set; the
+original is never touched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import __version__
+from ..db.repositories import AssessmentRepository
+from ..domain import policy
+from ..domain.results import MetricResult
+from ..errors import Conflict, NotFound
+from .assess import recommendation_out, store, stored_record
+
+DECISION_FIELDS = ("strategy", "transfer_score", "negative_transfer_risk", "confidence")
+
+
+def policy_inputs(record: dict[str, Any]) -> tuple[dict[str, MetricResult], policy.TaskInfo,
+                                                   policy.Evidence]:
+    """Rebuild decide()'s arguments from a stored record; Conflict when it cannot be done."""
+    try:
+        evidence = record["evidence"]
+        task, source, target = evidence["task"], evidence["source"], evidence["target"]
+        metrics = {name: MetricResult(float(m["value"]), m.get("p_value"), dict(m.get("details")
+                                                                             or {}))
+                   for name, m in record["metrics"].items()}
+        info = policy.TaskInfo(
+            type=task["type"], num_classes=task.get("num_classes"),
+            labeled_examples=int(task["labeled_examples"]),
+            source_modality=task["source_modality"], target_modality=task["target_modality"],
+            compute_budget_gpu_hours=task.get("compute_budget_gpu_hours"))
+        seen = policy.Evidence(
+            source_rows=source["form"] != "summary", target_rows=target["form"] != "summary",
+            target_labeled_rows=int(target.get("labels") or 0),
+            class_statistics=bool(target.get("classes_summarised")),
+            omitted=dict(evidence.get("omitted") or {}))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Conflict(f"record {record.get('id')!r} does not keep the evidence a replay needs "
+                       f"({exc.__class__.__name__}: {exc})") from None
+    return metrics, info, seen
+
+
+def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> dict[str, Any]:
+    with sessions() as session:
+        row = AssessmentRepository(session, tenant).get(assessment_id)
+        if row is None:
+            raise NotFound(f"no assessment {assessment_id!r}")
+        original = stored_record(row)
+    metrics, task, evidence = policy_inputs(original)
+    rec = recommendation_out(policy.decide(metrics, task, evidence))
+    record = {
+        "tenant": tenant,
+        "source_name": original["source_name"],
+        "target_name": original["target_name"],
+        "recommendation": rec,
+        "metrics": original["metrics"],
+        "policy_version": policy.POLICY_VERSION,
+        "service_version": __version__,
+        "extractor": original.get("extractor"),
+        "input_sha256": original["input_sha256"],
+        "evidence": original["evidence"],
+        "replay_of": original["id"],
+    }
+    stored = store(sessions, tenant, record)
+    before = original["recommendation"]
+    changes = {k: {"before": before.get(k), "after": rec[k]}
+               for k in DECISION_FIELDS if before.get(k) != rec[k]}
+    changed = bool(changes)
+    if original.get("policy_version") != policy.POLICY_VERSION:
+        changes["policy_version"] = {"before": original.get("policy_version"),
+                                     "after": policy.POLICY_VERSION}
+    return {"original_id": original["id"], "changed": changed, "changes": changes,
+            "replay": stored}
