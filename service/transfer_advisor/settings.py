@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     max_extractor_bytes: int = 200 * 1024 * 1024  # also bounded by max_body_bytes over HTTP
     max_raw_items: int = 10_000  # texts or images per side in `inputs`
     max_text_chars: int = 20_000  # per text; the text models see 256 tokens anyway
+    # Per API key (or per client address when auth is off); in-process token bucket, so with
+    # several worker processes each enforces its own bucket. 0 disables the limit.
+    rate_limit_per_second: float = Field(default=0.0, ge=0)
+    rate_limit_burst: int = Field(default=20, ge=1)
+    # Wall-clock budget for the metric work of one assessment, checked between metrics.
+    metric_time_budget_seconds: float = Field(default=120.0, gt=0)
+    log_format: Literal["json", "text"] = "json"
 
     @field_validator("database_url")
     @classmethod
