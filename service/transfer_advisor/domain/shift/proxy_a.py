@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import linalg
+from scipy.stats import rankdata
 
 from ..results import MetricNotApplicable, MetricResult
 
@@ -15,19 +15,9 @@ Matrix = NDArray[np.float64]
 RIDGE = 1e-2
 
 
-def _stratified_folds(n: int, m: int, folds: int, rng: np.random.Generator) -> NDArray[np.intp]:
-    """Fold id per pooled row (source rows first), each domain spread evenly over the folds."""
-    fold = np.empty(n + m, dtype=np.intp)
-    fold[:n] = rng.permutation(np.arange(n) % folds)
-    fold[n:] = rng.permutation(np.arange(m) % folds)
-    return fold
-
-
 def _auc(scores: NDArray[np.float64], is_source: NDArray[np.bool_]) -> float:
     """Area under the ROC curve of ``scores`` for ``is_source`` (Mann–Whitney U / (n·m)),
     ties counted as ½ (average ranks)."""
-    from scipy.stats import rankdata
-
     ranks = rankdata(scores)
     n_pos = int(is_source.sum())
     n_neg = len(scores) - n_pos
@@ -66,26 +56,32 @@ def proxy_a_distance(
     if n < folds or m < folds:
         raise MetricNotApplicable(
             f"proxy_a_distance needs at least {folds} rows per side for {folds}-fold CV")
-    pooled = np.concatenate([x_source, x_target]).astype(np.float64, copy=False)
-    mean = pooled.mean(axis=0)
-    scale = pooled.std(axis=0)
+    # standardise with pooled, label-free moments (no pooled copy of the rows is made)
+    mean = (x_source.sum(axis=0) + x_target.sum(axis=0)) / (n + m)
+    sq = ((x_source - mean) ** 2).sum(axis=0) + ((x_target - mean) ** 2).sum(axis=0)
+    scale = np.sqrt(sq / (n + m))
     scale[scale == 0.0] = 1.0
-    design = np.empty((n + m, pooled.shape[1] + 1))
-    np.subtract(pooled, mean, out=design[:, :-1])
-    design[:, :-1] /= scale
-    design[:, -1] = 1.0
-    is_source = np.zeros(n + m, dtype=bool)
-    is_source[:n] = True
-    fold = _stratified_folds(n, m, folds, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    fold_of = (rng.permutation(np.arange(n) % folds), rng.permutation(np.arange(m) % folds))
+    sides = (x_source, x_target)
 
-    d1 = design.shape[1]
-    # per-domain, per-fold Gram matrices and moment vectors
+    def design(side: int, k: int) -> Matrix:
+        """Standardised rows of one domain in fold k, with an intercept column."""
+        rows = sides[side][fold_of[side] == k]
+        out = np.empty((len(rows), rows.shape[1] + 1))
+        np.subtract(rows, mean, out=out[:, :-1])
+        out[:, :-1] /= scale
+        out[:, -1] = 1.0
+        return out
+
+    d1 = x_source.shape[1] + 1
+    # per-domain, per-fold Gram matrices and moment vectors: one pass over the data
     grams = np.empty((2, folds, d1, d1))
     moments = np.empty((2, folds, d1))
     counts = np.empty((2, folds))
-    for side, rows in enumerate((is_source, ~is_source)):
+    for side in range(2):
         for k in range(folds):
-            block = design[rows & (fold == k)]
+            block = design(side, k)
             grams[side, k] = block.T @ block
             moments[side, k] = block.sum(axis=0)
             counts[side, k] = len(block)
@@ -93,7 +89,7 @@ def proxy_a_distance(
     moment_all = moments.sum(axis=1)
     count_all = counts.sum(axis=1)
 
-    scores = np.empty(n + m)
+    scores = (np.empty(n), np.empty(m))
     penalty = np.eye(d1)
     penalty[-1, -1] = 0.0  # intercept is not penalised
     for k in range(folds):
@@ -102,15 +98,17 @@ def proxy_a_distance(
         lhs = w[0] * (gram_all[0] - grams[0, k]) + w[1] * (gram_all[1] - grams[1, k])
         lhs += RIDGE * c.sum() * penalty
         rhs = w[0] * (moment_all[0] - moments[0, k]) - w[1] * (moment_all[1] - moments[1, k])
-        coef = linalg.solve(lhs, rhs, assume_a="pos")
-        held = fold == k
-        scores[held] = design[held] @ coef
+        coef = np.linalg.solve(lhs, rhs)
+        for side in range(2):
+            scores[side][fold_of[side] == k] = design(side, k) @ coef
 
-    predicted_source = scores > 0.0
-    err_source = float(np.mean(~predicted_source[is_source]))
-    err_target = float(np.mean(predicted_source[~is_source]))
+    is_source = np.zeros(n + m, dtype=bool)
+    is_source[:n] = True
+    all_scores = np.concatenate(scores)
+    err_source = float(np.mean(scores[0] <= 0.0))
+    err_target = float(np.mean(scores[1] > 0.0))
     error = 0.5 * (err_source + err_target)
-    auc = _auc(scores, is_source)
+    auc = _auc(all_scores, is_source)
     return MetricResult(
         value=2.0 * (1.0 - 2.0 * min(error, 0.5)),
         p_value=None,
