@@ -194,3 +194,48 @@ def test_registered_model_embeds_like_onnxruntime(client: TestClient) -> None:
     direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
         ["features"], {"images": images.astype(np.float32)})[0]
     np.testing.assert_array_equal(ours, direct)
+
+
+class TestAssessRawInputs:
+    @staticmethod
+    def images_b64(n: int, seed: int, shape: tuple[int, ...] = (28, 28, 1)) -> dict[str, Any]:
+        import base64
+
+        x = np.random.default_rng(seed).integers(0, 256, size=(n, *shape), dtype=np.uint8)
+        return {"shape": [n, *shape], "dtype": "uint8", "data": base64.b64encode(x).decode()}
+
+    def body(self, extractor: str | None, shape: tuple[int, ...] = (28, 28, 1)) -> dict[str, Any]:
+        return {
+            "source": {"name": "s", "inputs": {"images": self.images_b64(40, 0, shape)}},
+            "target": {"name": "t", "inputs": {"images": self.images_b64(30, 1, shape)},
+                       "labels": [i % 3 for i in range(15)]},
+            "task": {"type": "classification", "num_classes": 3, "labeled_examples": 15,
+                     "source_modality": "image", "target_modality": "image"},
+            "extractor": extractor, "options": {"permutations": 20, "seed": 0}}
+
+    def test_images_through_bundled_cnn_record_the_extractor(self, client: TestClient) -> None:
+        resp = client.post("/assess", json=self.body("digits-cnn"))
+        assert resp.status_code == 201, resp.text
+        ext = resp.json()["extractor"]
+        assert ext["name"] == "digits-cnn"
+        listed = client.get("/extractors/digits-cnn").json()
+        assert ext["sha256"] == listed["sha256"]
+
+    def test_unknown_extractor_is_422(self, client: TestClient) -> None:
+        resp = client.post("/assess", json=self.body("nope"))
+        assert resp.status_code == 422
+        assert resp.json()["type"].endswith("unknown-extractor")
+
+    def test_wrong_image_shape_is_422_naming_the_field(self, client: TestClient) -> None:
+        resp = client.post("/assess", json=self.body("digits-cnn", shape=(8, 8, 1)))
+        assert resp.status_code == 422
+        assert resp.json()["errors"][0]["field"] == "source.inputs.images.shape"
+
+    def test_unbuilt_text_model_is_a_clear_problem(self, client: TestClient) -> None:
+        body = self.body("minilm-l6-v2")
+        body["source"]["inputs"] = {"texts": ["a", "b", "c"]}
+        body["target"]["inputs"] = {"texts": ["d", "e", "f"]}
+        body["target"]["labels"] = [0, 1, 2]
+        resp = client.post("/assess", json=body)
+        assert resp.status_code == 503
+        assert "extractors build" in resp.json()["detail"]

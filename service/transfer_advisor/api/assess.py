@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
+from ..db.repositories import ExtractorRepository
 from ..schemas.assess import Assessment, AssessRequest
 from ..services import assess as assess_service
+from ..services.extractors import embed_request
 from .deps import AssessCaller, SessionsDep, SettingsDep
+from .extractors import ExtractorsDep
 
 router = APIRouter(tags=["assess"])
 
@@ -21,9 +24,14 @@ def post_assess(
     caller: AssessCaller,
     settings: SettingsDep,
     sessions: SessionsDep,
+    extractors: ExtractorsDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Assessment:
     """Assess one source/target pair and store the record (sync: metric work runs in a thread)."""
-    record = assess_service.assess(sessions, settings, body, caller.tenant, idempotency_key)
+    with sessions() as session:  # raw `inputs` → rows through the named ONNX extractor
+        extractor, source_rows, target_rows = embed_request(
+            extractors, ExtractorRepository(session), body)
+    record = assess_service.assess(sessions, settings, body, caller.tenant, idempotency_key,
+                                   extractor, source_rows, target_rows)
     response.headers["Location"] = f"/assessments/{record['id']}"
     return Assessment.model_validate(record)

@@ -558,3 +558,29 @@ def _from_bundled(b: BundledExtractor) -> Extractor:
 
 
 ProgressFactory = Callable[[int], ProgressFn]
+
+
+def embed_request(service: ExtractorService, store: ExtractorStore, request: Any
+                  ) -> tuple[dict[str, Any] | None, NDArray[np.float64] | None,
+                             NDArray[np.float64] | None]:
+    """Embed the raw `inputs` of an AssessRequest's sides through `request.extractor`.
+
+    Returns (extractor record or None, source rows or None, target rows or None); a side given
+    as embeddings or a summary is left as None for the assess service to decode.
+    """
+    sides = {"source": request.source, "target": request.target}
+    if all(getattr(spec, "inputs", None) is None for spec in sides.values()):
+        return None, None, None
+    ext = service.resolve(store, request.extractor, "extractor")
+    rows: dict[str, NDArray[np.float64] | None] = {}
+    for field_name, spec in sides.items():
+        raw = getattr(spec, "inputs", None)
+        if raw is None:
+            rows[field_name] = None
+            continue
+        images = None
+        if raw.images is not None:
+            images = decode_images(raw.images.shape, raw.images.dtype, raw.images.data,
+                                   f"{field_name}.inputs.images", service.limits)
+        rows[field_name] = service.embed_inputs(ext, raw.texts, images, f"{field_name}.inputs")
+    return ext.record(), rows["source"], rows["target"]
