@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+
 from tests.live_server import live_server
 from tests.payloads import embeddings_request
 
@@ -121,4 +122,5 @@ def test_dashboard_shows_what_the_api_says(browser: Any, server: str) -> None:
     finally:
         page.close()
     assert not errors, errors
-    assert requested and all(u.startswith(server) for u in requested), requested
+    assert requested
+    assert all(u.startswith(server) for u in requested), requested

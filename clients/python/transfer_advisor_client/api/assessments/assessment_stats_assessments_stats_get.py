@@ -1,0 +1,331 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.assessment_stats import AssessmentStats
+from ...models.assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
+from ...models.assessment_stats_assessments_stats_get_bucket import check_assessment_stats_assessments_stats_get_bucket
+from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import AssessmentStatsAssessmentsStatsGetStrategyType0
+from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import check_assessment_stats_assessments_stats_get_strategy_type_0
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+
+def _get_kwargs(
+    *,
+    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_bucket: str | Unset = UNSET
+    if not isinstance(bucket, Unset):
+        json_bucket = bucket
+
+    params["bucket"] = json_bucket
+
+    json_since: None | str | Unset
+    if isinstance(since, Unset):
+        json_since = UNSET
+    elif isinstance(since, datetime.datetime):
+        json_since = since.isoformat()
+    else:
+        json_since = since
+    params["since"] = json_since
+
+    json_until: None | str | Unset
+    if isinstance(until, Unset):
+        json_until = UNSET
+    elif isinstance(until, datetime.datetime):
+        json_until = until.isoformat()
+    else:
+        json_until = until
+    params["until"] = json_until
+
+    json_source_name: None | str | Unset
+    if isinstance(source_name, Unset):
+        json_source_name = UNSET
+    else:
+        json_source_name = source_name
+    params["source_name"] = json_source_name
+
+    json_target_name: None | str | Unset
+    if isinstance(target_name, Unset):
+        json_target_name = UNSET
+    else:
+        json_target_name = target_name
+    params["target_name"] = json_target_name
+
+    json_strategy: None | str | Unset
+    if isinstance(strategy, Unset):
+        json_strategy = UNSET
+    elif isinstance(strategy, str):
+        json_strategy = strategy
+    else:
+        json_strategy = strategy
+    params["strategy"] = json_strategy
+
+    json_extractor: None | str | Unset
+    if isinstance(extractor, Unset):
+        json_extractor = UNSET
+    else:
+        json_extractor = extractor
+    params["extractor"] = json_extractor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/assessments/stats",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AssessmentStats | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = AssessmentStats.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AssessmentStats | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Response[AssessmentStats | HTTPValidationError]:
+    """ Assessment Stats
+
+     Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
+
+    Args:
+        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AssessmentStats | HTTPValidationError]
+     """
+
+
+    kwargs = _get_kwargs(
+        bucket=bucket,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> AssessmentStats | HTTPValidationError | None:
+    """ Assessment Stats
+
+     Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
+
+    Args:
+        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AssessmentStats | HTTPValidationError
+     """
+
+
+    return sync_detailed(
+        client=client,
+bucket=bucket,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Response[AssessmentStats | HTTPValidationError]:
+    """ Assessment Stats
+
+     Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
+
+    Args:
+        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AssessmentStats | HTTPValidationError]
+     """
+
+
+    kwargs = _get_kwargs(
+        bucket=bucket,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> AssessmentStats | HTTPValidationError | None:
+    """ Assessment Stats
+
+     Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
+
+    Args:
+        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AssessmentStats | HTTPValidationError
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+bucket=bucket,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )).parsed

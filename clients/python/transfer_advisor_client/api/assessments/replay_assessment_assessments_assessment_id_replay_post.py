@@ -1,0 +1,191 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.http_validation_error import HTTPValidationError
+from ...models.replay import Replay
+from typing import cast
+
+
+
+def _get_kwargs(
+    assessment_id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/assessments/{assessment_id}/replay".format(assessment_id=quote(str(assessment_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HTTPValidationError | Replay | None:
+    if response.status_code == 201:
+        response_201 = Replay.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HTTPValidationError | Replay]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    assessment_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[HTTPValidationError | Replay]:
+    """ Replay Assessment
+
+     Run the stored evidence through the current policy; store the result as a new record
+    with `replay_of` = this id (the original is never modified) and say what changed.
+
+    Args:
+        assessment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | Replay]
+     """
+
+
+    kwargs = _get_kwargs(
+        assessment_id=assessment_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    assessment_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> HTTPValidationError | Replay | None:
+    """ Replay Assessment
+
+     Run the stored evidence through the current policy; store the result as a new record
+    with `replay_of` = this id (the original is never modified) and say what changed.
+
+    Args:
+        assessment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | Replay
+     """
+
+
+    return sync_detailed(
+        assessment_id=assessment_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    assessment_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[HTTPValidationError | Replay]:
+    """ Replay Assessment
+
+     Run the stored evidence through the current policy; store the result as a new record
+    with `replay_of` = this id (the original is never modified) and say what changed.
+
+    Args:
+        assessment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | Replay]
+     """
+
+
+    kwargs = _get_kwargs(
+        assessment_id=assessment_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    assessment_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> HTTPValidationError | Replay | None:
+    """ Replay Assessment
+
+     Run the stored evidence through the current policy; store the result as a new record
+    with `replay_of` = this id (the original is never modified) and say what changed.
+
+    Args:
+        assessment_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | Replay
+     """
+
+
+    return (await asyncio_detailed(
+        assessment_id=assessment_id,
+client=client,
+
+    )).parsed

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.recommendation_out_negative_transfer_risk import check_recommendation_out_negative_transfer_risk
+from ..models.recommendation_out_negative_transfer_risk import RecommendationOutNegativeTransferRisk
+from ..models.recommendation_out_strategy import check_recommendation_out_strategy
+from ..models.recommendation_out_strategy import RecommendationOutStrategy
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="RecommendationOut")
+
+
+
+@_attrs_define
+class RecommendationOut:
+    """ 
+        Attributes:
+            confidence (float):
+            negative_transfer_risk (RecommendationOutNegativeTransferRisk):
+            reasons (list[str]):
+            strategy (RecommendationOutStrategy):
+            transfer_score (float):
+     """
+
+    confidence: float
+    negative_transfer_risk: RecommendationOutNegativeTransferRisk
+    reasons: list[str]
+    strategy: RecommendationOutStrategy
+    transfer_score: float
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        confidence = self.confidence
+
+        negative_transfer_risk: str = self.negative_transfer_risk
+
+        reasons = self.reasons
+
+
+
+        strategy: str = self.strategy
+
+        transfer_score = self.transfer_score
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "confidence": confidence,
+            "negative_transfer_risk": negative_transfer_risk,
+            "reasons": reasons,
+            "strategy": strategy,
+            "transfer_score": transfer_score,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        confidence = d.pop("confidence")
+
+        negative_transfer_risk = check_recommendation_out_negative_transfer_risk(d.pop("negative_transfer_risk"))
+
+
+
+
+        reasons = cast(list[str], d.pop("reasons"))
+
+
+        strategy = check_recommendation_out_strategy(d.pop("strategy"))
+
+
+
+
+        transfer_score = d.pop("transfer_score")
+
+        recommendation_out = cls(
+            confidence=confidence,
+            negative_transfer_risk=negative_transfer_risk,
+            reasons=reasons,
+            strategy=strategy,
+            transfer_score=transfer_score,
+        )
+
+
+        recommendation_out.additional_properties = d
+        return recommendation_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.task_spec_source_modality import check_task_spec_source_modality
+from ..models.task_spec_source_modality import TaskSpecSourceModality
+from ..models.task_spec_target_modality import check_task_spec_target_modality
+from ..models.task_spec_target_modality import TaskSpecTargetModality
+from ..models.task_spec_type import check_task_spec_type
+from ..models.task_spec_type import TaskSpecType
+from ..types import UNSET, Unset
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="TaskSpec")
+
+
+
+@_attrs_define
+class TaskSpec:
+    """ 
+        Attributes:
+            labeled_examples (int):
+            source_modality (TaskSpecSourceModality):
+            target_modality (TaskSpecTargetModality):
+            compute_budget_gpu_hours (float | None | Unset):
+            num_classes (int | None | Unset):
+            type_ (TaskSpecType | Unset):  Default: 'classification'.
+     """
+
+    labeled_examples: int
+    source_modality: TaskSpecSourceModality
+    target_modality: TaskSpecTargetModality
+    compute_budget_gpu_hours: float | None | Unset = UNSET
+    num_classes: int | None | Unset = UNSET
+    type_: TaskSpecType | Unset = 'classification'
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        labeled_examples = self.labeled_examples
+
+        source_modality: str = self.source_modality
+
+        target_modality: str = self.target_modality
+
+        compute_budget_gpu_hours: float | None | Unset
+        if isinstance(self.compute_budget_gpu_hours, Unset):
+            compute_budget_gpu_hours = UNSET
+        else:
+            compute_budget_gpu_hours = self.compute_budget_gpu_hours
+
+        num_classes: int | None | Unset
+        if isinstance(self.num_classes, Unset):
+            num_classes = UNSET
+        else:
+            num_classes = self.num_classes
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
+
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "labeled_examples": labeled_examples,
+            "source_modality": source_modality,
+            "target_modality": target_modality,
+        })
+        if compute_budget_gpu_hours is not UNSET:
+            field_dict["compute_budget_gpu_hours"] = compute_budget_gpu_hours
+        if num_classes is not UNSET:
+            field_dict["num_classes"] = num_classes
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        labeled_examples = d.pop("labeled_examples")
+
+        source_modality = check_task_spec_source_modality(d.pop("source_modality"))
+
+
+
+
+        target_modality = check_task_spec_target_modality(d.pop("target_modality"))
+
+
+
+
+        def _parse_compute_budget_gpu_hours(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        compute_budget_gpu_hours = _parse_compute_budget_gpu_hours(d.pop("compute_budget_gpu_hours", UNSET))
+
+
+        def _parse_num_classes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        num_classes = _parse_num_classes(d.pop("num_classes", UNSET))
+
+
+        _type_ = d.pop("type", UNSET)
+        type_: TaskSpecType | Unset
+        if isinstance(_type_,  Unset):
+            type_ = UNSET
+        else:
+            type_ = check_task_spec_type(_type_)
+
+
+
+
+        task_spec = cls(
+            labeled_examples=labeled_examples,
+            source_modality=source_modality,
+            target_modality=target_modality,
+            compute_budget_gpu_hours=compute_budget_gpu_hours,
+            num_classes=num_classes,
+            type_=type_,
+        )
+
+        return task_spec
+
