@@ -1,0 +1,215 @@
+"""Load the transfer scenarios with measured outcomes and run them through the service's metrics.
+
+Shared by `bench/decision_quality.py` and `scripts/fit_policy.py`. Each scenario is assessed in
+two modes, as a POST /assess body decoded by the service's own `services.inputs` functions:
+
+- "rows":    source and target embeddings, target labels on the first rows, the default metrics;
+- "summary": count/mean/covariance for both sides, plus class means/counts from the labeled rows.
+
+Metric results are cached under `.cache/scenario-metrics/` (gitignored), keyed by the scenario,
+the mode and a hash of the domain metric code, so refitting the policy is cheap and a change to
+any metric recomputes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT / "service") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "service"))
+
+from transfer_advisor.domain.metrics import MetricInputs, compute_metrics  # noqa: E402
+from transfer_advisor.domain.policy import Evidence, TaskInfo  # noqa: E402
+from transfer_advisor.domain.results import MetricResult  # noqa: E402
+from transfer_advisor.domain.summary import Summary  # noqa: E402
+from transfer_advisor.schemas.assess import AssessRequest  # noqa: E402
+from transfer_advisor.services import inputs as inputs_mod  # noqa: E402
+from transfer_advisor.settings import Settings  # noqa: E402
+
+Mode = Literal["rows", "summary"]
+MODES: tuple[Mode, ...] = ("rows", "summary")
+CACHE_DIR = REPO_ROOT / ".cache" / "scenario-metrics"
+SEED = 0
+PERMUTATIONS = 200
+
+
+def shared_dir() -> Path | None:
+    configured = os.environ.get("TRANSFER_ADVISOR_SHARED")
+    path = Path(configured) if configured else REPO_ROOT.parent / "shared"
+    return path if path.is_dir() else None
+
+
+def scenario_root(split: str = "dev") -> Path:
+    shared = shared_dir()
+    if shared is None:
+        raise SystemExit("shared data not found: set TRANSFER_ADVISOR_SHARED or place it at ../shared")
+    return shared / "benchmarks" / "transfer-scenarios" / split
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    family: str
+    folder: Path
+    task: TaskInfo
+    truth: Mapping[str, Any]
+
+    @property
+    def gain(self) -> float:
+        return float(self.truth["transfer_gain"])
+
+    @property
+    def helps(self) -> bool:
+        return bool(self.truth["transfer_helps"])
+
+    @property
+    def negative(self) -> bool:
+        return bool(self.truth["negative_transfer"])
+
+    @property
+    def within_margin(self) -> bool:
+        return not (self.helps or self.negative)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x_source = np.load(self.folder / "source_embeddings.npy").astype(np.float64)
+        x_target = np.load(self.folder / "target_embeddings.npy").astype(np.float64)
+        y_target = np.load(self.folder / "target_labels.npy").astype(np.int64)
+        return x_source, x_target, y_target
+
+
+def load_scenarios(split: str = "dev") -> list[Scenario]:
+    out = []
+    for folder in sorted(p for p in scenario_root(split).iterdir() if (p / "meta.json").is_file()):
+        meta = json.loads((folder / "meta.json").read_text())
+        truth = json.loads((folder / "truth.json").read_text())
+        t = meta["task"]
+        task = TaskInfo(type=t["type"], num_classes=t.get("num_classes"),
+                        labeled_examples=int(t["labeled_examples"]),
+                        source_modality=t["source_modality"], target_modality=t["target_modality"],
+                        compute_budget_gpu_hours=t.get("compute_budget_gpu_hours"))
+        out.append(Scenario(meta["id"], meta["family"], folder, task, truth))
+    return out
+
+
+METRIC_CODE = ("metrics.py", "summary.py", "linalg.py", "results.py", "shift", "transfer")
+
+
+@lru_cache(maxsize=1)
+def metric_code_hash() -> str:
+    """Hash of the domain code that produces metric values (not the policy), once per process."""
+    domain = REPO_ROOT / "service" / "transfer_advisor" / "domain"
+    digest = hashlib.sha256()
+    for name in METRIC_CODE:
+        target = domain / name
+        for path in sorted(target.rglob("*.py") if target.is_dir() else [target]):
+            if path.is_file():
+                digest.update(str(path.relative_to(domain)).encode())
+                digest.update(path.read_bytes())
+    digest.update(f"seed={SEED};perm={PERMUTATIONS}".encode())
+    return digest.hexdigest()[:16]
+
+
+def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
+    """The POST /assess body for this scenario: embeddings + target labels, or summaries."""
+    x_source, x_target, y_target = scenario.arrays()
+    t = scenario.task
+    task = {"type": t.type, "num_classes": t.num_classes, "labeled_examples": t.labeled_examples,
+            "source_modality": t.source_modality, "target_modality": t.target_modality}
+    options = {"permutations": PERMUTATIONS, "seed": SEED}
+    if mode == "rows":
+        def enc(x: np.ndarray) -> dict[str, Any]:
+            data = base64.b64encode(np.ascontiguousarray(x, dtype="<f4").tobytes()).decode()
+            return {"shape": list(x.shape), "dtype": "float32", "data": data}
+
+        return {"source": {"name": "source", "embeddings": enc(x_source)},
+                "target": {"name": scenario.id, "embeddings": enc(x_target),
+                           "labels": y_target.tolist()},
+                "task": task, "options": options}
+    # What a client sends without rows: count, mean, unbiased covariance, class means/counts.
+    src = Summary.from_rows(x_source)
+    tgt = Summary.from_rows(x_target, y_target, t.num_classes)
+    assert tgt.class_means is not None
+    assert tgt.class_counts is not None
+    return {"source": {"name": "source", "summary": {
+                "count": src.count, "mean": src.mean.tolist(), "covariance": src.cov.tolist()}},
+            "target": {"name": scenario.id, "summary": {
+                "count": tgt.count, "mean": tgt.mean.tolist(), "covariance": tgt.cov.tolist(),
+                "class_means": tgt.class_means.tolist(),
+                "class_counts": tgt.class_counts.tolist()}},
+            "task": task, "options": options}
+
+
+def decode(body: Mapping[str, Any]) -> tuple[Any, MetricInputs, Evidence]:
+    """Parse and decode a body exactly as services.assess.evaluate does (minus the metrics)."""
+    request = AssessRequest.model_validate(body)
+    settings = Settings()
+    num_classes = request.task.num_classes if request.task.type == "classification" else None
+    source = inputs_mod.decode_side(request.source, "source", None, settings)
+    target = inputs_mod.decode_side(request.target, "target", num_classes, settings)
+    metric_inputs = inputs_mod.build_metric_inputs(request, source, target, settings)
+    return request, metric_inputs, inputs_mod.evidence_of(source, target, {})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    scenario: Scenario
+    mode: Mode
+    metrics: dict[str, MetricResult]
+    omitted: dict[str, str]
+    evidence: Evidence
+
+
+def run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool = False) -> ScenarioRun:
+    """Default metric set for one scenario and mode, from the cache when the code is unchanged."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    ignore = REPO_ROOT / ".cache" / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+    path = CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.json"
+    request, inputs, evidence = decode(build_request(scenario, mode))
+    if path.is_file() and not refresh:
+        stored = json.loads(path.read_text())
+    else:
+        run = compute_metrics(inputs, request.options.metrics)
+        stored = {"metrics": {k: {"value": r.value, "p_value": r.p_value,
+                                  "details": _jsonable(r.details)}
+                              for k, r in run.results.items()},
+                  "omitted": dict(run.omitted), "seconds": dict(run.seconds)}
+        path.write_text(json.dumps(stored, indent=1, sort_keys=True))
+    results = {k: MetricResult(v["value"], v["p_value"], v["details"])
+               for k, v in stored["metrics"].items()}
+    omitted = dict(stored["omitted"])
+    evidence = Evidence(evidence.source_rows, evidence.target_rows, evidence.target_labeled_rows,
+                        evidence.class_statistics, omitted)
+    return ScenarioRun(scenario, mode, results, omitted, evidence)
+
+
+def iter_runs(scenarios: list[Scenario], mode: Mode, *, verbose: bool = False) -> Iterator[ScenarioRun]:
+    for scenario in scenarios:
+        if verbose:
+            print(f"  metrics {mode:7s} {scenario.id}", file=sys.stderr, flush=True)
+        yield run_metrics(scenario, mode)
