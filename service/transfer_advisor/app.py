@@ -12,8 +12,10 @@ from .api import assess, assessments, audit, extractors, health
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers
+from .api.ratelimit import TokenBucket
 from .db import migrate
 from .db.engine import make_engine, make_sessionmaker
+from .observability import Metrics, Observability
 from .services.extractors import ExtractorService
 from .settings import Settings, get_settings
 
@@ -46,4 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.state.rate_limiter = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
+    app.state.metrics = Metrics()
+    # Added last = outermost: its request id and timing also cover 413s from BodySizeLimit.
+    app.add_middleware(Observability, metrics=app.state.metrics)
     return app

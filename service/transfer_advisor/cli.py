@@ -41,7 +41,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=args.log_level)
+    from .observability import logging_config
+
+    # One structured line per request comes from our middleware, so uvicorn's access log is off.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=args.log_level, access_log=False,
+                log_config=logging_config(settings.log_format, args.log_level))
     return 0
 
 
@@ -59,20 +64,25 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
+    from .errors import AdvisorError
     from .services import keys
 
     sessions = _sessions(Settings())
-    if args.action == "create":
-        key_id, key = keys.create_key(sessions, args.tenant, args.scope or [])
-        print(f"created key {key_id} for tenant {args.tenant} (shown once):", file=sys.stderr)
-        print(key)
-    elif args.action == "list":
-        for row in keys.list_keys(sessions, args.tenant):
-            state = "revoked" if row.revoked_at else "active"
-            print(f"{row.id}\t{row.tenant}\t{row.scopes}\t{state}\t{row.created_at.isoformat()}")
-    else:
-        keys.revoke_key(sessions, args.key_id)
-        print(f"revoked {args.key_id}")
+    try:
+        if args.action == "create":
+            key_id, key = keys.create_key(sessions, args.tenant, args.scope or [])
+            print(f"created key {key_id} for tenant {args.tenant} (shown once):", file=sys.stderr)
+            print(key)
+        elif args.action == "list":
+            for row in keys.list_keys(sessions, args.tenant):
+                state = "revoked" if row.revoked_at else "active"
+                print(f"{row.id}\t{row.tenant}\t{row.scopes}\t{state}\t{row.created_at.isoformat()}")
+        else:
+            keys.revoke_key(sessions, args.key_id)
+            print(f"revoked {args.key_id}")
+    except AdvisorError as exc:  # a clear message and exit 2, not a traceback
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
     return 0
 
 

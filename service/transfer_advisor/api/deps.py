@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import MissingScope, Unauthorized
+from ..errors import MissingScope, RateLimited, Unauthorized
 from ..services import keys
 from ..settings import Settings
+from .ratelimit import TokenBucket, retry_after
 
 ALL_SCOPES = frozenset({"assess", "read", "admin"})
 
@@ -52,7 +53,24 @@ def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -
     return Caller(found.tenant, frozenset(found.scopes.split()), found.id)
 
 
-CallerDep = Annotated[Caller, Depends(get_caller)]
+def rate_limited_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
+    """The caller, after spending one token of its key's bucket (429 + Retry-After when empty)."""
+    caller = get_caller(request, settings, sessions)
+    bucket: TokenBucket | None = getattr(request.app.state, "rate_limiter", None)
+    if bucket is not None and bucket.enabled:
+        # Without a key (auth disabled) the client address stands in for it.
+        who = caller.key_id or f"addr:{request.client.host if request.client else '-'}"
+        wait = bucket.take(who)
+        if wait > 0:
+            raise RateLimited(
+                f"rate limit of {settings.rate_limit_per_second:g} requests/s "
+                f"(burst {settings.rate_limit_burst}) per API key exceeded; retry later",
+                headers={"Retry-After": retry_after(wait)},
+                extra={"limit": "rate_limit_per_second"})
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(rate_limited_caller)]
 
 
 def require_scope(scope: str) -> Callable[[Caller], Caller]:

@@ -1,9 +1,10 @@
-"""Liveness and readiness."""
+"""Liveness, readiness and Prometheus metrics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import generate_latest
 from sqlalchemy import text
 
 from .deps import SessionsDep
@@ -28,3 +29,17 @@ def readyz(sessions: SessionsDep) -> JSONResponse:
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
                         status_code=200 if ready else 503)
+
+
+# The classic text format every Prometheus scrapes; pinned so the schema is the same whatever
+# prometheus-client version is installed (newer ones default to version=1.0.0).
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {PROMETHEUS_TEXT: {"schema": {"type": "string"}}}}})
+def metrics(request: Request) -> Response:
+    """Prometheus text format: latency per route, assessments per strategy, metric compute
+    time per metric, problems per type. Counters are per process."""
+    return Response(generate_latest(request.app.state.metrics.registry),
+                    media_type=PROMETHEUS_TEXT)

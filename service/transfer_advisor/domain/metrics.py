@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, TimeBudgetExceeded
 from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian
 from .summary import Summary
@@ -135,13 +135,23 @@ def select_metrics(names: Sequence[str] | None) -> list[MetricSpec]:
     return [REGISTRY[n] for n in dict.fromkeys(names)]
 
 
-def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None) -> MetricRun:
+def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
+                    deadline: float | None = None) -> MetricRun:
+    """`deadline` is a `time.monotonic()` instant; it is checked before each metric starts, so
+    a request over budget ends with a clear problem instead of occupying a worker indefinitely."""
     run = MetricRun()
-    for spec in select_metrics(names):
+    selected = select_metrics(names)
+    for i, spec in enumerate(selected):
         missing = next((why for req in spec.requires if (why := req(inputs))), None)
         if missing:
             run.omitted[spec.name] = missing
             continue
+        if deadline is not None and time.monotonic() > deadline:
+            pending = [s.name for s in selected[i:]]
+            raise TimeBudgetExceeded(
+                f"metric work exceeded its time budget after {sorted(run.results) or 'no metric'}; "
+                f"not computed: {pending}. Select fewer metrics (options.metrics), fewer "
+                "permutations or fewer rows", extra={"limit": "metric_time_budget_seconds"})
         started = time.perf_counter()
         try:
             run.results[spec.name] = spec.run(inputs)

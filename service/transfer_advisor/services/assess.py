@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import __version__
+from .. import __version__, observability
 from ..db.models import AssessmentRow, utcnow
 from ..db.repositories import AssessmentRepository
 from ..domain import policy
@@ -55,7 +56,8 @@ def evaluate(request: AssessRequest, settings: Settings,
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
     inputs = build_metric_inputs(request, source, target, settings)
-    run = compute_metrics(inputs, request.options.metrics)
+    run = compute_metrics(inputs, request.options.metrics,
+                          deadline=time.monotonic() + settings.metric_time_budget_seconds)
     task = task_info(request)
     rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted))
     return Evaluation(run, rec, _evidence_record(request, source, target, run))
@@ -99,7 +101,10 @@ def assess(
         "evidence": evaluation.evidence,
         "replay_of": None,
     }
-    return store(sessions, tenant, record, idempotency_key)
+    stored = store(sessions, tenant, record, idempotency_key)
+    # Counted once durable, so /metrics never reports an assessment that a 503 lost.
+    observability.report_evaluation(evaluation.recommendation.strategy, evaluation.metrics.seconds)
+    return stored
 
 
 def store(sessions: sessionmaker[Session], tenant: str, record: dict[str, Any],
