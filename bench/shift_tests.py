@@ -1,0 +1,329 @@
+"""Benchmark the sample-based shift tests against the libraries people script by hand.
+
+Runs, on the same data in one process and prints medians and ratios:
+  1. MMD permutation test, n = 2,000 per side, d = 384: ours (B = 200 and 1,000) vs
+     alibi-detect 0.13 ``MMDDrift`` (PyTorch backend, CPU) — same statistic and bandwidth rule.
+  2. Fréchet distance at d = 2,048: ours (``transfer_advisor.domain.shift.gaussian``) vs
+     pytorch-fid's ``calculate_frechet_distance`` (scipy ``sqrtm``); and float32 input at d = 128.
+  3. Latency of the sample-based metric set at 2,000 × 384 per side.
+  4. Scaling: n = 1k, 5k, 20k, 100k per side at d = 384 — seconds and peak traced memory
+     (tracemalloc sees numpy's allocations; the input arrays themselves are excluded), with the
+     measured error of the large-input (subsample) path at 5k.
+
+Peers live in their own venv (alibi-detect pins numpy < 2):
+    bash bench/setup_bench_env.sh
+    .venv-bench/bin/python bench/shift_tests.py            # full run, ~10 minutes
+    .venv-bench/bin/python bench/shift_tests.py --quick    # smaller, fewer repeats
+Without the peers (plain ``python bench/shift_tests.py``) sections 1-2 print ours only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+import types
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from transfer_advisor.domain.shift._pairwise import MAX_EXACT_ROWS_PER_SIDE, pool_samples
+from transfer_advisor.domain.shift.energy_distance import energy_distance_test
+from transfer_advisor.domain.shift.mmd import mmd_test
+from transfer_advisor.domain.shift.proxy_a import proxy_a_distance
+from transfer_advisor.domain.shift.sliced import ks_fdr_share, sliced_wasserstein
+
+
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median wall time over `repeats` calls (after no warm-up: first calls count too)."""
+    times, out = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def traced(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(seconds, peak MiB of new allocations traced by tracemalloc, result)."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    start = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 2**20, out
+
+
+def data(n: int, d: int, shift: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, d)), rng.standard_normal((n, d)) + shift
+
+
+def load_alibi() -> Any:
+    try:
+        import torch
+        from alibi_detect.cd import MMDDrift
+    except ImportError as exc:
+        print(f"  alibi-detect not importable ({exc}); run bench/setup_bench_env.sh")
+        return None
+    torch.set_num_threads(os.cpu_count() or 1)
+    return MMDDrift
+
+
+class _StubMeta(type):
+    """Attribute access on a stub class yields the stub class (usable as a base class too)."""
+
+    def __getattr__(cls, name: str) -> type:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Stub
+
+
+class _Stub(metaclass=_StubMeta):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+class _StubModule(types.ModuleType):
+    __version__ = "0.0"
+
+    def __getattr__(self, name: str) -> type:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Stub
+
+
+def load_pytorch_fid() -> Any:
+    """pytorch-fid's calculate_frechet_distance, importable without a working torchvision.
+
+    PyPI's torchvision does not load against the CPU torch 2.13 build; fid_score and its
+    inception module import it (for image code we don't use), so placeholder modules stand in
+    just for the import (as done for shared/reference/shift). Only the numpy/scipy function
+    calculate_frechet_distance is used.
+    """
+    names = ("torchvision", "torchvision.transforms", "torchvision.models",
+             "torchvision.models.utils", "torchvision.models.inception")
+    saved = {k: sys.modules.get(k) for k in names}
+    for name in names:
+        sys.modules[name] = _StubModule(name)
+    try:
+        module = importlib.import_module("pytorch_fid.fid_score")
+        return module.calculate_frechet_distance
+    except Exception as exc:  # any import failure just disables the peer
+        print(f"  pytorch-fid not importable ({type(exc).__name__}: {exc})")
+        return None
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = value
+
+
+def section_mmd(args: argparse.Namespace) -> None:
+    n, d = args.n, 384
+    print(f"\n## 1. MMD permutation test, n = {n:,} per side, d = {d}")
+    x, y = data(n, d, shift=0.02, seed=1)
+    rows = []
+    ours: dict[int, Any] = {}
+    for b in (200, 1000):
+        t, res = timed(lambda b=b: mmd_test(x, y, permutations=b, seed=0),  # type: ignore[misc]
+                       args.repeats)
+        ours[b] = (t, res)
+        rows.append((f"ours B={b}", t, res.value, res.p_value, res.details["bandwidth"]))
+    mmd_drift = load_alibi()
+    alibi_t = None
+    if mmd_drift is not None:
+        b_alibi = args.alibi_permutations
+        detector = mmd_drift(x.astype(np.float32), backend="pytorch", p_val=0.05,
+                             n_permutations=b_alibi, device="cpu")
+        sigma = float(np.asarray(detector._detector.kernel.sigma.detach().cpu()).ravel()[0])
+        t, pred = timed(lambda: detector.predict(y.astype(np.float32)), args.alibi_repeats)
+        alibi_t = t
+        rows.append((f"alibi-detect B={b_alibi}", t, float(pred["data"]["distance"]),
+                     float(pred["data"]["p_val"]), sigma))
+    print("| run | seconds (median) | MMD² | p-value | bandwidth σ |")
+    print("|---|---|---|---|---|")
+    for label, t, value, p, sigma in rows:
+        print(f"| {label} | {t:.3f} | {value:.9g} | {p:.4g} | {sigma:.7g} |")
+    if alibi_t is not None:
+        b_alibi = args.alibi_permutations
+        per_perm = alibi_t / b_alibi
+        alibi_value = rows[-1][2]
+        rel = abs(ours[200][1].value - alibi_value) / abs(alibi_value)
+        print(f"\nalibi-detect: {per_perm:.3f} s per permutation (predict only; sigma inferred at "
+              f"init). Same statistic: |ours − alibi| / |alibi| = {rel:.2e} (alibi is float32).")
+        for b in (200, 1000):
+            scaled = per_perm * b
+            note = "" if b == b_alibi else f" (alibi timed at B={b_alibi}, scaled linearly)"
+            print(f"speed-up at B={b}: {scaled / ours[b][0]:.0f}x{note}")
+
+
+def section_frechet(args: argparse.Namespace) -> None:
+    d = args.fid_dim
+    print(f"\n## 2. Fréchet distance, d = {d:,}")
+    try:
+        from transfer_advisor.domain.shift.gaussian import frechet_distance
+        from transfer_advisor.domain.summary import Summary
+    except ImportError as exc:
+        print(f"  ours not importable ({exc})")
+        return
+    rng = np.random.default_rng(2)
+    rows_n = d + d // 2
+    z1 = rng.standard_normal((rows_n, d))
+    a = np.eye(d) + 0.3 * rng.standard_normal((d, d)) / np.sqrt(d)
+    z2 = rng.standard_normal((rows_n, d)) @ a.T + 0.1
+    mu1, mu2 = z1.mean(0), z2.mean(0)
+    s1, s2 = np.cov(z1, rowvar=False), np.cov(z2, rowvar=False)
+    sa = Summary.from_covariance(rows_n, mu1, s1)
+    sb = Summary.from_covariance(rows_n, mu2, s2)
+    t_ours, res = timed(lambda: frechet_distance(sa, sb), args.repeats)
+    print("| run | seconds (median) | FD |")
+    print("|---|---|---|")
+    print(f"| ours (eigh, symmetric form) | {t_ours:.3f} | {res.value:.12g} |")
+    fid = load_pytorch_fid()
+    if fid is not None:
+        t_fid, value = timed(lambda: float(fid(mu1, s1, mu2, s2)), args.fid_repeats)
+        print(f"| pytorch-fid (scipy sqrtm) | {t_fid:.3f} | {value:.12g} |")
+        print(f"\nspeed-up: {t_fid / t_ours:.1f}x; |ours − pytorch-fid| / FD = "
+              f"{abs(res.value - value) / abs(value):.2e}")
+        # float32 statistics at d = 128 (what a client computing in float32 sends); with fewer
+        # rows than dimensions the covariance is singular
+        small = 128
+        for rows32 in (small // 2, 4 * small):
+            x32 = rng.standard_normal((rows32, small)).astype(np.float32)
+            y32 = (rng.standard_normal((rows32, small)) + 0.05).astype(np.float32)
+            m1, m2 = x32.mean(0), y32.mean(0)
+            c1 = np.cov(x32, rowvar=False).astype(np.float32)
+            c2 = np.cov(y32, rowvar=False).astype(np.float32)
+            try:
+                fid_value: object = f"{float(fid(m1, c1, m2, c2)):.9g}"
+            except Exception as exc:
+                fid_value = f"raises {type(exc).__name__}: {str(exc)[:50]}"
+            ours32 = frechet_distance(Summary.from_covariance(rows32, m1, c1),
+                                      Summary.from_covariance(rows32, m2, c2)).value
+            print(f"float32 stats, d={small}, {rows32} rows per side: pytorch-fid -> {fid_value}; "
+                  f"ours -> {ours32:.9g}")
+
+
+METRICS: dict[str, Callable[[np.ndarray, np.ndarray], Any]] = {
+    "mmd": lambda x, y: mmd_test(x, y, permutations=200),
+    "energy_distance": lambda x, y: energy_distance_test(x, y, permutations=200),
+    "proxy_a_distance": proxy_a_distance,
+    "sliced_wasserstein": sliced_wasserstein,
+    "ks_fdr_share": ks_fdr_share,
+}
+
+
+def metric_set(x: np.ndarray, y: np.ndarray, permutations: int) -> dict[str, float]:
+    """Seconds per metric of the sample-based set, sharing one pooled distance matrix."""
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    pooled = pool_samples(x, y, seed=0)
+    out["pool (distances)"] = time.perf_counter() - start
+    steps: dict[str, Callable[[], Any]] = {
+        "mmd": lambda: mmd_test(x, y, permutations=permutations, pooled=pooled),
+        "energy_distance": lambda: energy_distance_test(x, y, permutations=permutations,
+                                                        pooled=pooled),
+        "proxy_a_distance": lambda: proxy_a_distance(x, y),
+        "sliced_wasserstein": lambda: sliced_wasserstein(x, y),
+        "ks_fdr_share": lambda: ks_fdr_share(x, y),
+    }
+    for name, fn in steps.items():
+        start = time.perf_counter()
+        fn()
+        out[name] = time.perf_counter() - start
+    out["total"] = sum(out.values())
+    return out
+
+
+def section_latency(args: argparse.Namespace) -> None:
+    n, d = args.n, 384
+    print(f"\n## 3. Latency of the sample-based metric set, {n:,} × {d} per side, B = 200")
+    x, y = data(n, d, shift=0.02, seed=3)
+    runs = [metric_set(x, y, 200) for _ in range(args.repeats)]
+    print("| step | seconds (median) |")
+    print("|---|---|")
+    for key in runs[0]:
+        print(f"| {key} | {statistics.median(r[key] for r in runs):.3f} |")
+
+
+def full_mmd_value(x: np.ndarray, y: np.ndarray, sigma: float, block: int = 2048) -> float:
+    """Unbiased MMD² on all rows, block-wise (bounded memory), for the subsample error check."""
+    def ksum(a: np.ndarray, b: np.ndarray) -> float:
+        total = 0.0
+        nb = np.einsum("ij,ij->i", b, b)
+        for i in range(0, len(a), block):
+            ab = a[i:i + block]
+            sq = np.einsum("ij,ij->i", ab, ab)[:, None] + nb[None, :] - 2.0 * ab @ b.T
+            total += float(np.exp(-np.maximum(sq, 0.0) / (2 * sigma * sigma)).sum())
+        return total
+    n, m = len(x), len(y)
+    kxx = ksum(x, x) - n  # remove the diagonal k(x, x) = 1
+    kyy = ksum(y, y) - m
+    kxy = ksum(x, y)
+    return kxx / (n * (n - 1)) + kyy / (m * (m - 1)) - 2.0 * kxy / (n * m)
+
+
+def section_scaling(args: argparse.Namespace) -> None:
+    d = 384
+    print(f"\n## 4. Scaling at d = {d} (B = 200; exact path up to {MAX_EXACT_ROWS_PER_SIDE:,} rows "
+          "per side, seeded subsample above)")
+    print("| n per side | input MiB (both sides) | metric | path | seconds | peak MiB (traced) |")
+    print("|---|---|---|---|---|---|")
+    error_rows = []
+    for n in args.sizes:
+        x, y = data(n, d, shift=0.02, seed=4)
+        input_mib = (x.nbytes + y.nbytes) / 2**20
+        for name, fn in METRICS.items():
+            seconds, peak, res = traced(lambda fn=fn, x=x, y=y: fn(x, y))
+            path = res.details.get("path", "exact")
+            print(f"| {n:,} | {input_mib:,.0f} | {name} | {path} | {seconds:.2f} | {peak:,.0f} |",
+                  flush=True)
+            if name == "mmd" and path == "subsample" and n <= args.full_check_max:
+                full = full_mmd_value(x, y, res.details["bandwidth"])
+                error_rows.append((n, res.value, full, res.details["standard_error"]))
+        del x, y
+    if error_rows:
+        print("\nSubsample path, measured error against the full-data MMD² (same σ):")
+        print("| n per side | subsample MMD² | full-data MMD² | abs error | reported standard_error |")
+        print("|---|---|---|---|---|")
+        for n, sub, full, se in error_rows:
+            print(f"| {n:,} | {sub:.6g} | {full:.6g} | {abs(sub - full):.2e} | {se:.2e} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, single repeats")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--alibi-permutations", type=int, default=200)
+    parser.add_argument("--alibi-repeats", type=int, default=1)
+    parser.add_argument("--fid-dim", type=int, default=2048)
+    parser.add_argument("--fid-repeats", type=int, default=1)
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--sizes", type=lambda s: [int(v) for v in s.split(",")],
+                        default=[1000, 5000, 20000, 100000])
+    parser.add_argument("--full-check-max", type=int, default=5000,
+                        help="largest n per side whose full-data MMD² is computed for the error row")
+    parser.add_argument("--sections", default="1234")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.alibi_permutations, args.fid_dim = 2, 20, 512
+        args.sizes = [1000, 5000]
+    print(f"# shift-test benchmark: numpy {np.__version__}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at start")
+    sections = {"1": section_mmd, "2": section_frechet, "3": section_latency, "4": section_scaling}
+    for key in args.sections:
+        sections[key](args)
+    print(f"\nload average at end: {os.getloadavg()[0]:.1f} (other processes share these cores)")
+
+
+if __name__ == "__main__":
+    main()
