@@ -56,6 +56,11 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     seen: dict[str, str] = {}
     for error in exc.errors():
+        if error.get("type") == "json_invalid":  # loc is ('body', char offset): name the body
+            where = error.get("loc", ())[-1]
+            seen.setdefault("body", f"is not valid JSON ({error.get('ctx', {}).get('error', '')}"
+                                    f" at position {where})")
+            continue
         path = _field_path(tuple(error.get("loc", ())))
         seen.setdefault(path, str(error.get("msg", "invalid")))
     return [{"field": field, "message": message} for field, message in seen.items()]

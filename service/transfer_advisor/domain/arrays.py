@@ -20,6 +20,9 @@ WIRE_DTYPES: dict[str, np.dtype[np.floating]] = {"float32": np.dtype("<f4"), "fl
 # Relative tolerances for client-computed covariances (float32 round-off in a client's sums).
 SYMMETRY_RTOL = 1e-6
 PSD_RTOL = 1e-6
+# Larger magnitudes overflow float64 in squares and covariance products inside the metrics;
+# real embeddings are nowhere near it. Covariances are bounded by its square.
+MAX_ABS_VALUE = 1e15
 
 
 def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Matrix:
@@ -60,6 +63,16 @@ def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise InvalidInput.at(field, f"holds a non-finite number (NaN or Inf) at index {list(where)}")
+    return check_magnitude(values, field)
+
+
+def check_magnitude(values: NDArray[np.float64], field: str,
+                    limit: float = MAX_ABS_VALUE) -> NDArray[np.float64]:
+    big = np.abs(values) > limit
+    if big.any():
+        where = tuple(int(i) for i in np.argwhere(big)[0])
+        raise InvalidInput.at(field, f"holds {float(values[where]):.3g} at index {list(where)}; "
+                                     f"magnitudes above {limit:.0e} are refused")
     return values
 
 
@@ -82,7 +95,10 @@ def check_covariance(cov: Matrix, field: str) -> Matrix:
 def check_labels(labels: Sequence[int], n_rows: int, num_classes: int | None,
                  field: str) -> NDArray[np.int64]:
     """Labels of the first len(labels) rows: integers in [0, num_classes), no more than rows."""
-    y = np.asarray(labels, dtype=np.int64)
+    try:
+        y = np.asarray(labels, dtype=np.int64)
+    except OverflowError:
+        raise InvalidInput.at(field, "holds a label beyond the 64-bit integer range") from None
     if y.ndim != 1:
         raise InvalidInput.at(field, "must be a flat list of integers")
     if len(y) > n_rows:

@@ -6,9 +6,11 @@ a metric that cannot run on the input is omitted with a human-readable reason.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -154,8 +156,24 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
                 "permutations or fewer rows", extra={"limit": "metric_time_budget_seconds"})
         started = time.perf_counter()
         try:
-            run.results[spec.name] = spec.run(inputs)
+            run.results[spec.name] = _finite_details(spec.run(inputs))
         except (MetricNotApplicable, np.linalg.LinAlgError, ValueError) as exc:
             run.omitted[spec.name] = str(exc) or type(exc).__name__
         run.seconds[spec.name] = time.perf_counter() - started
     return run
+
+
+def _finite_details(result: MetricResult) -> MetricResult:
+    """Non-finite numbers in details become None: records are strict JSON (RFC 8259 has no
+    NaN/Inf) and a 500 at storage time would be worse than a missing detail."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float | np.floating):
+            return float(value) if math.isfinite(value) else None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return MetricResult(result.value, result.p_value, clean(result.details))

@@ -12,7 +12,7 @@ from ..domain import arrays
 from ..domain.metrics import MetricInputs
 from ..domain.policy import Evidence, TaskInfo
 from ..domain.summary import Summary
-from ..errors import InvalidInput
+from ..errors import FieldError, InvalidInput
 from ..schemas.assess import AssessRequest, DatasetSpec, EncodedMatrix, Matrix, SummarySpec
 from ..settings import Settings
 
@@ -47,7 +47,9 @@ def _check_size(rows: Rows, field: str, settings: Settings) -> None:
         raise PayloadTooLarge(
             f"{field}: {n} × {d} exceeds the configured limit "
             f"(max_rows={settings.max_rows}, max_cells={settings.max_cells})",
-            extra={"limit": "max_rows/max_cells"})
+            errors=[FieldError(field, f"{n} × {d} is over max_rows={settings.max_rows} or "
+                                      f"max_cells={settings.max_cells}")],
+            extra={"limit": "max_rows" if n > settings.max_rows else "max_cells"})
 
 
 def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
@@ -56,6 +58,8 @@ def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
         len(r) == d for r in spec.covariance) else None
     if cov is None or cov.shape != (d, d):
         raise InvalidInput.at(f"{field}.covariance", f"must be {d} × {d} to match mean")
+    arrays.check_magnitude(np.asarray(spec.mean, dtype=np.float64), f"{field}.mean")
+    arrays.check_magnitude(cov, f"{field}.covariance", arrays.MAX_ABS_VALUE**2)
     cov = arrays.check_covariance(cov, f"{field}.covariance")
     class_counts = class_means = None
     if (spec.class_means is None) != (spec.class_counts is None):
@@ -65,10 +69,13 @@ def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
             len(r) == d for r in spec.class_means) else None
         if class_means is None or len(spec.class_means) == 0:
             raise InvalidInput.at(f"{field}.class_means", f"must be C × {d}")
+        arrays.check_magnitude(class_means, f"{field}.class_means")
         if len(spec.class_counts) != class_means.shape[0]:
             raise InvalidInput.at(f"{field}.class_counts",
                                   f"has {len(spec.class_counts)} entries for "
                                   f"{class_means.shape[0]} class means")
+        if max(spec.class_counts, default=0) > spec.count:
+            raise InvalidInput.at(f"{field}.class_counts", "holds a count above count")
         class_counts = np.asarray(spec.class_counts, dtype=np.int64)
         if class_counts.sum() > spec.count:
             raise InvalidInput.at(f"{field}.class_counts", "sum exceeds count")
@@ -114,6 +121,8 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
 
         raise PayloadTooLarge(f"options.permutations: {options.permutations} exceeds the "
                               f"configured limit {settings.max_permutations}",
+                              errors=[FieldError("options.permutations",
+                                                 f"is over max_permutations={settings.max_permutations}")],
                               extra={"limit": "max_permutations"})
     source_probs = None
     if request.target.source_probs is not None:
