@@ -94,7 +94,12 @@ class AssessmentRepository:
         return (0, GENESIS) if head is None else (head.seq, head.record_sha256)
 
     def append(self, row: AssessmentRow) -> None:
-        """Add a record and move the chain head; the caller commits once."""
+        """Add a record and move the chain head; the caller commits once.
+
+        The rollup upsert runs first and without autoflush, so a lost race (duplicate seq or
+        idempotency key) surfaces as IntegrityError at commit, where store() retries it."""
+        with self.session.no_autoflush:
+            self._count_hour(row)
         head = self.session.get(ChainHead, self.tenant)
         if head is None:
             self.session.add(ChainHead(tenant=self.tenant, seq=row.seq,
@@ -102,7 +107,6 @@ class AssessmentRepository:
         else:
             head.seq, head.record_sha256 = row.seq, row.record_sha256
         self.session.add(row)
-        self._count_hour(row)
 
     def _count_hour(self, row: AssessmentRow) -> None:
         # Upsert, not read-modify-write: correct even where no lock is held (SQLite, first row).

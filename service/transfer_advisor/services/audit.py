@@ -4,7 +4,8 @@ A record is bad when its hash does not match its content, its back-link does not
 predecessor, its seq leaves a hole (a deleted record), or an indexed column (the ones history,
 filters and stats read) disagrees with the hashed `record` JSON. After the walk the chain head
 must point at the last record (else records were deleted from the end) and the hourly stats
-rollup must agree with the records.
+rollup must agree with the records. What it cannot see: a rewrite of a record *and* of every
+later record *and* of the chain head; publishing the head hash elsewhere closes that gap.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
 
 BATCH = 2000
+LINK_BROKEN = "prev_record_sha256 does not match the previous record's hash"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +78,7 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
     if digest != row.record_sha256:
         return "record_sha256 does not match the record's content"
     if record.get("prev_record_sha256") != prev:
-        return "prev_record_sha256 does not match the previous record's hash"
+        return LINK_BROKEN
     if record.get("tenant") != tenant:
         return "record belongs to another tenant"
     for column, expected in COLUMNS.items():
@@ -86,7 +88,7 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
 
 
 def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:
-    prev, checked, after = GENESIS, 0, 0
+    prev, prev_id, checked, after = GENESIS, None, 0, 0
     hours: Counter[tuple[datetime, str]] = Counter()
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
@@ -95,9 +97,15 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
             for row in rows:
                 checked += 1
                 problem = row_problem(row, prev, checked, tenant)
+                if problem == LINK_BROKEN and prev_id is not None:
+                    # This record's own hash holds, so its back-link is as written: the record
+                    # before it was rewritten (content and hash) after this one was appended.
+                    return Verification(False, checked, prev_id,
+                                        "record was rewritten: its hash is not the one the next "
+                                        f"record ({row.id}) links to")
                 if problem is not None:
                     return Verification(False, checked, row.id, problem)
-                prev = row.record_sha256
+                prev, prev_id = row.record_sha256, row.id
                 hours[(row.created_at.replace(minute=0, second=0, microsecond=0),
                        row.strategy)] += 1
             if len(rows) < batch:

@@ -1,0 +1,119 @@
+"""Edit stored rows directly in the database and watch GET /audit/verify name the record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from tests.history_seed import Seeded, hourly, seed
+
+from transfer_advisor.domain.audit import record_hash
+from transfer_advisor.services import keys
+from transfer_advisor.settings import Settings
+
+N = 12
+VICTIM = 5  # index of the edited record
+
+
+@pytest.fixture
+def records(client: TestClient, settings: Settings) -> list[Seeded]:
+    return seed(client.app.state.sessions, settings.default_tenant,  # type: ignore[attr-defined]
+                hourly(N))
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Engine]:
+    engine = create_engine(settings.resolved_database_url)
+    yield engine
+    engine.dispose()
+
+
+def load(conn: Connection, row_id: str) -> dict[str, Any]:
+    raw = conn.execute(text("SELECT record FROM assessment WHERE id = :i"), {"i": row_id}).scalar()
+    return raw if isinstance(raw, dict) else json.loads(raw)
+
+
+def set_record(conn: Connection, row_id: str, record: dict[str, Any], rehash: bool) -> None:
+    params = {"r": json.dumps(record), "i": row_id, "h": record_hash(record)}
+    sql = "UPDATE assessment SET record = :r" + (", record_sha256 = :h" if rehash else "")
+    conn.execute(text(sql + " WHERE id = :i"), params)
+
+
+def column_edit(column: str, value: Any) -> Callable[[Connection, str], None]:
+    def edit(conn: Connection, row_id: str) -> None:
+        conn.execute(text(f"UPDATE assessment SET {column} = :v WHERE id = :i"),
+                     {"v": value, "i": row_id})
+    return edit
+
+
+def json_edit(rehash: bool) -> Callable[[Connection, str], None]:
+    def edit(conn: Connection, row_id: str) -> None:
+        record = load(conn, row_id)
+        record["recommendation"]["transfer_score"] = 0.999
+        set_record(conn, row_id, record, rehash)
+    return edit
+
+
+EDITS = {
+    "strategy column": column_edit("strategy", "other"),
+    "transfer_score column": column_edit("transfer_score", 0.123),
+    "source_name column": column_edit("source_name", "renamed"),
+    "extractor column": column_edit("extractor_name", "sneaky"),
+    "record json": json_edit(rehash=False),
+    "record json and its hash": json_edit(rehash=True),
+}
+
+
+class TestVerifyNamesTheEditedRecord:
+    @pytest.mark.parametrize("edit", EDITS.values(), ids=list(EDITS))
+    def test_edit_is_named(self, client: TestClient, records: list[Seeded], db: Engine,
+                           edit: Callable[[Connection, str], None]) -> None:
+        assert client.get("/audit/verify").json()["ok"] is True
+        victim = records[VICTIM].id
+        with db.begin() as conn:
+            edit(conn, victim)
+        body = client.get("/audit/verify").json()
+        assert body["ok"] is False
+        assert body["first_bad_id"] == victim
+        assert body["checked"] >= VICTIM + 1
+        assert body["problem"]
+
+    def test_deleted_middle_record_names_its_successor(self, client: TestClient,
+                                                       records: list[Seeded], db: Engine) -> None:
+        with db.begin() as conn:
+            conn.execute(text("DELETE FROM assessment WHERE id = :i"), {"i": records[VICTIM].id})
+        body = client.get("/audit/verify").json()
+        assert (body["ok"], body["first_bad_id"]) == (False, records[VICTIM + 1].id)
+
+    def test_deleted_newest_record_breaks_the_head(self, client: TestClient,
+                                                   records: list[Seeded], db: Engine) -> None:
+        with db.begin() as conn:
+            conn.execute(text("DELETE FROM assessment WHERE id = :i"), {"i": records[-1].id})
+        body = client.get("/audit/verify").json()
+        assert body["ok"] is False
+        assert body["first_bad_id"] is None
+        assert "head" in body["problem"]
+
+    def test_edited_stats_rollup_is_reported(self, client: TestClient, records: list[Seeded],
+                                             db: Engine, settings: Settings) -> None:
+        with db.begin() as conn:
+            conn.execute(text("UPDATE assessment_hour SET n = n + 1 WHERE tenant = :t"),
+                         {"t": settings.default_tenant})
+        body = client.get("/audit/verify").json()
+        assert body["ok"] is False
+        assert "rollup" in body["problem"]
+
+
+class TestVerifyScope:
+    def test_needs_admin(self, client: TestClient, settings: Settings) -> None:
+        sessions = client.app.state.sessions  # type: ignore[attr-defined]
+        _, read_key = keys.create_key(sessions, settings.default_tenant, ["read"])
+        _, admin_key = keys.create_key(sessions, settings.default_tenant, ["read", "admin"])
+        denied = client.get("/audit/verify", headers={"Authorization": f"Bearer {read_key}"})
+        assert denied.status_code == 403
+        allowed = client.get("/audit/verify", headers={"Authorization": f"Bearer {admin_key}"})
+        assert allowed.status_code == 200
