@@ -58,6 +58,7 @@ MAX_EXACT_ROWS_PER_SIDE = 2500
 CHECK_COLUMNS = 8
 SAFETY = 100.0
 _ROW_BLOCK = 512
+_DUPLICATE_RTOL = 1e-12
 _SMALL_GEMM = 50_000_000  # N²·B below which (B, N) @ (N, N) is the faster orientation
 
 
@@ -96,7 +97,8 @@ def squared_distances(x: Matrix) -> Matrix:
     """Pairwise squared Euclidean distances of the rows of x, ‖xᵢ − xⱼ‖².
 
     Shape: x (N, d) → (N, N), exactly symmetric, diagonal exactly 0, clipped at 0.
-    Uses the Gram identity ‖a‖² + ‖b‖² − 2aᵀb (one SYRK); absolute round-off ≈ 1e-16 · max‖x‖².
+    Uses the Gram identity ‖a‖² + ‖b‖² − 2aᵀb (one SYRK); absolute round-off ≈ 1e-16 · max‖x‖²;
+    values below ``_DUPLICATE_RTOL`` · (‖a‖² + ‖b‖²) are round-off of equal rows and set to 0.
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     sq = x @ x.T  # numpy dispatches A @ A.T to SYRK: exactly symmetric
@@ -105,8 +107,11 @@ def squared_distances(x: Matrix) -> Matrix:
         block = sq[start:start + _ROW_BLOCK]
         block *= -2.0
         # (nᵢ + nⱼ) is commutative, so the result stays exactly symmetric
-        block += norms[start:start + _ROW_BLOCK, None] + norms[None, :]
-    np.maximum(sq, 0.0, out=sq)
+        norm_sum = norms[start:start + _ROW_BLOCK, None] + norms[None, :]
+        block += norm_sum
+        # below the identity's round-off the rows are equal: exact 0 (also clips negatives),
+        # so duplicated rows have distance 0, not sqrt(round-off) ≈ 1e-7
+        block[block <= _DUPLICATE_RTOL * norm_sum] = 0.0
     np.fill_diagonal(sq, 0.0)
     return sq
 
