@@ -63,8 +63,8 @@ def rate_limited_caller(request: Request, settings: SettingsDep, sessions: Sessi
         wait = bucket.take(who)
         if wait > 0:
             raise RateLimited(
-                f"rate limit of {settings.rate_limit_per_second:g} requests/s "
-                f"(burst {settings.rate_limit_burst}) per API key exceeded; retry later",
+                f"rate limit exceeded: rate_limit_per_second={settings.rate_limit_per_second:g}, "
+                f"rate_limit_burst={settings.rate_limit_burst} per API key; retry later",
                 headers={"Retry-After": retry_after(wait)},
                 extra={"limit": "rate_limit_per_second"})
     return caller

@@ -151,7 +151,8 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
         if deadline is not None and time.monotonic() > deadline:
             pending = [s.name for s in selected[i:]]
             raise TimeBudgetExceeded(
-                f"metric work exceeded its time budget after {sorted(run.results) or 'no metric'}; "
+                "metric work exceeded its time budget (metric_time_budget_seconds) after "
+                f"{sorted(run.results) or 'no metric'}; "
                 f"not computed: {pending}. Select fewer metrics (options.metrics), fewer "
                 "permutations or fewer rows", extra={"limit": "metric_time_budget_seconds"})
         started = time.perf_counter()

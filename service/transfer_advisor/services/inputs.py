@@ -120,7 +120,7 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
         from ..errors import PayloadTooLarge
 
         raise PayloadTooLarge(f"options.permutations: {options.permutations} exceeds the "
-                              f"configured limit {settings.max_permutations}",
+                              f"configured max_permutations={settings.max_permutations}",
                               errors=[FieldError("options.permutations",
                                                  f"is over max_permutations={settings.max_permutations}")],
                               extra={"limit": "max_permutations"})
