@@ -58,6 +58,7 @@ MAX_EXACT_ROWS_PER_SIDE = 2500
 CHECK_COLUMNS = 8
 SAFETY = 100.0
 _ROW_BLOCK = 512
+_CACHE_ROWS = 64
 _DUPLICATE_RTOL = 1e-12
 _SMALL_GEMM = 50_000_000  # N²·B below which (B, N) @ (N, N) is the faster orientation
 
@@ -182,11 +183,22 @@ class BlockSums:
 
 
 def block_sums(m: Matrix, n: int) -> BlockSums:
-    """Block row sums of a symmetric pooled matrix m (N, N) with the source in rows [:n]."""
-    rows = m.sum(axis=1)
-    ss = m[:n, :n].sum(axis=1)
-    tt = m[n:, n:].sum(axis=1)
-    return BlockSums(ss=ss, st=rows[:n] - ss, tt=tt, ts=rows[n:] - tt)
+    """Block row sums of a symmetric pooled matrix m (N, N) with the source in rows [:n]
+    (one pass over m)."""
+    return BlockSums(ss=m[:n, :n].sum(axis=1), st=m[:n, n:].sum(axis=1),
+                     tt=m[n:, n:].sum(axis=1), ts=m[n:, :n].sum(axis=1))
+
+
+def elementwise_blocks(src: Matrix, fn: Callable[[Matrix, Matrix], object]) -> Matrix:
+    """out = fn(src) applied per cache-sized row block (fn(block, out_block) writes in place).
+
+    Fusing e.g. multiply + exp per block keeps the intermediate in cache: one pass over
+    memory instead of two for an N × N float64 matrix.
+    """
+    out = np.empty_like(src)
+    for start in range(0, len(src), _CACHE_ROWS):
+        fn(src[start:start + _CACHE_ROWS], out[start:start + _CACHE_ROWS])
+    return out
 
 
 def projection_standard_error(g_source: Vector, g_target: Vector) -> float:
@@ -233,7 +245,7 @@ def _permuted_indicators(
 
 def permutation_test(
     m: Matrix,
-    n: int,
+    sums: BlockSums,
     statistic: StatFn,
     *,
     permutations: int,
@@ -243,26 +255,30 @@ def permutation_test(
 
     Parameters
     ----------
-    m : (N, N) float64, symmetric, zero diagonal. **Overwritten** (double-centred in place).
-    n : number of source rows (the first n rows).
+    m : (N, N) float64, symmetric, zero diagonal (not modified); source = rows [:n].
+    sums : ``block_sums(m, n)`` (gives n, the observed a and b, and the row sums).
     statistic : vectorised T(a, b) for float64 arrays a, b (same shape).
     permutations : B ≥ 1 random relabellings drawn from ``default_rng(seed)``.
 
     Returns the observed T, the B permuted T and p = (1 + #{T_perm ≥ T_obs}) / (1 + B)
     (Phipson & Smyth 2010). Larger T = more evidence against H0.
     """
+    n = len(sums.ss)
     big_n = m.shape[0]
     rng = np.random.default_rng(seed)
-    rows = m.sum(axis=1)
+    rows = np.concatenate([sums.ss + sums.st, sums.tt + sums.ts])
     total = float(rows.sum())
+    a_obs = sums.a
     b_obs = float(rows[:n].sum())
-    # a = sᵀM̃s + 2n·b/N − n²T/N²
+    # a = sᵀM̃s + 2n·b/N − n²T/N², M̃ = M − r1ᵀ/N − 1rᵀ/N + T/N² (double-centred)
     shift_a = -(n * n) * total / (big_n * big_n)
     slope_b = 2.0 * n / big_n
-    centre = rows / big_n
-    m -= centre[:, None]
-    m -= (centre - total / (big_n * big_n))[None, :]
-    m32 = m.astype(np.float32)
+    centre_rows = rows / big_n
+    centre_cols = centre_rows - total / (big_n * big_n)
+    m32 = np.empty(m.shape, dtype=np.float32)
+    for start in range(0, big_n, _CACHE_ROWS):
+        stop = start + _CACHE_ROWS
+        m32[start:stop] = m[start:stop] - centre_rows[start:stop, None] - centre_cols[None, :]
 
     s = _permuted_indicators(n, big_n, permutations, rng)
     # the whole test's cost: one float32 GEMM of 2·N²·B flops. Orientation only affects speed
@@ -273,21 +289,20 @@ def permutation_test(
         a_c = np.einsum("bn,nb->b", s, m32 @ s.T, dtype=np.float64)
     del m32
     b_perm = np.einsum("bn,n->b", s, rows, dtype=np.float64)  # no BLAS call: exact enough
+    a_perm = a_c + slope_b * b_perm + shift_a
 
-    def exact_a_c(columns: NDArray[np.intp]) -> NDArray[np.float64]:
+    def exact_a(columns: NDArray[np.intp]) -> NDArray[np.float64]:
         s64 = s[columns].astype(np.float64)  # (k, N)
         out: NDArray[np.float64] = np.einsum("kn,kn->k", s64, s64 @ m)  # m symmetric
         return out
 
     checks = np.arange(min(CHECK_COLUMNS, permutations))
-    exact_checks = exact_a_c(checks)
-    err_a = float(np.max(np.abs(a_c[checks] - exact_checks)))
-    a_c[checks] = exact_checks
+    exact_checks = exact_a(checks)
+    err_a = float(np.max(np.abs(a_perm[checks] - exact_checks)))
+    a_perm[checks] = exact_checks
 
-    a_obs_c = float(m[:n, :n].sum())
-    observed = float(statistic(np.array([a_obs_c + slope_b * b_obs + shift_a]),
-                               np.array([b_obs]))[0])
-    permuted = statistic(a_c + slope_b * b_perm + shift_a, b_perm)
+    observed = float(statistic(np.array([a_obs]), np.array([b_obs]))[0])
+    permuted = statistic(a_perm, b_perm)
     # T is affine in a: |ΔT| = |∂T/∂a| · |Δa|
     slope_a = float(abs(statistic(np.array([1.0]), np.array([0.0]))[0]
                         - statistic(np.array([0.0]), np.array([0.0]))[0]))
@@ -296,9 +311,8 @@ def permutation_test(
     border = np.flatnonzero(np.abs(permuted - observed) <= margin)
     border = border[border >= len(checks)]
     if border.size:
-        a_c[border] = exact_a_c(border)
-        permuted[border] = statistic(a_c[border] + slope_b * b_perm[border] + shift_a,
-                                     b_perm[border])
+        a_perm[border] = exact_a(border)
+        permuted[border] = statistic(a_perm[border], b_perm[border])
     exceed = int(np.count_nonzero(permuted >= observed))
     return PermutationOutcome(
         observed=observed,

@@ -11,6 +11,7 @@ from ._pairwise import (
     Matrix,
     PooledSample,
     block_sums,
+    elementwise_blocks,
     permutation_test,
     pool_samples,
     projection_standard_error,
@@ -47,7 +48,7 @@ def energy_distance_test(
         pooled = pool_samples(x_source, x_target, seed=seed,
                               max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
     n, m = pooled.n_source, pooled.n_target
-    dist = np.sqrt(pooled.sq_dist)
+    dist = elementwise_blocks(pooled.sq_dist, lambda sq, out: np.sqrt(sq, out=out))
     sums = block_sums(dist, n)
     total = sums.a + 2.0 * sums.cross + sums.target
 
@@ -66,7 +67,7 @@ def energy_distance_test(
     }
     p_value: float | None = None
     if permutations > 0:
-        outcome = permutation_test(dist, n, statistic, permutations=permutations, seed=seed)
+        outcome = permutation_test(dist, sums, statistic, permutations=permutations, seed=seed)
         p_value = outcome.p_value
         details.update(outcome.details())
     return MetricResult(value=value, p_value=p_value, details=details)

@@ -14,6 +14,7 @@ from ._pairwise import (
     Matrix,
     PooledSample,
     block_sums,
+    elementwise_blocks,
     permutation_test,
     pool_samples,
     projection_standard_error,
@@ -89,8 +90,13 @@ def mmd_test(
                 "mmd: the median heuristic gives bandwidth 0 (most source rows are identical); "
                 "pass options.kernel_bandwidth")
 
-    kernel = np.multiply(pooled.sq_dist, -1.0 / (2.0 * bandwidth * bandwidth))
-    np.exp(kernel, out=kernel)
+    gamma = -1.0 / (2.0 * bandwidth * bandwidth)
+
+    def rbf(sq: Matrix, out: Matrix) -> None:
+        np.multiply(sq, gamma, out=out)
+        np.exp(out, out=out)
+
+    kernel = elementwise_blocks(pooled.sq_dist, rbf)
     np.fill_diagonal(kernel, 0.0)  # K₀: the U-statistic excludes i = j pairs
     sums = block_sums(kernel, n)
     total = sums.a + 2.0 * sums.cross + sums.target
@@ -111,7 +117,7 @@ def mmd_test(
     }
     p_value: float | None = None
     if permutations > 0:
-        outcome = permutation_test(kernel, n, statistic, permutations=permutations, seed=seed)
+        outcome = permutation_test(kernel, sums, statistic, permutations=permutations, seed=seed)
         p_value = outcome.p_value
         details.update(outcome.details())
     return MetricResult(value=value, p_value=p_value, details=details)
