@@ -7,12 +7,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..domain.audit import GENESIS
 from ..extractors.spec import ExtractorSpec
@@ -46,6 +55,8 @@ def decode_cursor(cursor: str) -> int:
 
 
 Bucket = Literal["hour", "day", "week"]
+# Stats cells before grouping: (bucket start, strategy, count, sum of transfer scores).
+Cells: TypeAlias = "Select[datetime, str, int, float]"
 
 
 @dataclass(frozen=True)
@@ -130,37 +141,41 @@ class AssessmentRepository:
         that page. A clock read by another process can lag, so created_at can disagree with
         commit order and a created_at keyset could skip such a row.
         """
-        stmt = self._filtered(flt)
+        # The summary columns only: the JSON record is not parsed for a page of summaries.
+        stmt = self._filtered(flt).options(defer(AssessmentRow.record))
         if before_seq is not None:
             stmt = stmt.where(AssessmentRow.seq < before_seq)
         return self.session.scalars(stmt.order_by(AssessmentRow.seq.desc()).limit(limit)).all()
 
-    def stats_from_hours(self, bucket: Bucket, since: datetime | None, until: datetime | None,
-                         strategy: str | None) -> list[BucketCount]:
-        """Counts per bucket and strategy from the hourly rollup; since/until on whole hours."""
+    def hour_cells(self, bucket: Bucket, since: datetime | None, until: datetime | None,
+                   strategy: str | None) -> Cells:
+        """(start, strategy, n, total) cells from the hourly rollup; since/until on whole hours."""
         hour = AssessmentHour
         start = bucket_start(hour.hour_start, bucket, self._dialect()).label("start")
-        stmt = (select(start, hour.strategy, hour.n.label("n"), hour.score_sum.label("total"))
-                .where(hour.tenant == self.tenant))
+        stmt: Cells = (select(start, hour.strategy.label("strategy"), hour.n.label("n"),
+                              hour.score_sum.label("total"))
+                       .where(hour.tenant == self.tenant))
         if since is not None:
             stmt = stmt.where(hour.hour_start >= since)
         if until is not None:
             stmt = stmt.where(hour.hour_start < until)
         if strategy is not None:
             stmt = stmt.where(hour.strategy == strategy)
-        inner = stmt.subquery()
-        return self._grouped(select(inner.c.start, inner.c.strategy, func.sum(inner.c.n),
-                                    func.sum(inner.c.total))
-                             .group_by(inner.c.start, inner.c.strategy))
+        return stmt
 
-    def stats_from_rows(self, bucket: Bucket, flt: HistoryFilter) -> list[BucketCount]:
-        """Counts per bucket and strategy straight from the records (any filter)."""
+    def row_cells(self, bucket: Bucket, flt: HistoryFilter) -> Cells:
+        """(start, strategy, 1, score) cells straight from the records (any filter)."""
         start = bucket_start(AssessmentRow.created_at, bucket, self._dialect()).label("start")
-        inner = self._filtered(flt).with_only_columns(
-            start, AssessmentRow.strategy, AssessmentRow.transfer_score).subquery()
-        return self._grouped(select(inner.c.start, inner.c.strategy, func.count(),
-                                    func.sum(inner.c.transfer_score))
-                             .group_by(inner.c.start, inner.c.strategy))
+        return self._filtered(flt).with_only_columns(
+            start, AssessmentRow.strategy.label("strategy"), literal(1).label("n"),
+            AssessmentRow.transfer_score.label("total"))
+
+    def bucket_counts(self, parts: Sequence[Cells]) -> list[BucketCount]:
+        """Sum the cells of all parts per (bucket, strategy), in one statement."""
+        cells = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+        return self._grouped(select(cells.c.start, cells.c.strategy, func.sum(cells.c.n),
+                                    func.sum(cells.c.total))
+                             .group_by(cells.c.start, cells.c.strategy))
 
     def _grouped(self, stmt: Select[Any]) -> list[BucketCount]:
         return [BucketCount(start, strategy, int(n), float(total))

@@ -29,18 +29,18 @@ def bucket_counts(repo: AssessmentRepository, bucket: Bucket,
                   flt: HistoryFilter) -> list[BucketCount]:
     """(bucket, strategy) cells for the filter, reading the rollup wherever it applies."""
     if flt.source_name is not None or flt.target_name is not None or flt.extractor is not None:
-        return list(repo.stats_from_rows(bucket, flt))  # the rollup is not kept per name
+        return repo.bucket_counts([repo.row_cells(bucket, flt)])  # no rollup per name
     lo = ceil_hour(flt.since) if flt.since is not None else None
     hi = floor_hour(flt.until) if flt.until is not None else None
     if lo is not None and hi is not None and lo >= hi:  # no whole hour inside the range
-        return list(repo.stats_from_rows(bucket, flt))
-    cells = list(repo.stats_from_hours(bucket, lo, hi, flt.strategy))
+        return repo.bucket_counts([repo.row_cells(bucket, flt)])
+    parts = [repo.hour_cells(bucket, lo, hi, flt.strategy)]
     # Every bucket is a union of whole hours, so the edge minutes fall into the same buckets.
     if flt.since is not None and lo is not None and lo != flt.since:
-        cells += repo.stats_from_rows(bucket, dataclasses.replace(flt, until=lo))
+        parts.append(repo.row_cells(bucket, dataclasses.replace(flt, until=lo)))
     if flt.until is not None and hi is not None and hi != flt.until:
-        cells += repo.stats_from_rows(bucket, dataclasses.replace(flt, since=hi))
-    return cells
+        parts.append(repo.row_cells(bucket, dataclasses.replace(flt, since=hi)))
+    return repo.bucket_counts(parts)
 
 
 def stats(sessions: sessionmaker[Session], tenant: str, bucket: Bucket,
