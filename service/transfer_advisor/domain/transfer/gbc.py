@@ -87,15 +87,14 @@ def pca_project(x: Matrix, dim: int) -> tuple[Matrix, float]:
     """
     xc = x - x.mean(axis=0)
     n, d = xc.shape
-    if n > d:
-        values, vectors = scipy.linalg.eigh(xc.T @ xc, check_finite=False)
-        top = slice(d - 1, d - 1 - dim, -1) if dim < d else slice(None, None, -1)
-        scores = xc @ vectors[:, top]
-    else:
-        values, vectors = scipy.linalg.eigh(xc @ xc.T, check_finite=False)
-        top = slice(n - 1, n - 1 - dim, -1) if dim < n else slice(None, None, -1)
-        scores = vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None))
-    values = np.clip(values, 0.0, None)
-    total = float(values.sum())
-    explained = float(values[top].sum()) / total if total > 0 else 0.0
+    size = min(n, d)
+    dim = min(dim, size)
+    gram = xc.T @ xc if n > d else xc @ xc.T
+    # Only the top `dim` eigenpairs are needed (largest last in LAPACK's order).
+    values, vectors = scipy.linalg.eigh(gram, check_finite=False,
+                                        subset_by_index=[size - dim, size - 1])
+    values, vectors = np.clip(values[::-1], 0.0, None), vectors[:, ::-1]
+    scores = xc @ vectors if n > d else vectors * np.sqrt(values)
+    total = float(np.trace(gram))
+    explained = float(values.sum()) / total if total > 0 else 0.0
     return scores, explained

@@ -61,16 +61,15 @@ def logme_score(
     y, names = _target_matrix(targets, n, regression)
     target_sq = np.einsum("ij,ij->j", y, y)
     if n > d:
-        gram = f.T @ f
-        sigma, x2, res0 = _spectrum_from_gram(gram, f.T @ y, target_sq, n)
+        return _result_from_gram(f.T @ f, f.T @ y, target_sq, n, names, regression=regression)
     else:
         kernel = f @ f.T
         values, vectors = scipy.linalg.eigh(kernel, check_finite=False)
         keep = values > _rank_tolerance(values, n, d)
         sigma = values[keep]
         x2 = (vectors[:, keep].T @ y) ** 2
-        res0 = np.maximum(target_sq - x2.sum(axis=0), 0.0)
-    return _evidence_result(sigma, x2, res0, n, d, names, regression=regression)
+        engine = _Spectral(sigma, x2, np.maximum(target_sq - x2.sum(axis=0), 0.0))
+    return _evidence_result(sigma, engine, n, d, names, regression=regression)
 
 
 def logme_from_moments(
@@ -100,9 +99,8 @@ def logme_from_moments(
         raise MetricNotApplicable("moments contain NaN or infinite values")
     if n < 2:
         raise MetricNotApplicable(f"needs at least 2 rows, got {n}")
-    sigma, x2, res0 = _spectrum_from_gram(g, b, tsq, n)
     labels = names if names is not None else [str(i) for i in range(tsq.shape[0])]
-    return _evidence_result(sigma, x2, res0, n, d, labels, regression=regression)
+    return _result_from_gram(g, b, tsq, n, labels, regression=regression)
 
 
 def logme_from_summary(summary: Summary) -> MetricResult:
@@ -116,7 +114,7 @@ def logme_from_summary(summary: Summary) -> MetricResult:
         FᵀF ≈ W + Σ_c n_c μ_c μ_cᵀ,
     and `details["exact"]` is False.
     """
-    counts, means = _summary_classes(summary)
+    counts, means, names = _summary_classes(summary)
     n_l = int(counts.sum())
     weighted = counts[:, None] * means  # (C, d): class sums
     exact = n_l == summary.count
@@ -125,14 +123,14 @@ def logme_from_summary(summary: Summary) -> MetricResult:
     else:
         gram = _estimated_subset_gram(summary, counts, means)
     result = logme_from_moments(gram, weighted.T, counts.astype(np.float64), n_l,
-                                names=[str(c) for c in np.flatnonzero(summary.class_counts)])
+                                names=names)
     details = dict(result.details)
     details["exact"] = exact
     details["moments_from"] = "summary"
     return MetricResult(result.value, None, details)
 
 
-def _summary_classes(summary: Summary) -> tuple[Vector, Matrix]:
+def _summary_classes(summary: Summary) -> tuple[Vector, Matrix, list[str]]:
     if summary.class_counts is None or summary.class_means is None:
         raise MetricNotApplicable("the summary has no class_counts/class_means")
     counts_all = np.asarray(summary.class_counts, dtype=np.float64)
@@ -149,7 +147,7 @@ def _summary_classes(summary: Summary) -> tuple[Vector, Matrix]:
             f"class_counts sum to {int(counts.sum())}, more than the summary's count {summary.count}")
     if not np.any(summary.m2):
         raise MetricNotApplicable("the summary's covariance is zero: features are constant")
-    return counts, means
+    return counts, means, [str(c) for c in np.flatnonzero(present)]
 
 
 def _estimated_subset_gram(summary: Summary, counts: Vector, means: Matrix) -> Matrix:
@@ -187,9 +185,90 @@ def _rank_tolerance(eigenvalues: Vector, n: int, d: int) -> float:
     return max(top, 0.0) * max(n, d) * float(np.finfo(np.float64).eps)
 
 
+class _Spectral:
+    """Explicit spectrum: σ (k,), x² (k, T), r₀ (T,); quadratics as spectral sums."""
+
+    def __init__(self, sigma: Vector, x2: Matrix, res0: Vector) -> None:
+        self.sigma, self.x2, self.res0 = sigma, x2, res0
+
+    def quadratics(self, tau: Vector, columns: Labels) -> tuple[Vector, Vector]:
+        s = self.sigma[:, None]
+        denom = s + tau
+        xa = self.x2[:, columns]
+        m2 = (s * xa / denom**2).sum(axis=0)
+        res2 = (xa * (tau / denom) ** 2).sum(axis=0) + self.res0[columns]
+        return m2, res2
+
+
+class _Tridiagonal:
+    """FᵀF = Q T Qᵀ (T tridiagonal, Householder Q) and c = Qᵀ FᵀY; no eigenvectors needed.
+
+    With u = (T + τI)⁻¹ c (an O(d) positive-definite tridiagonal solve per column):
+        ‖m‖² = Σ σᵢxᵢ²/(τ + σᵢ)² = ‖u‖²,
+        ‖t − F m‖² = Σ xᵢ²τ²/(τ + σᵢ)² + r₀ = ‖t‖² − cᵀu − τ‖u‖²,
+    the same quantities as the spectral sums, exact in exact arithmetic for any rank.
+    """
+
+    def __init__(self, diag: Vector, off: Vector, c: Matrix, target_sq: Vector) -> None:
+        self.diag, self.off, self.c, self.target_sq = diag, off, c, target_sq
+
+    def quadratics(self, tau: Vector, columns: Labels) -> tuple[Vector, Vector]:
+        m2, res2 = np.empty(columns.shape[0]), np.empty(columns.shape[0])
+        for slot, (column, t) in enumerate(zip(columns, tau, strict=True)):
+            rhs = self.c[:, column]
+            *_, u, info = scipy.linalg.lapack.dptsv(self.diag + t, self.off, rhs)
+            if info != 0:
+                raise np.linalg.LinAlgError("tridiagonal system is not positive definite")
+            uu = float(u @ u)
+            m2[slot] = uu
+            res2[slot] = max(float(self.target_sq[column] - rhs @ u - t * uu), 0.0)
+        return m2, res2
+
+
+def _result_from_gram(
+    gram: Matrix, cross: Matrix, target_sq: Vector, n: int, names: list[str], *, regression: bool
+) -> MetricResult:
+    """Tridiagonal engine first; the eigenvector engine if a shifted solve is not definite."""
+    d = gram.shape[0]
+    try:
+        if d < 2:  # nothing to tridiagonalise (and LAPACK's wrappers want an off-diagonal)
+            raise np.linalg.LinAlgError("1 x 1 Gram matrix")
+        sigma, engine = _spectrum_from_gram(gram, cross, target_sq, n)
+        return _evidence_result(sigma, engine, n, d, names, regression=regression)
+    except np.linalg.LinAlgError:
+        sigma, spectral = _spectral_from_gram(gram, cross, target_sq, n)
+        return _evidence_result(sigma, spectral, n, d, names, regression=regression)
+
+
 def _spectrum_from_gram(
     gram: Matrix, cross: Matrix, target_sq: Vector, n: int
-) -> tuple[Vector, Matrix, Vector]:
+) -> tuple[Vector, _Spectral | _Tridiagonal]:
+    """Nonzero eigenvalues σ (k,) of FᵀF (d, d) and an engine for ‖m‖², ‖t − Fm‖².
+
+    One Householder tridiagonalisation (LAPACK dsytrd) replaces the full eigendecomposition:
+    eigenvalues come from the tridiagonal matrix, and Qᵀ FᵀY from applying the d − 1
+    reflectors to the T columns. Falls back to `eigh` if T + τI is ever not positive definite.
+    """
+    d = gram.shape[0]
+    packed, diag, off, tau, info = scipy.linalg.lapack.dsytrd(gram, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"dsytrd failed (info={info})")
+    c = np.array(cross, dtype=np.float64, order="C", copy=True)
+    for i in range(d - 1):
+        if tau[i] == 0.0:
+            continue
+        v = packed[i + 1:, i].copy()
+        v[0] = 1.0
+        block = c[i + 1:]
+        block -= tau[i] * np.outer(v, v @ block)
+    values = scipy.linalg.eigvalsh_tridiagonal(diag, off, check_finite=False)
+    sigma = values[values > _rank_tolerance(values, n, d)]
+    return sigma, _Tridiagonal(diag, off, c, target_sq)
+
+
+def _spectral_from_gram(
+    gram: Matrix, cross: Matrix, target_sq: Vector, n: int
+) -> tuple[Vector, _Spectral]:
     """σ (k,), x² (k, T) and r₀ (T,) from FᵀF (d, d) and FᵀY (d, T) via one eigendecomposition."""
     d = gram.shape[0]
     values, vectors = scipy.linalg.eigh(gram, check_finite=False, driver="evd")
@@ -198,18 +277,17 @@ def _spectrum_from_gram(
     projected = vectors[:, keep].T @ cross  # (k, T) = σ^½ x
     x2 = projected**2 / sigma[:, None]
     res0 = np.maximum(target_sq - x2.sum(axis=0), 0.0)
-    return sigma, x2, res0
+    return sigma, _Spectral(sigma, x2, res0)
 
 
 def _fixed_point(
-    sigma: Vector, x2: Matrix, res0: Vector, n: int
+    sigma: Vector, engine: _Spectral | _Tridiagonal, n: int, columns: int
 ) -> tuple[Vector, Vector, Vector, Vector, Labels]:
     """MacKay/You fixed point for all T columns at once; each column stops on its own rule.
 
     Returns α, β, ‖m‖², ‖t − F m‖² (as the reference evaluates them: from the τ before the
     last update) and the iteration count per column.
     """
-    columns = x2.shape[1]
     alpha, beta = np.ones(columns), np.ones(columns)
     m2, res2 = np.zeros(columns), np.zeros(columns)
     iterations = np.zeros(columns, dtype=np.int64)
@@ -219,12 +297,8 @@ def _fixed_point(
         if active.size == 0:
             break
         tau = alpha[active] / beta[active]
-        denom = s + tau  # (k, a)
-        gamma = (s / denom).sum(axis=0)
-        weight = (tau / denom) ** 2
-        xa = x2[:, active]
-        m2_new = (s * xa / denom**2).sum(axis=0)
-        res2_new = (xa * weight).sum(axis=0) + res0[active]
+        gamma = (s / (s + tau)).sum(axis=0)
+        m2_new, res2_new = engine.quadratics(tau, active)
         alpha_new = gamma / (m2_new + EPSILON)
         beta_new = (n - gamma) / (res2_new + EPSILON)
         alpha[active], beta[active] = alpha_new, beta_new
@@ -236,12 +310,18 @@ def _fixed_point(
 
 
 def _evidence_result(
-    sigma: Vector, x2: Matrix, res0: Vector, n: int, d: int, names: list[str], *, regression: bool
+    sigma: Vector,
+    engine: _Spectral | _Tridiagonal,
+    n: int,
+    d: int,
+    names: list[str],
+    *,
+    regression: bool,
 ) -> MetricResult:
     k = int(sigma.shape[0])
     if k == 0:
         raise MetricNotApplicable("features are all zero (rank 0): LogME is undefined")
-    alpha, beta, m2, res2, iterations = _fixed_point(sigma, x2, res0, n)
+    alpha, beta, m2, res2, iterations = _fixed_point(sigma, engine, n, len(names))
     with np.errstate(all="ignore"):
         log_det = np.log(alpha[None, :] + beta[None, :] * sigma[:, None]).sum(axis=0)
         # d/2 log α − ½ (d − k) log α  (the restored zero-eigenvalue term)  =  k/2 log α
