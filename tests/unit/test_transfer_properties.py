@@ -209,6 +209,19 @@ def test_tiny_label_sets_use_fewer_folds_or_leave_one_out() -> None:
     assert knn_accuracy(x, singleton, permutations=20).details["scheme"] == "leave-one-out"
 
 
+def test_large_label_sets_are_subsampled_per_class_and_reported() -> None:
+    x, labels = _blobs(4, 300, 5, 3, signal=1.0)
+    labels[:3] = 3  # a rare class must survive subsampling
+    full = linear_probe_accuracy(x, labels, permutations=0)
+    capped = linear_probe_accuracy(x, labels, permutations=0, max_rows=60)
+    assert full.details["n"] == 300
+    assert capped.details["n_labeled"] == 300
+    assert 55 <= capped.details["n"] <= 64
+    assert capped.details["num_classes"] == 4
+    knn = knn_accuracy(x, labels, permutations=0, max_rows=60)
+    assert knn.details["n"] == capped.details["n"]
+
+
 # ------------------------------------------------------------------ LEEP with a pseudo source head
 
 
