@@ -172,6 +172,21 @@ def test_logme_moments_match_rows_when_n_below_d() -> None:
     assert moments.value == pytest.approx(rows.value, rel=1e-8)
 
 
+def test_logme_tridiagonal_engine_equals_eigenvector_engine_on_collinear_features() -> None:
+    from transfer_advisor.domain.transfer import logme as module
+
+    x, labels = _blobs(6, 200, 6, 3, signal=1.0)
+    x = np.hstack([x, x[:, :3] * 2.0, x[:, :1] - x[:, 1:2]])  # n > d, rank 6 of 10
+    one_hot = np.eye(3)[labels]
+    gram, cross, sq = x.T @ x, x.T @ one_hot, one_hot.sum(axis=0)
+    names = ["0", "1", "2"]
+    sigma, spectral = module._spectral_from_gram(gram, cross, sq, 200)
+    expected = module._evidence_result(sigma, spectral, 200, 10, names, regression=False)
+    result = logme_score(x, labels)
+    assert result.details["rank"] == 6
+    assert result.value == pytest.approx(expected.value, rel=1e-9)
+
+
 def _plain_ridge_cv(x: Matrix, labels: NDArray[Any], fold_of: NDArray[Any], lam: float) -> float:
     classes = int(labels.max()) + 1
     predicted = np.empty_like(labels)
