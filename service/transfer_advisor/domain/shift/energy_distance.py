@@ -39,7 +39,7 @@ def energy_distance_test(
     E = 0 ⇔ equal empirical distributions. p-value: B = ``permutations`` relabellings from
     ``numpy.random.default_rng(seed)``, p = (1 + #{E_perm ≥ E_obs}) / (1 + B); None when B = 0.
     Same single-matrix GEMM machinery and large-input subsampling path as ``mmd_test``
-    (see ``_pairwise``). Golden values: shared/reference/shift/values.json rows
+    (see ``_pairwise``); ``pooled`` as in ``mmd_test``. Golden values: shared/reference/shift/values.json rows
     ``energy_distance`` (dcor 0.7).
     """
     if permutations < 0:

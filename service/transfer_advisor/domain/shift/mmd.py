@@ -71,7 +71,8 @@ def mmd_test(
     alibi-detect 0.13); tests/golden/test_shift_golden.py.
 
     Pass ``pooled`` (from ``pool_samples(x_source, x_target, seed=seed)``) to reuse the
-    distance matrix with ``energy_distance_test``; x_source/x_target are then only checked.
+    distance matrix with ``energy_distance_test``; x_source/x_target are then not read again
+    (the pooled sample must have been built from them).
     """
     if permutations < 0:
         raise ValueError("permutations must be ≥ 0")
