@@ -88,7 +88,7 @@ class AssessmentRepository:
         self.session = session
         self.tenant = tenant
 
-    def _base(self) -> Select[tuple[AssessmentRow]]:
+    def _base(self) -> Select[AssessmentRow]:
         return select(AssessmentRow).where(AssessmentRow.tenant == self.tenant)
 
     def get(self, assessment_id: str) -> AssessmentRow | None:
@@ -184,7 +184,7 @@ class AssessmentRepository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def _filtered(self, flt: HistoryFilter) -> Select[tuple[AssessmentRow]]:
+    def _filtered(self, flt: HistoryFilter) -> Select[AssessmentRow]:
         stmt = self._base()
         if flt.since is not None:
             stmt = stmt.where(AssessmentRow.created_at >= flt.since)
