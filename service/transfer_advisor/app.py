@@ -11,7 +11,7 @@ from . import __version__
 from .api import assess, assessments, audit, extractors, health
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
-from .api.problems import install_problem_handlers
+from .api.problems import install_problem_handlers, install_problem_openapi
 from .api.ratelimit import TokenBucket
 from .db import migrate
 from .db.engine import make_engine, make_sessionmaker
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.extractors = ExtractorService.from_settings(settings)  # sessions open lazily
     install_problem_handlers(app)
+    install_problem_openapi(app)
     for module in (assess, assessments, audit, extractors, health):
         app.include_router(module.router)
     install_dashboard(app)

@@ -69,8 +69,7 @@ def _op(path: str) -> Any:
 
 
 def test_assess_history_and_errors_through_the_client(client_pkg: ModuleType, server: str) -> None:
-    from transfer_advisor_client.errors import UnexpectedStatus
-    from transfer_advisor_client.models import Assessment, AssessmentPage, AssessRequest
+    from transfer_advisor_client.models import Assessment, AssessmentPage, AssessRequest, Problem
 
     post = _op("assess.post_assess_assess_post")
     history = _op("assessments.list_assessments_assessments_get")
@@ -101,19 +100,16 @@ def test_assess_history_and_errors_through_the_client(client_pkg: ModuleType, se
         assert isinstance(fetched, Assessment)
         assert fetched.record_sha256 == record.record_sha256
 
-        # An unknown id is a 404 problem, which the client surfaces as UnexpectedStatus.
-        with pytest.raises(UnexpectedStatus) as excinfo:
-            one.sync_detailed(client=http, assessment_id="0000000000000000000000000000")
-        assert excinfo.value.status_code == 404
-        assert b"/problems/not-found" in excinfo.value.content
+        # An unknown id is a 404 problem; openapi.yaml declares problems as the `default`
+        # response, so the client parses it into a Problem instead of raising.
+        missing = one.sync_detailed(client=http, assessment_id="0000000000000000000000000000")
+        assert missing.status_code == 404
+        assert isinstance(missing.parsed, Problem)
+        assert missing.parsed.type_ == "/problems/not-found"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "openapi.yaml declares 422 as FastAPI's HTTPValidationError, but the service answers RFC 9457 "
-    "problem+json, so the generated client cannot parse it; declare problem responses in the "
-    "OpenAPI document, regenerate, and this passes (strict: then drop the mark)"))
 def test_validation_problem_is_parsed_by_the_client(client_pkg: ModuleType, server: str) -> None:
-    from transfer_advisor_client.models import AssessRequest
+    from transfer_advisor_client.models import AssessRequest, Problem
 
     post = _op("assess.post_assess_assess_post")
     with client_pkg.Client(base_url=server, raise_on_unexpected_status=False) as http:
@@ -124,3 +120,6 @@ def test_validation_problem_is_parsed_by_the_client(client_pkg: ModuleType, serv
         assert refused.status_code == 422
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert b'"target"' in refused.content
+        assert isinstance(refused.parsed, Problem)
+        assert refused.parsed.status == 422
+        assert [e.field for e in refused.parsed.errors] == ["target"]

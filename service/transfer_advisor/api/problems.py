@@ -98,3 +98,42 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(500, "internal-error", "Internal error",
                                 "an unexpected error occurred; it has been logged",
                                 request.url.path)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "detail"],
+    "description": "RFC 9457 problem details; `errors` names fields, `limit` names a limit.",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        "limit": {"type": "string"}},
+}
+
+
+def install_problem_openapi(app: FastAPI) -> None:
+    """Declare what the handlers above really send: 422 and every other error status
+    (`default`) as application/problem+json, instead of FastAPI's HTTPValidationError."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        problem_ref = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "Validation error", **problem_ref}
+                responses["default"] = {"description": "Problem (RFC 9457)", **problem_ref}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        components["Problem"] = PROBLEM_SCHEMA
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -26,12 +26,13 @@ from .extractor_out_preprocessing import ExtractorOutPreprocessing
 from .extractor_ref import ExtractorRef
 from .field_change import FieldChange
 from .healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
-from .http_validation_error import HTTPValidationError
 from .input_spec import InputSpec
 from .list_assessments_assessments_get_strategy_type_0 import ListAssessmentsAssessmentsGetStrategyType0
 from .metric_out import MetricOut
 from .metric_out_details import MetricOutDetails
 from .output_spec import OutputSpec
+from .problem import Problem
+from .problem_errors_item import ProblemErrorsItem
 from .raw_inputs import RawInputs
 from .recommendation_out import RecommendationOut
 from .recommendation_out_negative_transfer_risk import RecommendationOutNegativeTransferRisk
@@ -45,8 +46,6 @@ from .task_spec import TaskSpec
 from .task_spec_source_modality import TaskSpecSourceModality
 from .task_spec_target_modality import TaskSpecTargetModality
 from .task_spec_type import TaskSpecType
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
 
 __all__ = (
     "Assessment",
@@ -75,12 +74,13 @@ __all__ = (
     "ExtractorRef",
     "FieldChange",
     "HealthzHealthzGetResponseHealthzHealthzGet",
-    "HTTPValidationError",
     "InputSpec",
     "ListAssessmentsAssessmentsGetStrategyType0",
     "MetricOut",
     "MetricOutDetails",
     "OutputSpec",
+    "Problem",
+    "ProblemErrorsItem",
     "RawInputs",
     "RecommendationOut",
     "RecommendationOutNegativeTransferRisk",
@@ -94,6 +94,4 @@ __all__ = (
     "TaskSpecSourceModality",
     "TaskSpecTargetModality",
     "TaskSpecType",
-    "ValidationError",
-    "ValidationErrorContext",
 )

@@ -10,7 +10,7 @@ from ... import errors
 
 from ...models.assess_request import AssessRequest
 from ...models.assessment import Assessment
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -46,7 +46,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Assessment | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Assessment | Problem:
     if response.status_code == 201:
         response_201 = Assessment.from_dict(response.json())
 
@@ -55,19 +55,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_201
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Assessment | HTTPValidationError]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Assessment | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +84,7 @@ def sync_detailed(
     body: AssessRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Assessment | HTTPValidationError]:
+) -> Response[Assessment | Problem]:
     """ Post Assess
 
      Assess one source/target pair and store the record (sync: metric work runs in a thread).
@@ -96,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Assessment | HTTPValidationError]
+        Response[Assessment | Problem]
      """
 
 
@@ -118,7 +120,7 @@ def sync(
     body: AssessRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Assessment | HTTPValidationError | None:
+) -> Assessment | Problem | None:
     """ Post Assess
 
      Assess one source/target pair and store the record (sync: metric work runs in a thread).
@@ -132,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Assessment | HTTPValidationError
+        Assessment | Problem
      """
 
 
@@ -149,7 +151,7 @@ async def asyncio_detailed(
     body: AssessRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Assessment | HTTPValidationError]:
+) -> Response[Assessment | Problem]:
     """ Post Assess
 
      Assess one source/target pair and store the record (sync: metric work runs in a thread).
@@ -163,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Assessment | HTTPValidationError]
+        Response[Assessment | Problem]
      """
 
 
@@ -185,7 +187,7 @@ async def asyncio(
     body: AssessRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Assessment | HTTPValidationError | None:
+) -> Assessment | Problem | None:
     """ Post Assess
 
      Assess one source/target pair and store the record (sync: metric work runs in a thread).
@@ -199,7 +201,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Assessment | HTTPValidationError
+        Assessment | Problem
      """
 
 

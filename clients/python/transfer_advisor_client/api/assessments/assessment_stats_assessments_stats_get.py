@@ -13,7 +13,7 @@ from ...models.assessment_stats_assessments_stats_get_bucket import AssessmentSt
 from ...models.assessment_stats_assessments_stats_get_bucket import check_assessment_stats_assessments_stats_get_bucket
 from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import AssessmentStatsAssessmentsStatsGetStrategyType0
 from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import check_assessment_stats_assessments_stats_get_strategy_type_0
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
 import datetime
@@ -106,7 +106,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AssessmentStats | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AssessmentStats | Problem:
     if response.status_code == 200:
         response_200 = AssessmentStats.from_dict(response.json())
 
@@ -115,19 +115,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AssessmentStats | HTTPValidationError]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AssessmentStats | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -147,7 +149,7 @@ def sync_detailed(
     strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> Response[AssessmentStats | HTTPValidationError]:
+) -> Response[AssessmentStats | Problem]:
     """ Assessment Stats
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
@@ -166,7 +168,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AssessmentStats | HTTPValidationError]
+        Response[AssessmentStats | Problem]
      """
 
 
@@ -198,7 +200,7 @@ def sync(
     strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> AssessmentStats | HTTPValidationError | None:
+) -> AssessmentStats | Problem | None:
     """ Assessment Stats
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
@@ -217,7 +219,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AssessmentStats | HTTPValidationError
+        AssessmentStats | Problem
      """
 
 
@@ -244,7 +246,7 @@ async def asyncio_detailed(
     strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> Response[AssessmentStats | HTTPValidationError]:
+) -> Response[AssessmentStats | Problem]:
     """ Assessment Stats
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
@@ -263,7 +265,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AssessmentStats | HTTPValidationError]
+        Response[AssessmentStats | Problem]
      """
 
 
@@ -295,7 +297,7 @@ async def asyncio(
     strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> AssessmentStats | HTTPValidationError | None:
+) -> AssessmentStats | Problem | None:
     """ Assessment Stats
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
@@ -314,7 +316,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AssessmentStats | HTTPValidationError
+        AssessmentStats | Problem
      """
 
 

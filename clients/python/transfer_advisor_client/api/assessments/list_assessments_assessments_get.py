@@ -9,9 +9,9 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.assessment_page import AssessmentPage
-from ...models.http_validation_error import HTTPValidationError
 from ...models.list_assessments_assessments_get_strategy_type_0 import check_list_assessments_assessments_get_strategy_type_0
 from ...models.list_assessments_assessments_get_strategy_type_0 import ListAssessmentsAssessmentsGetStrategyType0
+from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
 import datetime
@@ -108,7 +108,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AssessmentPage | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AssessmentPage | Problem:
     if response.status_code == 200:
         response_200 = AssessmentPage.from_dict(response.json())
 
@@ -117,19 +117,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AssessmentPage | HTTPValidationError]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AssessmentPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -150,7 +152,7 @@ def sync_detailed(
     strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> Response[AssessmentPage | HTTPValidationError]:
+) -> Response[AssessmentPage | Problem]:
     """ List Assessments
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
@@ -174,7 +176,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AssessmentPage | HTTPValidationError]
+        Response[AssessmentPage | Problem]
      """
 
 
@@ -208,7 +210,7 @@ def sync(
     strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> AssessmentPage | HTTPValidationError | None:
+) -> AssessmentPage | Problem | None:
     """ List Assessments
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
@@ -232,7 +234,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AssessmentPage | HTTPValidationError
+        AssessmentPage | Problem
      """
 
 
@@ -261,7 +263,7 @@ async def asyncio_detailed(
     strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> Response[AssessmentPage | HTTPValidationError]:
+) -> Response[AssessmentPage | Problem]:
     """ List Assessments
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
@@ -285,7 +287,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AssessmentPage | HTTPValidationError]
+        Response[AssessmentPage | Problem]
      """
 
 
@@ -319,7 +321,7 @@ async def asyncio(
     strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
-) -> AssessmentPage | HTTPValidationError | None:
+) -> AssessmentPage | Problem | None:
     """ List Assessments
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
@@ -343,7 +345,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AssessmentPage | HTTPValidationError
+        AssessmentPage | Problem
      """
 
 

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...models.replay import Replay
 from typing import cast
 
@@ -34,7 +34,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HTTPValidationError | Replay | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Replay:
     if response.status_code == 201:
         response_201 = Replay.from_dict(response.json())
 
@@ -43,19 +43,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_201
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HTTPValidationError | Replay]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Replay]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +71,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HTTPValidationError | Replay]:
+) -> Response[Problem | Replay]:
     """ Replay Assessment
 
      Run the stored evidence through the current policy; store the result as a new record
@@ -83,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Replay]
+        Response[Problem | Replay]
      """
 
 
@@ -103,7 +105,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HTTPValidationError | Replay | None:
+) -> Problem | Replay | None:
     """ Replay Assessment
 
      Run the stored evidence through the current policy; store the result as a new record
@@ -117,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Replay
+        Problem | Replay
      """
 
 
@@ -132,7 +134,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HTTPValidationError | Replay]:
+) -> Response[Problem | Replay]:
     """ Replay Assessment
 
      Run the stored evidence through the current policy; store the result as a new record
@@ -146,7 +148,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Replay]
+        Response[Problem | Replay]
      """
 
 
@@ -166,7 +168,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HTTPValidationError | Replay | None:
+) -> Problem | Replay | None:
     """ Replay Assessment
 
      Run the stored evidence through the current policy; store the result as a new record
@@ -180,7 +182,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Replay
+        Problem | Replay
      """
 
 

@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.audit_verification import AuditVerification
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditVerification | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditVerification | Problem:
     if response.status_code == 200:
         response_200 = AuditVerification.from_dict(response.json())
 
@@ -40,13 +41,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditVerification]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditVerification | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +62,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[AuditVerification]:
+) -> Response[AuditVerification | Problem]:
     """ Verify Audit
 
      Walk the tenant's records in chain order; `first_bad_id` names the first record whose
@@ -70,7 +73,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification]
+        Response[AuditVerification | Problem]
      """
 
 
@@ -88,7 +91,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> AuditVerification | None:
+) -> AuditVerification | Problem | None:
     """ Verify Audit
 
      Walk the tenant's records in chain order; `first_bad_id` names the first record whose
@@ -99,7 +102,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification
+        AuditVerification | Problem
      """
 
 
@@ -112,7 +115,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[AuditVerification]:
+) -> Response[AuditVerification | Problem]:
     """ Verify Audit
 
      Walk the tenant's records in chain order; `first_bad_id` names the first record whose
@@ -123,7 +126,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification]
+        Response[AuditVerification | Problem]
      """
 
 
@@ -141,7 +144,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> AuditVerification | None:
+) -> AuditVerification | Problem | None:
     """ Verify Audit
 
      Walk the tenant's records in chain order; `first_bad_id` names the first record whose
@@ -152,7 +155,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification
+        AuditVerification | Problem
      """
 
 

@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.extractor_out import ExtractorOut
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -34,7 +34,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorOut | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorOut | Problem:
     if response.status_code == 200:
         response_200 = ExtractorOut.from_dict(response.json())
 
@@ -43,19 +43,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorOut | HTTPValidationError]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +71,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ExtractorOut | HTTPValidationError]:
+) -> Response[ExtractorOut | Problem]:
     """ Get Extractor
 
     Args:
@@ -80,7 +82,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorOut | HTTPValidationError]
+        Response[ExtractorOut | Problem]
      """
 
 
@@ -100,7 +102,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ExtractorOut | HTTPValidationError | None:
+) -> ExtractorOut | Problem | None:
     """ Get Extractor
 
     Args:
@@ -111,7 +113,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorOut | HTTPValidationError
+        ExtractorOut | Problem
      """
 
 
@@ -126,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ExtractorOut | HTTPValidationError]:
+) -> Response[ExtractorOut | Problem]:
     """ Get Extractor
 
     Args:
@@ -137,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorOut | HTTPValidationError]
+        Response[ExtractorOut | Problem]
      """
 
 
@@ -157,7 +159,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ExtractorOut | HTTPValidationError | None:
+) -> ExtractorOut | Problem | None:
     """ Get Extractor
 
     Args:
@@ -168,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorOut | HTTPValidationError
+        ExtractorOut | Problem
      """
 
 

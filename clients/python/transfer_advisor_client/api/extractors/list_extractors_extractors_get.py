@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.extractor_list import ExtractorList
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorList | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorList | Problem:
     if response.status_code == 200:
         response_200 = ExtractorList.from_dict(response.json())
 
@@ -40,13 +41,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorList]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +62,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ExtractorList]:
+) -> Response[ExtractorList | Problem]:
     """ List Extractors
 
      Bundled extractors first (unavailable ones say why), then registered ones by name.
@@ -69,7 +72,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorList]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -87,7 +90,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ExtractorList | None:
+) -> ExtractorList | Problem | None:
     """ List Extractors
 
      Bundled extractors first (unavailable ones say why), then registered ones by name.
@@ -97,7 +100,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorList
+        ExtractorList | Problem
      """
 
 
@@ -110,7 +113,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ExtractorList]:
+) -> Response[ExtractorList | Problem]:
     """ List Extractors
 
      Bundled extractors first (unavailable ones say why), then registered ones by name.
@@ -120,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorList]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -138,7 +141,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ExtractorList | None:
+) -> ExtractorList | Problem | None:
     """ List Extractors
 
      Bundled extractors first (unavailable ones say why), then registered ones by name.
@@ -148,7 +151,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorList
+        ExtractorList | Problem
      """
 
 

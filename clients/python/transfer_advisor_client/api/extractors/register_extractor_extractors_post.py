@@ -10,7 +10,7 @@ from ... import errors
 
 from ...models.body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
 from ...models.extractor_out import ExtractorOut
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -41,7 +41,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorOut | HTTPValidationError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorOut | Problem:
     if response.status_code == 200:
         response_200 = ExtractorOut.from_dict(response.json())
 
@@ -57,19 +57,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_201
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorOut | HTTPValidationError]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,7 +85,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: BodyRegisterExtractorExtractorsPost,
 
-) -> Response[ExtractorOut | HTTPValidationError]:
+) -> Response[ExtractorOut | Problem]:
     """ Register Extractor
 
      Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
@@ -96,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorOut | HTTPValidationError]
+        Response[ExtractorOut | Problem]
      """
 
 
@@ -116,7 +118,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: BodyRegisterExtractorExtractorsPost,
 
-) -> ExtractorOut | HTTPValidationError | None:
+) -> ExtractorOut | Problem | None:
     """ Register Extractor
 
      Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
@@ -129,7 +131,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorOut | HTTPValidationError
+        ExtractorOut | Problem
      """
 
 
@@ -144,7 +146,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: BodyRegisterExtractorExtractorsPost,
 
-) -> Response[ExtractorOut | HTTPValidationError]:
+) -> Response[ExtractorOut | Problem]:
     """ Register Extractor
 
      Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
@@ -157,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ExtractorOut | HTTPValidationError]
+        Response[ExtractorOut | Problem]
      """
 
 
@@ -177,7 +179,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: BodyRegisterExtractorExtractorsPost,
 
-) -> ExtractorOut | HTTPValidationError | None:
+) -> ExtractorOut | Problem | None:
     """ Register Extractor
 
      Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
@@ -190,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ExtractorOut | HTTPValidationError
+        ExtractorOut | Problem
      """
 
 

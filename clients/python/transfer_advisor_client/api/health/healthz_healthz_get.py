@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthzHealthzGetResponseHealthzHealthzGet | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthzHealthzGetResponseHealthzHealthzGet | Problem:
     if response.status_code == 200:
         response_200 = HealthzHealthzGetResponseHealthzHealthzGet.from_dict(response.json())
 
@@ -40,13 +41,15 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    response_default = Problem.from_dict(response.json())
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HealthzHealthzGetResponseHealthzHealthzGet]:
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HealthzHealthzGetResponseHealthzHealthzGet | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +62,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HealthzHealthzGetResponseHealthzHealthzGet]:
+) -> Response[HealthzHealthzGetResponseHealthzHealthzGet | Problem]:
     """ Healthz
 
     Raises:
@@ -67,7 +70,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthzHealthzGetResponseHealthzHealthzGet]
+        Response[HealthzHealthzGetResponseHealthzHealthzGet | Problem]
      """
 
 
@@ -85,7 +88,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HealthzHealthzGetResponseHealthzHealthzGet | None:
+) -> HealthzHealthzGetResponseHealthzHealthzGet | Problem | None:
     """ Healthz
 
     Raises:
@@ -93,7 +96,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthzHealthzGetResponseHealthzHealthzGet
+        HealthzHealthzGetResponseHealthzHealthzGet | Problem
      """
 
 
@@ -106,7 +109,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HealthzHealthzGetResponseHealthzHealthzGet]:
+) -> Response[HealthzHealthzGetResponseHealthzHealthzGet | Problem]:
     """ Healthz
 
     Raises:
@@ -114,7 +117,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthzHealthzGetResponseHealthzHealthzGet]
+        Response[HealthzHealthzGetResponseHealthzHealthzGet | Problem]
      """
 
 
@@ -132,7 +135,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HealthzHealthzGetResponseHealthzHealthzGet | None:
+) -> HealthzHealthzGetResponseHealthzHealthzGet | Problem | None:
     """ Healthz
 
     Raises:
@@ -140,7 +143,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthzHealthzGetResponseHealthzHealthzGet
+        HealthzHealthzGetResponseHealthzHealthzGet | Problem
      """
 
 

@@ -14,14 +14,20 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="ValidationErrorContext")
+T = TypeVar("T", bound="ProblemErrorsItem")
 
 
 
 @_attrs_define
-class ValidationErrorContext:
-    
+class ProblemErrorsItem:
+    """ 
+        Attributes:
+            field (str):
+            message (str):
+     """
 
+    field: str
+    message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -29,9 +35,17 @@ class ValidationErrorContext:
 
 
     def to_dict(self) -> dict[str, Any]:
-        
+        field = self.field
+
+        message = self.message
+
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "field": field,
+            "message": message,
+        })
 
         return field_dict
 
@@ -40,12 +54,18 @@ class ValidationErrorContext:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        validation_error_context = cls(
+        field = d.pop("field")
+
+        message = d.pop("message")
+
+        problem_errors_item = cls(
+            field=field,
+            message=message,
         )
 
 
-        validation_error_context.additional_properties = d
-        return validation_error_context
+        problem_errors_item.additional_properties = d
+        return problem_errors_item
 
     @property
     def additional_keys(self) -> list[str]:
