@@ -262,15 +262,20 @@ def _spectrum_from_gram(
     packed, diag, off, tau, info = scipy.linalg.lapack.dsytrd(gram, lower=1)
     if info != 0:
         raise np.linalg.LinAlgError(f"dsytrd failed (info={info})")
-    c = np.array(cross, dtype=np.float64, order="C", copy=True)
-    for i in range(d - 1):
-        if tau[i] == 0.0:
-            continue
-        v = packed[i + 1:, i].copy()
-        v[0] = 1.0
-        block = c[i + 1:]
-        block -= tau[i] * np.outer(v, v @ block)
-    values = scipy.linalg.eigvalsh_tridiagonal(diag, off, check_finite=False)
+    # Qᵀ c for Q = H(1)…H(d−1) stored below the subdiagonal: what LAPACK's dormtr does for
+    # UPLO = 'L', i.e. dormqr on the trailing (d − 1) × (d − 1) block.
+    c = np.array(cross, dtype=np.float64, copy=True)
+    if d > 1:
+        reflectors = packed[1:, : d - 1]
+        rhs = np.asfortranarray(c[1:])
+        query = scipy.linalg.lapack.dormqr("L", "T", reflectors, tau, rhs, lwork=-1)
+        lwork = max(1, int(query[1][0]), rhs.shape[1] * 64)
+        rotated, _, info = scipy.linalg.lapack.dormqr("L", "T", reflectors, tau, rhs, lwork=lwork)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"dormqr failed (info={info})")
+        c[1:] = rotated
+    values = scipy.linalg.eigvalsh_tridiagonal(diag, off, check_finite=False,
+                                               lapack_driver="sterf")
     sigma = values[values > _rank_tolerance(values, n, d)]
     return sigma, _Tridiagonal(diag, off, c, target_sq)
 
