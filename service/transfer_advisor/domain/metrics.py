@@ -18,7 +18,18 @@ from numpy.typing import NDArray
 from ..errors import InvalidInput, TimeBudgetExceeded
 from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian
+from .shift._pairwise import PooledSample, pool_samples
+from .shift.energy_distance import energy_distance_test
+from .shift.mmd import mmd_test
+from .shift.proxy_a import proxy_a_distance
+from .shift.sliced import ks_fdr_share, sliced_wasserstein
 from .summary import Summary
+from .transfer import gbc as transfer_gbc
+from .transfer import hscore as transfer_hscore
+from .transfer import leep as transfer_leep
+from .transfer import logme as transfer_logme
+from .transfer import probe as transfer_probe
+from .transfer import transrate as transfer_transrate
 
 Matrix = NDArray[np.float64]
 Labels = NDArray[np.int64]
@@ -43,6 +54,8 @@ class MetricInputs:
     permutations: int = 200
     seed: int = 0
     kernel_bandwidth: float | None = None
+    # Intermediate results shared by metrics of one request (e.g. pooled distances).
+    scratch: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def labeled_target(self) -> tuple[Matrix, Labels] | None:
@@ -107,14 +120,145 @@ def _gaussian(fn: Callable[[Summary, Summary], MetricResult]) -> Callable[[Metri
     return run
 
 
+def needs_class_statistics(inputs: MetricInputs) -> str | None:
+    """Labeled target rows, or a target summary carrying class means and counts."""
+    if inputs.task_type != "classification":
+        return "defined for classification tasks only"
+    if inputs.labeled_target is None and not inputs.target.has_classes:
+        return "needs target labels (with embeddings) or class_means/class_counts in the summary"
+    return None
+
+
+def needs_source_head(inputs: MetricInputs) -> str | None:
+    """source_probs, or source embeddings with source labels to fit a pseudo source head."""
+    if inputs.source_probs is None and (inputs.x_source is None or inputs.y_source is None):
+        return ("needs target.source_probs, or source embeddings with source labels "
+                "(to fit a pseudo source head)")
+    return needs_target_labels(inputs)
+
+
+def _rows(inputs: MetricInputs) -> tuple[Matrix, Matrix]:
+    assert inputs.x_source is not None
+    assert inputs.x_target is not None
+    return inputs.x_source, inputs.x_target
+
+
+def _labeled(inputs: MetricInputs) -> tuple[Matrix, Labels]:
+    labeled = inputs.labeled_target
+    assert labeled is not None  # checked by needs_target_labels
+    return labeled
+
+
+def _pooled(inputs: MetricInputs) -> PooledSample:
+    """Pairwise distances of the pooled rows, built once per request for MMD and energy."""
+    pooled = inputs.scratch.get("pooled")
+    if pooled is None:
+        pooled = inputs.scratch["pooled"] = pool_samples(*_rows(inputs), seed=inputs.seed)
+    assert isinstance(pooled, PooledSample)
+    return pooled
+
+
+def _mmd(inputs: MetricInputs) -> MetricResult:
+    xs, xt = _rows(inputs)
+    return mmd_test(xs, xt, bandwidth=inputs.kernel_bandwidth, permutations=inputs.permutations,
+                    seed=inputs.seed, pooled=_pooled(inputs))
+
+
+def _energy(inputs: MetricInputs) -> MetricResult:
+    xs, xt = _rows(inputs)
+    return energy_distance_test(xs, xt, permutations=inputs.permutations, seed=inputs.seed,
+                                pooled=_pooled(inputs))
+
+
+def _from_rows_or_summary(
+    on_rows: Callable[[Matrix, Labels], MetricResult],
+    on_summary: Callable[[Summary], MetricResult],
+) -> Callable[[MetricInputs], MetricResult]:
+    """Row-based when labeled rows exist, else from the summary's class moments."""
+
+    def run(inputs: MetricInputs) -> MetricResult:
+        if inputs.labeled_target is not None:
+            return on_rows(*inputs.labeled_target)
+        return on_summary(inputs.target)
+
+    return run
+
+
+def _source_probs(inputs: MetricInputs) -> tuple[Matrix, str]:
+    if inputs.source_probs is not None:
+        return inputs.source_probs, "target.source_probs"
+    x_target, _ = _labeled(inputs)
+    assert inputs.x_source is not None
+    assert inputs.y_source is not None
+    x_source = inputs.x_source[: len(inputs.y_source)]
+    probs = transfer_leep.pseudo_source_probs(x_source, inputs.y_source, x_target,
+                                              seed=inputs.seed)
+    return probs, "pseudo source head (logistic model fit on the labeled source rows)"
+
+
+def _with_probs(fn: Callable[[Matrix, Labels], MetricResult]) -> Callable[[MetricInputs], MetricResult]:
+    def run(inputs: MetricInputs) -> MetricResult:
+        probs, origin = _source_probs(inputs)
+        result = fn(probs, _labeled(inputs)[1])
+        return MetricResult(result.value, result.p_value,
+                            {**result.details, "source_probs_from": origin})
+
+    return run
+
+
+def _on_labeled(fn: Callable[..., MetricResult], **kwargs: object) -> Callable[[MetricInputs], MetricResult]:
+    def run(inputs: MetricInputs) -> MetricResult:
+        options = {k: (inputs.seed if v is _SEED else inputs.permutations if v is _PERMS else v)
+                   for k, v in kwargs.items()}
+        return fn(*_labeled(inputs), **options)
+
+    return run
+
+
+_SEED, _PERMS = object(), object()
+ROWS = (needs_rows,)
+LABELS = (needs_target_labels,)
+
 REGISTRY: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in (
+        # Shift between Gaussians fitted to each side: need only summaries.
         MetricSpec("frechet_distance", "shift", _gaussian(gaussian.frechet_distance)),
         MetricSpec("coral_distance", "shift", _gaussian(gaussian.coral_distance)),
         MetricSpec("mean_cosine_distance", "shift", _gaussian(gaussian.mean_cosine_distance)),
         MetricSpec("gaussian_kl", "shift", _gaussian(gaussian.gaussian_kl)),
         MetricSpec("bhattacharyya_distance", "shift", _gaussian(gaussian.bhattacharyya_distance)),
+        # Sample-based two-sample tests: need rows on both sides.
+        MetricSpec("mmd", "shift", _mmd, ROWS),
+        MetricSpec("energy_distance", "shift", _energy, ROWS, default=False),
+        MetricSpec("proxy_a_distance", "shift",
+                   lambda i: proxy_a_distance(*_rows(i), seed=i.seed), ROWS),
+        MetricSpec("sliced_wasserstein", "shift",
+                   lambda i: sliced_wasserstein(*_rows(i), seed=i.seed), ROWS),
+        MetricSpec("ks_fdr_share", "shift", lambda i: ks_fdr_share(*_rows(i)), ROWS, default=False),
+        # Transferability: need target labels (or class statistics for LogME and H-score).
+        MetricSpec("logme", "transferability",
+                   _from_rows_or_summary(transfer_logme.logme_score,
+                                         transfer_logme.logme_from_summary),
+                   (needs_class_statistics,)),
+        MetricSpec("hscore", "transferability",
+                   _from_rows_or_summary(transfer_hscore.hscore, transfer_hscore.hscore_from_summary),
+                   (needs_class_statistics,)),
+        MetricSpec("hscore_shrinkage", "transferability",
+                   _on_labeled(transfer_hscore.hscore_shrinkage), LABELS),
+        MetricSpec("leep", "transferability", _with_probs(transfer_leep.leep_score),
+                   (needs_source_head,)),
+        MetricSpec("nce", "transferability", _with_probs(transfer_leep.nce_score),
+                   (needs_source_head,)),
+        MetricSpec("transrate", "transferability",
+                   _on_labeled(transfer_transrate.transrate_score), LABELS),
+        MetricSpec("gbc", "transferability", _on_labeled(transfer_gbc.gbc_score), LABELS),
+        MetricSpec("linear_probe_accuracy", "transferability",
+                   _on_labeled(transfer_probe.linear_probe_accuracy, permutations=_PERMS,
+                               seed=_SEED), LABELS),
+        MetricSpec("knn_accuracy", "transferability",
+                   _on_labeled(transfer_probe.knn_accuracy, permutations=_PERMS, seed=_SEED),
+                   LABELS),
     )
 }
 

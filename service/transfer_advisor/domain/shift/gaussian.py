@@ -7,10 +7,14 @@ arguments except where noted, lower = closer, and exactly 0 for identical summar
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
 
 from ..linalg import logdet_psd, psd_eigh, psd_sqrt, shrink, symmetrize
 from ..results import MetricResult
 from ..summary import Summary
+
+Matrix = NDArray[np.float64]
 
 # Shrinkage towards a scaled identity for the divergences that invert covariances. A small fixed
 # amount keeps singular (n < d) covariances usable; the value is recorded in `details`.
@@ -22,18 +26,32 @@ def frechet_distance(a: Summary, b: Summary) -> MetricResult:
 
     d² = ‖μa − μb‖² + tr Σa + tr Σb − 2 tr (Σa^½ Σb Σa^½)^½
     Shapes: means (d,), covariances (d, d) symmetric PSD. Lower = closer; clamped at 0.
-    Uses two symmetric eigendecompositions, so it stays real and stable when n < d
-    (singular covariances), unlike scipy's `sqrtm` of the non-symmetric product Σa Σb.
+    The trace term is Σ √λᵢ over the eigenvalues of Σa^½ Σb Σa^½ — the same as those of
+    Lᵀ Σb L for any factor Σa = L Lᵀ. A Cholesky factor and eigenvalues only (no
+    eigenvectors) is the fast path; a singular Σa (n ≤ d) falls back to the symmetric square
+    root by eigendecomposition. Either way the matrices stay symmetric, so the result is real
+    and stable, unlike scipy's `sqrtm` of the non-symmetric product Σa Σb.
     Reference: Dowson & Landau (1982); Heusel et al. (2017). Golden values: pytorch-fid rows
     of reference/shift/values.json.
     """
-    root_a = psd_sqrt(a.cov)
-    cross_eigenvalues, _ = psd_eigh(root_a @ b.cov @ root_a)
+    cross_eigenvalues = _cross_eigenvalues(a.cov, b.cov)
     gap = a.mean - b.mean
     d2 = (gap @ gap + np.trace(a.cov) + np.trace(b.cov)
           - 2.0 * float(np.sqrt(cross_eigenvalues).sum()))
     return MetricResult(value=max(float(d2), 0.0), details={
         "dim": a.dim, "mean_term": float(gap @ gap), "n_source": a.count, "n_target": b.count})
+
+
+def _cross_eigenvalues(cov_a: Matrix, cov_b: Matrix) -> NDArray[np.float64]:
+    """Eigenvalues (clipped at 0) of Σa^½ Σb Σa^½, via Cholesky when Σa is positive definite."""
+    try:
+        factor = np.linalg.cholesky(cov_a)
+    except np.linalg.LinAlgError:
+        root_a = psd_sqrt(cov_a)
+        return psd_eigh(root_a @ cov_b @ root_a)[0]
+    values = scipy.linalg.eigh(symmetrize(factor.T @ cov_b @ factor), eigvals_only=True,
+                               driver="evd", check_finite=False)
+    return np.clip(values, 0.0, None)
 
 
 def coral_distance(a: Summary, b: Summary) -> MetricResult:

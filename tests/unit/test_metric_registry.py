@@ -1,0 +1,79 @@
+"""The metric registry: every metric runs on the input it needs and is omitted, with a reason,
+on the input it cannot use."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from transfer_advisor.domain.metrics import REGISTRY, MetricInputs, compute_metrics
+from transfer_advisor.domain.summary import Summary
+from transfer_advisor.errors import InvalidInput
+
+
+def labeled_inputs(seed: int = 0, with_source_labels: bool = True) -> MetricInputs:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(3, 6)) * 2
+    y_source = rng.integers(0, 3, 120)
+    x_source = centres[y_source] + rng.normal(size=(120, 6))
+    y_target = rng.integers(0, 3, 60)
+    x_target = centres[rng.integers(0, 3, 90)] + rng.normal(size=(90, 6))
+    x_target[:60] = centres[y_target] + rng.normal(size=(60, 6))
+    return MetricInputs(
+        Summary.from_rows(x_source), Summary.from_rows(x_target, y_target, 3), x_source, x_target,
+        y_source if with_source_labels else None, y_target, num_classes=3, permutations=30)
+
+
+def test_every_metric_runs_on_labeled_embeddings() -> None:
+    run = compute_metrics(labeled_inputs(), list(REGISTRY))
+    assert set(run.results) == set(REGISTRY), run.omitted
+    for name, result in run.results.items():
+        assert math.isfinite(result.value), name
+        assert result.p_value is None or 0.0 < result.p_value <= 1.0, name
+
+
+def test_pseudo_source_head_feeds_leep_and_nce() -> None:
+    run = compute_metrics(labeled_inputs(), ["leep", "nce"])
+    assert "pseudo source head" in run.results["leep"].details["source_probs_from"]
+    run = compute_metrics(labeled_inputs(with_source_labels=False), ["leep", "nce"])
+    assert set(run.omitted) == {"leep", "nce"}
+    assert "source_probs" in run.omitted["leep"]
+
+
+def test_summary_only_keeps_moment_metrics_and_explains_the_rest() -> None:
+    full = labeled_inputs()
+    summary_only = MetricInputs(full.source, full.target, num_classes=3)
+    run = compute_metrics(summary_only)
+    assert {"frechet_distance", "logme", "hscore"} <= set(run.results)
+    assert "mmd" in run.omitted
+    assert "linear_probe_accuracy" in run.omitted
+    assert all(reason for reason in run.omitted.values())
+
+
+def test_logme_from_summary_equals_rows_when_classes_cover_all_rows() -> None:
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(80, 5)) + 3.0, rng.integers(0, 4, 80)
+    x[np.arange(80), y % 5] += 2.0
+    rows = MetricInputs(Summary.from_rows(x), Summary.from_rows(x, y, 4), x, x, None, y,
+                        num_classes=4)
+    moments = MetricInputs(rows.source, rows.target, num_classes=4)
+    for name in ("logme", "hscore"):
+        by_rows = compute_metrics(rows, [name]).results[name].value
+        by_summary = compute_metrics(moments, [name]).results[name].value
+        assert by_summary == pytest.approx(by_rows, rel=1e-8), name
+
+
+def test_shared_pooled_distances_give_the_same_statistics() -> None:
+    inputs = labeled_inputs(seed=3)
+    together = compute_metrics(inputs, ["mmd", "energy_distance"]).results
+    alone_mmd = compute_metrics(labeled_inputs(seed=3), ["mmd"]).results["mmd"]
+    assert together["mmd"].value == alone_mmd.value
+    assert together["mmd"].p_value == alone_mmd.p_value
+
+
+def test_unknown_metric_is_a_client_error() -> None:
+    with pytest.raises(InvalidInput) as err:
+        compute_metrics(labeled_inputs(), ["frechet_distance", "bogus"])
+    assert err.value.errors[0].field == "options.metrics"
