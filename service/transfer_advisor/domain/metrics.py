@@ -187,12 +187,15 @@ def _from_rows_or_summary(
 def _source_probs(inputs: MetricInputs) -> tuple[Matrix, str]:
     if inputs.source_probs is not None:
         return inputs.source_probs, "target.source_probs"
-    x_target, _ = _labeled(inputs)
-    assert inputs.x_source is not None
-    assert inputs.y_source is not None
-    x_source = inputs.x_source[: len(inputs.y_source)]
-    probs = transfer_leep.pseudo_source_probs(x_source, inputs.y_source, x_target,
-                                              seed=inputs.seed)
+    probs = inputs.scratch.get("pseudo_source_probs")
+    if probs is None:  # fit once per request; LEEP and NCE share it
+        x_target, _ = _labeled(inputs)
+        assert inputs.x_source is not None
+        assert inputs.y_source is not None
+        x_source = inputs.x_source[: len(inputs.y_source)]
+        probs = inputs.scratch["pseudo_source_probs"] = transfer_leep.pseudo_source_probs(
+            x_source, inputs.y_source, x_target, seed=inputs.seed)
+    assert isinstance(probs, np.ndarray)
     return probs, "pseudo source head (logistic model fit on the labeled source rows)"
 
 
