@@ -98,3 +98,20 @@ def test_frechet_stable_when_n_below_d() -> None:
     assert value > 0
     for metric in (gaussian.gaussian_kl, gaussian.bhattacharyya_distance):
         assert np.isfinite(metric(a, b).value)
+
+
+def test_input_fingerprint_ignores_spelling_but_not_values() -> None:
+    from transfer_advisor.domain.audit import input_fingerprint
+
+    cov = np.eye(3).tolist()
+    body = {"source": {"summary": {"count": 5, "mean": [0.0, 1.0, 2.0], "covariance": cov}},
+            "target": {"labels": [0, 1], "inputs": {"texts": ["a", "b"]}}}
+    respelled = {"target": {"inputs": {"texts": ["a", "b"]}, "labels": [0.0, 1.0]},
+                 "source": {"summary": {"covariance": cov, "mean": [0, 1, 2], "count": 5}}}
+    assert input_fingerprint(body) == input_fingerprint(respelled)
+    changed = {**body, "source": {"summary": {"count": 5, "mean": [0.0, 1.0, 2.5],
+                                              "covariance": cov}}}
+    assert input_fingerprint(changed) != input_fingerprint(body)
+    transposed = {**body, "source": {"summary": {"count": 5, "mean": [[0.0, 1.0, 2.0]],
+                                                 "covariance": cov}}}
+    assert input_fingerprint(transposed) != input_fingerprint(body)  # shape is hashed too

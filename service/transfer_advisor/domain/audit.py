@@ -10,13 +10,16 @@ import hashlib
 import json
 from typing import Any
 
+import numpy as np
+
 GENESIS = "0" * 64
 
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8, floats in shortest round-trip form; NaN refused."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -24,8 +27,36 @@ def sha256_hex(data: bytes) -> str:
 
 
 def input_fingerprint(request_body: Any) -> str:
-    """Hash of the canonical request (parsed JSON), independent of key order and spacing."""
-    return sha256_hex(canonical_json(request_body))
+    """Hash of the canonical request (parsed JSON), independent of key order and spacing.
+
+    Numeric matrices and vectors (lists of numbers, at any nesting) are replaced by the SHA-256
+    of their float64 little-endian bytes and their shape before hashing: the same numbers give
+    the same fingerprint however they were spelled in JSON (1 vs 1.0), and hashing megabytes of
+    covariance takes milliseconds instead of a full canonical re-serialisation.
+    """
+    return sha256_hex(canonical_json(_digest_arrays(request_body)))
+
+
+def _digest_arrays(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _digest_arrays(v) for k, v in value.items()}
+    if isinstance(value, list) and _looks_numeric(value):
+        try:
+            array = np.asarray(value, dtype="<f8")
+        except (ValueError, TypeError):  # ragged or mixed: hash it as plain JSON
+            return [_digest_arrays(v) for v in value]
+        return {"f64_sha256": sha256_hex(array.tobytes()), "shape": list(array.shape)}
+    if isinstance(value, list):
+        return [_digest_arrays(v) for v in value]
+    return value
+
+
+def _looks_numeric(values: list[Any]) -> bool:
+    """Decided on the first element; request schemas type each field's lists uniformly."""
+    first: Any = values
+    while isinstance(first, list) and first:
+        first = first[0]
+    return isinstance(first, int | float) and not isinstance(first, bool)
 
 
 def record_hash(record: dict[str, Any]) -> str:
@@ -38,9 +69,7 @@ def first_broken_link(records: list[dict[str, Any]]) -> str | None:
     """Walk records oldest first; the id of the first whose hash or back-link is wrong."""
     prev = GENESIS
     for record in records:
-        if record.get("prev_record_sha256") != prev or record_hash(record) != record.get(
-            "record_sha256"
-        ):
+        if record.get("prev_record_sha256") != prev or record_hash(record) != record.get("record_sha256"):
             return str(record.get("id"))
         prev = str(record["record_sha256"])
     return None
