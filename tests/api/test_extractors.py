@@ -239,3 +239,25 @@ class TestAssessRawInputs:
         resp = client.post("/assess", json=body)
         assert resp.status_code == 503
         assert "extractors build" in resp.json()["detail"]
+
+
+class TestReadinessWithBrokenExtractorFiles:
+    """A missing or corrupt extractor file makes /readyz 503; everything else keeps working."""
+
+    def test_corrupt_registered_model_fails_readiness_only(
+        self, client: TestClient, settings: Settings
+    ) -> None:
+        from tests.payloads import embeddings_request
+
+        assert client.get("/readyz").status_code == 200
+        created = register(client, image_model(), image_metadata(name="to-corrupt"))
+        assert created.status_code == 201, created.text
+        stored = settings.data_dir / "extractors" / f"{created.json()['sha256']}.onnx"
+        stored.write_bytes(stored.read_bytes()[:-10] + b"0123456789")
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "to-corrupt" in ready.json()["checks"]["extractors"]
+        assert ready.json()["checks"]["database"] == "ok"
+        assert client.post("/assess", json=embeddings_request(form="summary")).status_code == 201
+        stored.unlink()
+        assert "missing" in client.get("/readyz").json()["checks"]["extractors"]

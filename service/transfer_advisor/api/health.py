@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import generate_latest
 from sqlalchemy import text
 
+from ..db.repositories import ExtractorRepository
 from .deps import SessionsDep
 
 router = APIRouter(tags=["health"])
@@ -18,14 +19,19 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=None)
-def readyz(sessions: SessionsDep) -> JSONResponse:
+def readyz(request: Request, sessions: SessionsDep) -> JSONResponse:
+    """Ready when the database answers and every extractor that should load has its file."""
     checks: dict[str, str] = {}
     try:
         with sessions() as session:
             session.execute(text("SELECT 1"))
+            problems = request.app.state.extractors.integrity_problems(
+                ExtractorRepository(session))
         checks["database"] = "ok"
+        checks["extractors"] = "ok" if not problems else "; ".join(
+            f"{name}: {why}" for name, why in sorted(problems.items()))
     except Exception as exc:  # readiness reports any failure rather than raising it
-        checks["database"] = f"unavailable: {exc.__class__.__name__}"
+        checks.setdefault("database", f"unavailable: {exc.__class__.__name__}")
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
                         status_code=200 if ready else 503)

@@ -35,7 +35,13 @@ from ..errors import (
     PayloadTooLarge,
     UnknownExtractor,
 )
-from ..extractors.bundled import BundledExtractor, bundled_extractors, bundled_names
+from ..extractors.bundled import (
+    BUNDLED_DIR,
+    BundledExtractor,
+    bundled_extractors,
+    bundled_names,
+    file_sha256,
+)
 from ..extractors.runtime import (
     DEFAULT_BATCH_SIZE,
     ProgressFn,
@@ -360,6 +366,28 @@ class ExtractorService:
         for row in store.list():
             found.setdefault(row.name, self._from_record(row))
         return sorted(found.values(), key=lambda e: (not e.bundled, e.name))
+
+    def integrity_problems(self, store: ExtractorStore) -> dict[str, str]:
+        """Extractors whose file should be usable but is missing or not the file recorded.
+
+        Registered models are content-addressed, so their bytes must hash to their name;
+        committed bundled models must match the manifest. A bundled model that was never built
+        is not a problem (the service works without it; using it gives a clear 503).
+        """
+        problems: dict[str, str] = {}
+        for b in bundled_extractors(self.data_dir):
+            committed = b.path.parent == BUNDLED_DIR
+            if committed and not b.available:
+                problems[b.spec.name] = b.reason or "bundled file missing"
+            elif committed and b.sha256 != b.expected_sha256:
+                problems[b.spec.name] = "bundled file does not match the manifest's sha256"
+        for row in store.list():
+            ext = self._from_record(row)
+            if not ext.available:
+                problems[ext.name] = ext.reason or "stored file missing"
+            elif file_sha256(ext.path) != row.sha256:
+                problems[ext.name] = "stored file is corrupt (sha256 differs from its address)"
+        return problems
 
     def find(self, store: ExtractorStore, name: str) -> Extractor | None:
         for b in self.bundled():

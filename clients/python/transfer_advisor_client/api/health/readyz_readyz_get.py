@@ -61,6 +61,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """ Readyz
 
+     Ready when the database answers and every extractor that should load has its file.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -87,6 +89,8 @@ def sync(
 ) -> Any | Problem | None:
     """ Readyz
 
+     Ready when the database answers and every extractor that should load has its file.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -107,6 +111,8 @@ async def asyncio_detailed(
 
 ) -> Response[Any | Problem]:
     """ Readyz
+
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +139,8 @@ async def asyncio(
 
 ) -> Any | Problem | None:
     """ Readyz
+
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
