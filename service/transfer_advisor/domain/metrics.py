@@ -108,9 +108,7 @@ def _gaussian(fn: Callable[[Summary, Summary], MetricResult]) -> Callable[[Metri
         x = inputs.x_target
         if x is None or len(x) < MIN_BASELINE_ROWS:
             return result
-        order = np.random.default_rng(inputs.seed).permutation(len(x))
-        half = len(x) // 2
-        baseline = fn(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]])).value
+        baseline = fn(*_target_halves(inputs, x)).value
         details = dict(result.details)
         details["baseline"] = baseline
         details["baseline_rule"] = "same metric between two random halves of the target rows"
@@ -221,6 +219,18 @@ def _on_labeled(fn: Callable[..., MetricResult], **kwargs: object) -> Callable[[
 _SEED, _PERMS = object(), object()
 ROWS = (needs_rows,)
 LABELS = (needs_target_labels,)
+
+def _target_halves(inputs: MetricInputs, x: Matrix) -> tuple[Summary, Summary]:
+    """Two seeded random halves of the target rows, summarised once per request."""
+    halves = inputs.scratch.get("target_halves")
+    if halves is None:
+        order = np.random.default_rng(inputs.seed).permutation(len(x))
+        half = len(x) // 2
+        halves = inputs.scratch["target_halves"] = (
+            Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]))
+    assert isinstance(halves, tuple)
+    return halves
+
 
 REGISTRY: dict[str, MetricSpec] = {
     spec.name: spec
