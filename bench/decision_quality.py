@@ -193,16 +193,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--exact", action="store_true",
                         help="also run services.assess.evaluate uncached and compare")
     parser.add_argument("--per-scenario", action="store_true")
+    parser.add_argument("--params", type=Path, default=None,
+                        help="a policy_params.json to evaluate instead of the shipped one")
     args = parser.parse_args(argv)
+    params = policy.parse_params(args.params.read_bytes()) if args.params else None
 
     scenarios = load_scenarios(args.split)
-    print(f"policy_version {policy.POLICY_VERSION}; {len(scenarios)} scenarios, "
+    version = params.version if params else policy.POLICY_VERSION
+    print(f"policy_version {version}; {len(scenarios)} scenarios, "
           f"{len({s.family for s in scenarios})} families ({args.split})")
     runs = {m: [run_metrics(s, m) for s in scenarios] for m in MODES}
     rows = runs["rows"]
     fd_base, fd_t = threshold_baseline(_frechet_ratio, rows, higher_is_transfer=False)
     pr_base, pr_t = threshold_baseline(_probe_or_logme, rows, higher_is_transfer=True)
-    answers = {m: [policy_decider()(r) for r in runs[m]] for m in MODES}
+    answers = {m: [policy_decider(params)(r) for r in runs[m]] for m in MODES}
 
     print("\nDecision quality (within-margin scenarios count either way)")
     print(HEADER)
@@ -220,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for m in MODES:
         print(f"\nReliability of transfer_score ({m})")
         print(reliability(answers[m], scenarios))
-        conf = [policy.decide(r.metrics, r.scenario.task, r.evidence).confidence for r in runs[m]]
+        conf = [policy.decide(r.metrics, r.scenario.task, r.evidence, params).confidence
+                for r in runs[m]]
         print(f"  mean confidence: {np.mean(conf):.3f}")
 
     if args.per_scenario:

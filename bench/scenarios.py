@@ -30,7 +30,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT / "service") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "service"))
 
-from transfer_advisor.domain.metrics import MetricInputs, compute_metrics  # noqa: E402
+from transfer_advisor.domain.metrics import (  # noqa: E402
+    MetricInputs,
+    compute_metrics,
+    select_metrics,
+)
 from transfer_advisor.domain.policy import Evidence, TaskInfo  # noqa: E402
 from transfer_advisor.domain.results import MetricResult  # noqa: E402
 from transfer_advisor.domain.summary import Summary  # noqa: E402
@@ -117,7 +121,8 @@ def metric_code_hash() -> str:
             if path.is_file():
                 digest.update(str(path.relative_to(domain)).encode())
                 digest.update(path.read_bytes())
-    digest.update(f"seed={SEED};perm={PERMUTATIONS}".encode())
+    defaults = sorted(spec.name for spec in select_metrics(None))
+    digest.update(f"seed={SEED};perm={PERMUTATIONS};metrics={defaults}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -183,8 +188,18 @@ class ScenarioRun:
     evidence: Evidence
 
 
+_MEMO: dict[tuple[str, str, str], ScenarioRun] = {}
+
+
 def run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool = False) -> ScenarioRun:
     """Default metric set for one scenario and mode, from the cache when the code is unchanged."""
+    key = (str(scenario.folder), mode, metric_code_hash())
+    if key not in _MEMO or refresh:
+        _MEMO[key] = _run_metrics(scenario, mode, refresh=refresh)
+    return _MEMO[key]
+
+
+def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRun:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     ignore = REPO_ROOT / ".cache" / ".gitignore"
     if not ignore.exists():

@@ -174,6 +174,8 @@ FEATURE_LABEL: dict[str, str] = {
     "log_shift_excess": "log shift over baseline",
 }
 SHIFT_FEATURES = ("log_shift_excess",)
+# Features that need target rows with labels; a summary-only request can never observe them.
+ROW_FEATURES = ("probe_lift",)
 
 
 def policy_features(
@@ -242,11 +244,14 @@ def _head(d: Mapping[str, Any]) -> Head:
                 (float(cal[0]), float(cal[1])))
 
 
+def _floats(m: Mapping[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in m.items()}
+
+
 def _tier(d: Mapping[str, Any]) -> Tier:
-    flt = lambda m: {k: float(v) for k, v in m.items()}  # noqa: E731
     neg = d.get("negative") or {"intercept": 0.0, "coef": {}}
-    return Tier(d["name"], tuple(d["features"]), flt(d["center"]), flt(d["scale"]),
-                flt(d["low"]), flt(d["high"]), _head(d["transfer"]), _head(neg),
+    return Tier(d["name"], tuple(d["features"]), _floats(d["center"]), _floats(d["scale"]),
+                _floats(d["low"]), _floats(d["high"]), _head(d["transfer"]), _head(neg),
                 float(d.get("lofo_accuracy", 0.0)))
 
 
@@ -394,8 +399,11 @@ def decide(
     # of the full model's evidence that was really observed (not missing, not imputed).
     full = params.tiers[0].features
     imputed = set(SHIFT_FEATURES) if not task.modality_match else set()
-    observed = sum(1 for f in full if f in obs and f in tier.features and f not in imputed)
-    completeness = observed / len(full) if full else 1.0
+    if evidence.summary_only or evidence.target_labeled_rows == 0:
+        imputed |= set(ROW_FEATURES)
+    wanted = set(full) | set(ROW_FEATURES)  # the evidence a full request with labels provides
+    observed = sum(1 for f in wanted if f in obs and f in tier.features and f not in imputed)
+    completeness = observed / len(wanted)
     confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
     if evidence.summary_only:
         reasons.append("summary-only request: no rows, so the same-distribution baseline, the "
