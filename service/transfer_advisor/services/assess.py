@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__, observability
+from ..db.engine import WRITE_TRANSACTION
 from ..db.models import AssessmentRow, utcnow
 from ..db.repositories import AssessmentRepository
 from ..domain import policy
@@ -112,6 +113,7 @@ def store(sessions: sessionmaker[Session], tenant: str, record: dict[str, Any],
     """Append one record to the tenant's chain in one transaction, retrying lost races."""
     for attempt in range(APPEND_RETRIES):
         with sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
             repo = AssessmentRepository(session, tenant)
             seq, prev = repo.lock_chain_head()
             created = utcnow()
