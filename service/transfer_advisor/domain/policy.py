@@ -113,7 +113,9 @@ def _finite(x: Any) -> float | None:
 def _probe_lift(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
     for name in ("linear_probe_accuracy", "knn_accuracy"):
         result = metrics.get(name)
-        if result is None:
+        if result is None or result.details.get("scheme") == "leave-one-out":
+            # leave-one-out means some class has a single labeled example: held out, it can
+            # never be predicted, so the accuracy says nothing about the features
             continue
         accuracy = _finite(result.value)
         chance = _finite(result.details.get("chance"))
