@@ -188,7 +188,7 @@ def section_frechet(args: argparse.Namespace) -> None:
     t_ours, res = timed(lambda: frechet_distance(sa, sb), args.repeats)
     print("| run | seconds (median) | FD |")
     print("|---|---|---|")
-    print(f"| ours (eigh, symmetric form) | {t_ours:.3f} | {res.value:.12g} |")
+    print(f"| ours (Cholesky + symmetric eigenvalues) | {t_ours:.3f} | {res.value:.12g} |")
     fid = load_pytorch_fid()
     if fid is not None:
         t_fid, value = timed(lambda: float(fid(mu1, s1, mu2, s2)), args.fid_repeats)
