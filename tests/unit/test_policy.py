@@ -108,7 +108,7 @@ def test_summary_only_gets_a_decision_with_lower_confidence(
                             SUMMARY, params)
     assert summary.strategy in ("fine_tune", "feature_extraction", "train_from_scratch")
     assert any("summary-only" in r for r in summary.reasons)
-    assert any("missing" in r and "log_shift_excess" in r for r in summary.reasons)
+    assert any("missing" in r and "frechet_distance" in r for r in summary.reasons)
     decisive = abs(2 * summary.transfer_score - 1)
     assert summary.confidence < decisive or decisive == 0.0
 

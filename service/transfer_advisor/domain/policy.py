@@ -175,6 +175,13 @@ FEATURE_LABEL: dict[str, str] = {
     "log2_labels_per_class": "log2 labels per class",
     "log_shift_excess": "log shift over baseline",
 }
+# The evidence behind each feature, for "missing" reasons.
+FEATURE_EVIDENCE: dict[str, str] = {
+    "probe_lift": "linear_probe_accuracy / knn_accuracy (need target embeddings with labels, "
+                  "at least 2 per class)",
+    "log2_labels_per_class": "task.labeled_examples and task.num_classes",
+    "log_shift_excess": "frechet_distance with its same-distribution baseline (needs target rows)",
+}
 SHIFT_FEATURES = ("log_shift_excess",)
 # Features that need target rows with labels; a summary-only request can never observe them.
 ROW_FEATURES = ("probe_lift",)
@@ -412,8 +419,8 @@ def decide(
                        "sample-based shift tests and the label-based transferability estimates "
                        "(linear probe, k-NN) could not run; confidence lowered")
     if tier is not params.tiers[0]:
-        missing = [f for f in full if f not in obs]
-        reasons.append(f"fell back to model '{tier.name}': missing {', '.join(missing)} "
+        missing = [FEATURE_EVIDENCE.get(f, f) for f in full if f not in obs]
+        reasons.append(f"fell back to model '{tier.name}': missing {'; '.join(missing)} "
                        f"(leave-one-family-out accuracy {tier.lofo_accuracy:.2f} vs "
                        f"{params.tiers[0].lofo_accuracy:.2f}); confidence scaled by the share "
                        f"of evidence observed ({completeness:.2f})")
