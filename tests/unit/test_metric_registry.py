@@ -77,3 +77,34 @@ def test_unknown_metric_is_a_client_error() -> None:
     with pytest.raises(InvalidInput) as err:
         compute_metrics(labeled_inputs(), ["frechet_distance", "bogus"])
     assert err.value.errors[0].field == "options.metrics"
+
+
+# Raw ratios: the baseline compares half-size samples, so "no shift" reads below 1.
+@pytest.mark.parametrize(("shift", "low", "high"), [(0.0, 0.2, 2.0), (1.0, 10.0, math.inf)])
+def test_summary_only_baseline_is_parametric_and_agrees_with_rows(
+    shift: float, low: float, high: float
+) -> None:
+    rng = np.random.default_rng(11)
+    cov_root = rng.normal(size=(6, 6)) / 3 + np.eye(6)
+    xs = rng.normal(size=(600, 6)) @ cov_root
+    xt = rng.normal(size=(500, 6)) @ cov_root + shift
+    rows = MetricInputs(Summary.from_rows(xs), Summary.from_rows(xt), xs, xt)
+    moments = MetricInputs(rows.source, rows.target)
+    by_rows = compute_metrics(rows, ["frechet_distance"]).results["frechet_distance"].details
+    by_moments = compute_metrics(moments, ["frechet_distance"]).results["frechet_distance"].details
+    assert by_moments["baseline_rule"].startswith("parametric")
+    assert by_moments["baseline"] == pytest.approx(by_rows["baseline"], rel=0.5)
+    assert low < by_moments["ratio_to_baseline"] < high
+    assert low < by_rows["ratio_to_baseline"] < high
+
+
+def test_parametric_baseline_is_rescaled_for_large_counts() -> None:
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(400, 4))
+    small = Summary.from_rows(x)
+    large = Summary.from_covariance(400_000, small.mean, small.cov)
+    base_small = compute_metrics(MetricInputs(small, small), ["frechet_distance"])
+    base_large = compute_metrics(MetricInputs(large, large), ["frechet_distance"])
+    ratio = (base_large.results["frechet_distance"].details["baseline"]
+             / base_small.results["frechet_distance"].details["baseline"])
+    assert ratio == pytest.approx(400 / 400_000, rel=0.6)  # bias ∝ 1/n

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InvalidInput, TimeBudgetExceeded
+from .linalg import psd_eigh
 from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian
 from .shift._pairwise import PooledSample, pool_samples
@@ -100,22 +101,68 @@ def _gaussian(fn: Callable[[Summary, Summary], MetricResult]) -> Callable[[Metri
     """A summary metric, reported next to its value between two halves of the target.
 
     Raw values grow with d and shrink with n (finite-sample bias), so the same metric between
-    two random halves of the target is the yardstick for "no shift".
+    two random halves of the target is the yardstick for "no shift". Without target rows the
+    halves come from a Gaussian sample with the target summary's count, mean and covariance.
     """
 
     def run(inputs: MetricInputs) -> MetricResult:
         result = fn(inputs.source, inputs.target)
-        x = inputs.x_target
-        if x is None or len(x) < MIN_BASELINE_ROWS:
+        halves = _target_halves(inputs)
+        if halves is None:
             return result
-        baseline = fn(*_target_halves(inputs, x)).value
+        (half_a, half_b), rule, size_factor = halves
+        baseline = fn(half_a, half_b).value * size_factor
         details = dict(result.details)
         details["baseline"] = baseline
-        details["baseline_rule"] = "same metric between two random halves of the target rows"
+        details["baseline_rule"] = rule
         details["ratio_to_baseline"] = result.value / baseline if baseline > 0 else None
         return MetricResult(result.value, result.p_value, details)
 
     return run
+
+
+# Rows drawn for a parametric baseline (summary-only target): bounds the work at any count.
+PARAMETRIC_BASELINE_MAX_ROWS = 4000
+
+Halves = tuple[tuple[Summary, Summary], str, float]
+
+
+def _target_halves(inputs: MetricInputs) -> Halves | None:
+    """Two seeded random halves of the target, summarised once per request.
+
+    Returns the halves, how they were made, and the factor that rescales a metric between them
+    to halves of the full target count (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric
+    sample had to be smaller than the target.
+    """
+    cached = inputs.scratch.get("target_halves", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    halves: Halves | None = None
+    rng = np.random.default_rng(inputs.seed)
+    x = inputs.x_target
+    if x is not None and len(x) >= MIN_BASELINE_ROWS:
+        rule = "same metric between two random halves of the target rows"
+        size_factor = 1.0
+    elif x is None and inputs.target.count >= MIN_BASELINE_ROWS:
+        target = inputs.target
+        rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
+        values, vectors = psd_eigh(target.cov)
+        x = target.mean + rng.standard_normal((rows, target.dim)) @ (vectors * np.sqrt(values)).T
+        rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
+                "summary's mean and covariance (no target rows were sent)")
+        size_factor = _half_bias(target.count) / _half_bias(rows)
+    if x is not None and (inputs.x_target is None or len(x) >= MIN_BASELINE_ROWS):
+        order = rng.permutation(len(x))
+        half = len(x) // 2
+        halves = ((Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]])),
+                  rule, size_factor)
+    inputs.scratch["target_halves"] = halves
+    return halves
+
+
+def _half_bias(n: int) -> float:
+    h = n // 2
+    return 1.0 / h + 1.0 / (n - h)
 
 
 def needs_class_statistics(inputs: MetricInputs) -> str | None:
@@ -219,18 +266,6 @@ def _on_labeled(fn: Callable[..., MetricResult], **kwargs: object) -> Callable[[
 _SEED, _PERMS = object(), object()
 ROWS = (needs_rows,)
 LABELS = (needs_target_labels,)
-
-def _target_halves(inputs: MetricInputs, x: Matrix) -> tuple[Summary, Summary]:
-    """Two seeded random halves of the target rows, summarised once per request."""
-    halves = inputs.scratch.get("target_halves")
-    if halves is None:
-        order = np.random.default_rng(inputs.seed).permutation(len(x))
-        half = len(x) // 2
-        halves = inputs.scratch["target_halves"] = (
-            Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]))
-    assert isinstance(halves, tuple)
-    return halves
-
 
 REGISTRY: dict[str, MetricSpec] = {
     spec.name: spec
