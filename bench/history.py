@@ -2,8 +2,8 @@
 page filtered by source name, and stats by day over 90 days.
 
 Creates a dedicated database, migrates it with Alembic, seeds N chained records for one tenant
-(the worst case: every row is the dashboard tenant's) with COPY, builds the hourly rollup with
-the migration's own backfill SQL, times the service calls the endpoints make (and the same
+(the worst case: every row is the dashboard tenant's) with COPY, builds the hourly and daily
+rollups with the migrations' own backfill SQL, times the service calls the endpoints make (and the same
 through HTTP with TestClient), prints a table, and drops the database.
 
     python bench/history.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -91,10 +91,12 @@ def seed(pg_url: str, n: int, end: datetime, days: int) -> float:
                 prev = digest
         cur.execute("INSERT INTO chain_head (tenant, seq, record_sha256) VALUES (%s, %s, %s)",
                     (TENANT, n, prev))
-        hour = "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
-        cur.execute("INSERT INTO assessment_hour (tenant, hour_start, strategy, n, score_sum) "
-                    f"SELECT tenant, {hour}, strategy, count(*), sum(transfer_score) "
-                    f"FROM assessment GROUP BY tenant, {hour}, strategy")
+        for table, column, unit in (("assessment_hour", "hour_start", "hour"),
+                                    ("assessment_day", "day_start", "day")):
+            start = f"date_trunc('{unit}', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+            cur.execute(f"INSERT INTO {table} (tenant, {column}, strategy, n, score_sum) "
+                        f"SELECT tenant, {start}, strategy, count(*), sum(transfer_score) "
+                        f"FROM assessment GROUP BY tenant, {start}, strategy")
         conn.commit()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load

@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from tests.history_seed import STRATEGIES, T0, Seeded, hourly, seed
 from tests.payloads import embeddings_request
 
+from transfer_advisor.db.repositories import AssessmentRepository
+from transfer_advisor.services import history as history_service
 from transfer_advisor.services import replay as replay_service
 from transfer_advisor.settings import Settings
 
@@ -54,6 +56,23 @@ FILTERS: list[dict[str, Any]] = [
     {"until": T0 + timedelta(days=6, hours=2)},
     {"since": T0 + timedelta(days=5, hours=3), "until": T0 + timedelta(days=6), "source_name": "b",
      "strategy": "fine_tune"},
+]
+
+
+# Filters for the daily path (records from Friday T0+4d 11:30 to Wednesday T0+9d ~08:00; the
+# week starts on Monday T0+7d): since/until mid-day, on midnight, on an hour, open-ended.
+MON = T0.replace(hour=0, minute=0) + timedelta(days=7)
+DAY_FILTERS: list[dict[str, Any]] = [
+    {},
+    {"since": MON - timedelta(days=2, hours=10, minutes=43)},
+    {"until": MON + timedelta(days=1, hours=9, minutes=42)},
+    {"since": MON - timedelta(days=2, hours=10, minutes=43),
+     "until": MON + timedelta(days=1, hours=9, minutes=42)},
+    {"since": MON - timedelta(days=1), "until": MON + timedelta(days=1)},
+    {"since": MON - timedelta(hours=5), "until": MON + timedelta(days=1, hours=2)},
+    {"since": MON - timedelta(days=2, hours=2, minutes=1), "until": MON + timedelta(hours=6),
+     "strategy": "fine_tune"},
+    {"since": MON - timedelta(hours=7, minutes=30), "until": MON + timedelta(hours=8, minutes=5)},
 ]
 
 
@@ -168,6 +187,30 @@ class TestStats:
         assert body["total"] == len(chosen) == sum(b["total"] for b in body["buckets"])
         assert body["totals"] == {s: sum(b["counts"][s] for b in body["buckets"])
                                   for s in STRATEGIES}
+
+    @pytest.mark.parametrize("flt", DAY_FILTERS, ids=lambda f: ",".join(f) or "none")
+    def test_daily_rollup_across_day_and_week_boundaries(
+            self, client: TestClient, settings: Settings, flt: dict[str, Any],
+            monkeypatch: pytest.MonkeyPatch) -> None:
+        # One record every 3 h 7 min from Friday 11:30 to the next Wednesday: several whole
+        # days, a week boundary, and edges that need the hourly rollup and the records.
+        spread = seed(client.app.state.sessions, settings.default_tenant,  # type: ignore[attr-defined]
+                      hourly(40, T0 + timedelta(days=4, hours=1), timedelta(hours=3, minutes=7)))
+        assert [r for r in spread if matches(r, flt)], "each filter must select something"
+        calls: list[str] = []
+        day_cells = AssessmentRepository.day_cells
+
+        def spy(self: AssessmentRepository, bucket: Any, *args: Any) -> Any:
+            calls.append(bucket)
+            return day_cells(self, bucket, *args)
+
+        monkeypatch.setattr(AssessmentRepository, "day_cells", spy)
+        for bucket in ("hour", "day", "week"):
+            self.check_bucket(client, spread, bucket, flt)
+        # Day and week read the daily rollup when a whole day is in range; hour never does.
+        whole_day = "since" not in flt or "until" not in flt or (
+            history_service.ceil_day(flt["since"]) < history_service.floor_day(flt["until"]))
+        assert calls == (["day", "week"] if whole_day else [])
 
     def test_stats_is_not_captured_by_the_record_route(self, client: TestClient) -> None:
         body = client.get("/assessments/stats").json()

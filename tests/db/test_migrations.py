@@ -1,15 +1,18 @@
 """Alembic upgrade -> downgrade -> upgrade on SQLite and on a fresh PostgreSQL database, with
-records written in between: they survive, and the stats rollup is backfilled exactly."""
+records written in between: they survive, and the stats rollups are backfilled exactly."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import postgres_url_or_skip
 from tests.history_seed import STRATEGIES, hourly, seed
 
@@ -18,6 +21,18 @@ from transfer_advisor.db.engine import make_sessionmaker
 from transfer_advisor.db.models import AssessmentRow
 from transfer_advisor.db.repositories import HistoryFilter
 from transfer_advisor.services import audit, history
+
+BUCKETS = ("hour", "day", "week")
+
+
+def all_stats(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
+    return {b: history.stats(sessions, "mig", b, HistoryFilter()) for b in BUCKETS}
+
+
+def approx_means(stats: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Counts exact; means up to summation order (the backfill's SUM vs one upsert per insert)."""
+    return {b: {**s, "buckets": [{**c, "mean_transfer_score": pytest.approx(
+        c["mean_transfer_score"], rel=1e-12)} for c in s["buckets"]]} for b, s in stats.items()}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -43,13 +58,22 @@ def test_upgrade_downgrade_upgrade_keeps_records_and_backfills_stats(empty_url: 
     sessions = make_sessionmaker(engine)
     try:
         migrate.upgrade(engine)
-        assert {"assessment", "assessment_hour", "chain_head"} <= set(inspect(engine).get_table_names())
-        seeded = seed(sessions, "mig", hourly(15))
-        before = history.stats(sessions, "mig", "hour", HistoryFilter())
+        assert {"assessment", "assessment_hour", "assessment_day",
+                "chain_head"} <= set(inspect(engine).get_table_names())
+        seeded = seed(sessions, "mig", hourly(15, step=timedelta(hours=5)))  # spans 3+ days
+        before = all_stats(sessions)
+
+        migrate.downgrade(engine, "0002_history")
+        tables = set(inspect(engine).get_table_names())
+        assert "assessment_day" not in tables
+        assert "assessment_hour" in tables
+        migrate.upgrade(engine)  # the daily backfill alone, over the records written at head
+        assert audit.verify(sessions, "mig") == audit.Verification(True, len(seeded), None)
+        assert all_stats(sessions) == approx_means(before)
 
         migrate.downgrade(engine, "0001")
         tables = set(inspect(engine).get_table_names())
-        assert "assessment_hour" not in tables
+        assert not {"assessment_hour", "assessment_day"} & tables
         assert "assessment" in tables
         indexes = {ix["name"] for ix in inspect(engine).get_indexes("assessment")}
         assert "ix_assessment_tenant_source" in indexes
@@ -59,16 +83,19 @@ def test_upgrade_downgrade_upgrade_keeps_records_and_backfills_stats(empty_url: 
         with sessions() as session:
             ids = session.scalars(select(AssessmentRow.id).order_by(AssessmentRow.seq)).all()
         assert list(ids) == [r.id for r in seeded]
-        # The backfill must write exactly the hours the application writes: verify compares.
+        # The backfills must write exactly the hours and days the application writes: verify
+        # compares both.
         assert audit.verify(sessions, "mig") == audit.Verification(True, len(seeded), None)
-        assert history.stats(sessions, "mig", "hour", HistoryFilter()) == before
-        assert before["total"] == len(seeded)
-        assert sum(before["totals"][s] for s in STRATEGIES) == len(seeded)
+        assert all_stats(sessions) == approx_means(before)
+        assert len(before["day"]["buckets"]) > 1
+        for bucket in BUCKETS:
+            assert before[bucket]["total"] == len(seeded)
+            assert sum(before[bucket]["totals"][s] for s in STRATEGIES) == len(seeded)
 
         migrate.downgrade(engine, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         migrate.upgrade(engine)
-        assert "assessment_hour" in set(inspect(engine).get_table_names())
+        assert {"assessment_hour", "assessment_day"} <= set(inspect(engine).get_table_names())
         assert audit.verify(sessions, "mig").checked == 0
     finally:
         engine.dispose()

@@ -98,14 +98,17 @@ class TestVerifyNamesTheEditedRecord:
         assert body["first_bad_id"] is None
         assert "head" in body["problem"]
 
+    @pytest.mark.parametrize(("table", "label"), [("assessment_hour", "hourly"),
+                                                  ("assessment_day", "daily")])
     def test_edited_stats_rollup_is_reported(self, client: TestClient, records: list[Seeded],
-                                             db: Engine, settings: Settings) -> None:
+                                             db: Engine, settings: Settings, table: str,
+                                             label: str) -> None:
         with db.begin() as conn:
-            conn.execute(text("UPDATE assessment_hour SET n = n + 1 WHERE tenant = :t"),
+            conn.execute(text(f"UPDATE {table} SET n = n + 1 WHERE tenant = :t"),
                          {"t": settings.default_tenant})
         body = client.get("/audit/verify").json()
         assert body["ok"] is False
-        assert "rollup" in body["problem"]
+        assert f"{label} stats rollup" in body["problem"]
 
 
 class TestVerifyScope:

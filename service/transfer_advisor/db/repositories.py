@@ -21,11 +21,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
 from ..domain.audit import GENESIS
 from ..extractors.spec import ExtractorSpec
-from .models import AssessmentHour, AssessmentRow, ChainHead, ExtractorRow, UTCDateTime
+from .models import (
+    AssessmentDay,
+    AssessmentHour,
+    AssessmentRow,
+    ChainHead,
+    ExtractorRow,
+    UTCDateTime,
+)
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,12 @@ class AssessmentRepository:
     def append(self, row: AssessmentRow) -> None:
         """Add a record and move the chain head; the caller commits once.
 
-        The rollup upsert runs first and without autoflush, so a lost race (duplicate seq or
+        The rollup upserts run first and without autoflush, so a lost race (duplicate seq or
         idempotency key) surfaces as IntegrityError at commit, where store() retries it."""
+        hour = row.created_at.replace(minute=0, second=0, microsecond=0)
         with self.session.no_autoflush:
-            self._count_hour(row)
+            self._count(AssessmentHour, "hour_start", hour, row)
+            self._count(AssessmentDay, "day_start", hour.replace(hour=0), row)
         head = self.session.get(ChainHead, self.tenant)
         if head is None:
             self.session.add(ChainHead(tenant=self.tenant, seq=row.seq,
@@ -119,18 +128,16 @@ class AssessmentRepository:
             head.seq, head.record_sha256 = row.seq, row.record_sha256
         self.session.add(row)
 
-    def _count_hour(self, row: AssessmentRow) -> None:
+    def _count(self, table: type[AssessmentHour | AssessmentDay], start_column: str,
+               start: datetime, row: AssessmentRow) -> None:
         # Upsert, not read-modify-write: correct even where no lock is held (SQLite, first row).
-        hour = row.created_at.replace(minute=0, second=0, microsecond=0)
-        values = {"tenant": self.tenant, "hour_start": hour, "strategy": row.strategy, "n": 1,
+        values = {"tenant": self.tenant, start_column: start, "strategy": row.strategy, "n": 1,
                   "score_sum": row.transfer_score}
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(AssessmentHour).values(**values)
+        insert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
+        stmt = insert(table).values(**values)
         self.session.execute(stmt.on_conflict_do_update(
-            index_elements=["tenant", "hour_start", "strategy"],
-            set_={"n": AssessmentHour.n + 1,
-                  "score_sum": AssessmentHour.score_sum + stmt.excluded.score_sum}))
+            index_elements=["tenant", start_column, "strategy"],
+            set_={"n": table.n + 1, "score_sum": table.score_sum + stmt.excluded.score_sum}))
 
     def history(self, flt: HistoryFilter, limit: int,
                 before_seq: int | None = None) -> Sequence[AssessmentRow]:
@@ -150,17 +157,29 @@ class AssessmentRepository:
     def hour_cells(self, bucket: Bucket, since: datetime | None, until: datetime | None,
                    strategy: str | None) -> Cells:
         """(start, strategy, n, total) cells from the hourly rollup; since/until on whole hours."""
-        hour = AssessmentHour
-        start = bucket_start(hour.hour_start, bucket, self._dialect()).label("start")
-        stmt: Cells = (select(start, hour.strategy.label("strategy"), hour.n.label("n"),
-                              hour.score_sum.label("total"))
-                       .where(hour.tenant == self.tenant))
+        return self._rollup_cells(AssessmentHour, AssessmentHour.hour_start, bucket, since, until,
+                                  strategy)
+
+    def day_cells(self, bucket: Literal["day", "week"], since: datetime | None,
+                  until: datetime | None, strategy: str | None) -> Cells:
+        """(start, strategy, n, total) cells from the daily rollup; since/until on whole days."""
+        return self._rollup_cells(AssessmentDay, AssessmentDay.day_start, bucket, since, until,
+                                  strategy)
+
+    def _rollup_cells(self, table: type[AssessmentHour | AssessmentDay],
+                      start_column: InstrumentedAttribute[datetime], bucket: Bucket,
+                      since: datetime | None, until: datetime | None,
+                      strategy: str | None) -> Cells:
+        start = bucket_start(start_column, bucket, self._dialect()).label("start")
+        stmt: Cells = (select(start, table.strategy.label("strategy"), table.n.label("n"),
+                              table.score_sum.label("total"))
+                       .where(table.tenant == self.tenant))
         if since is not None:
-            stmt = stmt.where(hour.hour_start >= since)
+            stmt = stmt.where(start_column >= since)
         if until is not None:
-            stmt = stmt.where(hour.hour_start < until)
+            stmt = stmt.where(start_column < until)
         if strategy is not None:
-            stmt = stmt.where(hour.strategy == strategy)
+            stmt = stmt.where(table.strategy == strategy)
         return stmt
 
     def row_cells(self, bucket: Bucket, flt: HistoryFilter) -> Cells:

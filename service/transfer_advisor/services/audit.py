@@ -3,8 +3,8 @@
 A record is bad when its hash does not match its content, its back-link does not match its
 predecessor, its seq leaves a hole (a deleted record), or an indexed column (the ones history,
 filters and stats read) disagrees with the hashed `record` JSON. After the walk the chain head
-must point at the last record (else records were deleted from the end) and the hourly stats
-rollup must agree with the records. What it cannot see: a rewrite of a record *and* of every
+must point at the last record (else records were deleted from the end) and the hourly and
+daily stats rollups must agree with the records. What it cannot see: a rewrite of a record *and* of every
 later record *and* of the chain head; publishing the head hash elsewhere closes that gap.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import AssessmentHour, AssessmentRow
+from ..db.models import AssessmentDay, AssessmentHour, AssessmentRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
 
@@ -90,6 +90,7 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
 def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:
     prev, prev_id, checked, after = GENESIS, None, 0, 0
     hours: Counter[tuple[datetime, str]] = Counter()
+    days: Counter[tuple[datetime, str]] = Counter()
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
         while True:
@@ -106,8 +107,9 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
                 if problem is not None:
                     return Verification(False, checked, row.id, problem)
                 prev, prev_id = row.record_sha256, row.id
-                hours[(row.created_at.replace(minute=0, second=0, microsecond=0),
-                       row.strategy)] += 1
+                hour = row.created_at.replace(minute=0, second=0, microsecond=0)
+                hours[(hour, row.strategy)] += 1
+                days[(hour.replace(hour=0), row.strategy)] += 1
             if len(rows) < batch:
                 break
             after = rows[-1].seq
@@ -118,9 +120,12 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
             return Verification(False, checked, None,
                                 f"chain head is at seq {head_state[0]} but the records end at "
                                 f"seq {checked}: records after it were deleted or rewritten")
-        stored = {(h.hour_start, h.strategy): h.n for h in session.scalars(
+        stored_hours = {(h.hour_start, h.strategy): h.n for h in session.scalars(
             select(AssessmentHour).where(AssessmentHour.tenant == tenant, AssessmentHour.n != 0))}
-    if stored != dict(hours):
-        return Verification(False, checked, None, "the hourly stats rollup disagrees with the "
-                                                  "records")
+        stored_days = {(d.day_start, d.strategy): d.n for d in session.scalars(
+            select(AssessmentDay).where(AssessmentDay.tenant == tenant, AssessmentDay.n != 0))}
+    for label, stored, counted in (("hourly", stored_hours, hours), ("daily", stored_days, days)):
+        if stored != dict(counted):
+            return Verification(False, checked, None,
+                                f"the {label} stats rollup disagrees with the records")
     return Verification(True, checked, None)

@@ -1,5 +1,6 @@
-"""History stats as a use case: whole hours from the rollup, partial hours and name filters
-from the records themselves, merged into the contract's bucket shape."""
+"""History stats as a use case: whole days from the daily rollup (day and week buckets), whole
+hours from the hourly rollup, partial hours and name filters from the records themselves, merged
+into the contract's bucket shape."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.repositories import AssessmentRepository, Bucket, BucketCount, HistoryFilter
+from ..db.repositories import AssessmentRepository, Bucket, BucketCount, Cells, HistoryFilter
 
 STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 
 
 def floor_hour(t: datetime) -> datetime:
@@ -25,22 +27,48 @@ def ceil_hour(t: datetime) -> datetime:
     return floor if floor == t else floor + HOUR
 
 
+def floor_day(t: datetime) -> datetime:
+    return t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def ceil_day(t: datetime) -> datetime:
+    floor = floor_day(t)
+    return floor if floor == t else floor + DAY
+
+
 def bucket_counts(repo: AssessmentRepository, bucket: Bucket,
                   flt: HistoryFilter) -> list[BucketCount]:
-    """(bucket, strategy) cells for the filter, reading the rollup wherever it applies."""
+    """(bucket, strategy) cells for the filter, reading the rollups wherever they apply."""
     if flt.source_name is not None or flt.target_name is not None or flt.extractor is not None:
         return repo.bucket_counts([repo.row_cells(bucket, flt)])  # no rollup per name
+    if bucket == "hour":
+        return repo.bucket_counts(hour_parts(repo, bucket, flt))
+    lo = ceil_day(flt.since) if flt.since is not None else None
+    hi = floor_day(flt.until) if flt.until is not None else None
+    if lo is not None and hi is not None and lo >= hi:  # no whole day inside the range
+        return repo.bucket_counts(hour_parts(repo, bucket, flt))
+    parts = [repo.day_cells(bucket, lo, hi, flt.strategy)]
+    # Days and weeks are unions of whole days, so the edge hours fall into the same buckets.
+    if flt.since is not None and lo is not None and lo != flt.since:
+        parts += hour_parts(repo, bucket, dataclasses.replace(flt, until=lo))
+    if flt.until is not None and hi is not None and hi != flt.until:
+        parts += hour_parts(repo, bucket, dataclasses.replace(flt, since=hi))
+    return repo.bucket_counts(parts)
+
+
+def hour_parts(repo: AssessmentRepository, bucket: Bucket, flt: HistoryFilter) -> list[Cells]:
+    """Cells for a filter without names: whole hours from the hourly rollup, edges from rows."""
     lo = ceil_hour(flt.since) if flt.since is not None else None
     hi = floor_hour(flt.until) if flt.until is not None else None
     if lo is not None and hi is not None and lo >= hi:  # no whole hour inside the range
-        return repo.bucket_counts([repo.row_cells(bucket, flt)])
+        return [repo.row_cells(bucket, flt)]
     parts = [repo.hour_cells(bucket, lo, hi, flt.strategy)]
     # Every bucket is a union of whole hours, so the edge minutes fall into the same buckets.
     if flt.since is not None and lo is not None and lo != flt.since:
         parts.append(repo.row_cells(bucket, dataclasses.replace(flt, until=lo)))
     if flt.until is not None and hi is not None and hi != flt.until:
         parts.append(repo.row_cells(bucket, dataclasses.replace(flt, since=hi)))
-    return repo.bucket_counts(parts)
+    return parts
 
 
 def stats(sessions: sessionmaker[Session], tenant: str, bucket: Bucket,
