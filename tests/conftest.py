@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.databases import forget_registered_extractors
 from transfer_advisor.app import create_app
 from transfer_advisor.settings import Settings
 
@@ -58,6 +59,7 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
     url = None
     if backend == "postgres":
         url = request.getfixturevalue("postgres_database")
+        forget_registered_extractors(url)
     return Settings(data_dir=tmp_path / "data", database_url=url, auth="disabled",
                     default_tenant=f"tenant-{uuid.uuid4().hex[:8]}")
 

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
+from tests.databases import forget_registered_extractors
 from tests.payloads import summary_of
 
 from transfer_advisor.app import create_app
@@ -152,6 +153,7 @@ def wait_for(condition: Any, timeout: float, what: str) -> None:
 
 @pytest.fixture
 def proxied(postgres_database: str, tmp_path: Any) -> Iterator[tuple[TestClient, TcpProxy]]:
+    forget_registered_extractors(postgres_database)
     url = make_url(postgres_database)
     with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -1,0 +1,18 @@
+"""Helpers for tests that share one PostgreSQL database."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+
+def forget_registered_extractors(url: str) -> None:
+    """Extractors are global (not per tenant) and their files live in each test's own data dir,
+    so a registration left by an earlier test on the shared database would point at a file this
+    test cannot see (and make /readyz report it). Start each test with an empty registry."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.has_table(conn, "extractor"):
+                conn.execute(text("DELETE FROM extractor"))
+    finally:
+        engine.dispose()
