@@ -216,11 +216,9 @@ def assess_local(body: dict[str, Any]) -> dict[str, Any]:
     """POST /assess's computation in-process: no server, no database, nothing stored."""
     from pydantic import ValidationError
 
-    from . import __version__
-    from .domain import policy
     from .errors import AdvisorError
     from .schemas.assess import AssessRequest
-    from .services.assess import evaluate, metric_out, recommendation_out
+    from .services.assess import evaluate
     from .settings import Settings
 
     try:
@@ -234,16 +232,7 @@ def assess_local(body: dict[str, Any]) -> dict[str, Any]:
     except AdvisorError as exc:
         raise Refused({"status": exc.status, "title": exc.title, "detail": exc.detail,
                        "errors": [e.as_dict() for e in exc.errors]}) from None
-    return {
-        "id": None,
-        "source_name": request.source.name,
-        "target_name": request.target.name,
-        "recommendation": recommendation_out(evaluation.recommendation),
-        "metrics": {k: metric_out(v) for k, v in evaluation.metrics.results.items()},
-        "policy_version": policy.POLICY_VERSION,
-        "service_version": __version__,
-        "evidence": evaluation.evidence,
-    }
+    return {"id": None, **evaluation.outcome(request)}
 
 
 def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,

@@ -39,6 +39,18 @@ class Evaluation:
     recommendation: policy.Recommendation
     evidence: dict[str, Any]
 
+    def outcome(self, request: AssessRequest) -> dict[str, Any]:
+        """The record's fields that come from the evaluation (no id, tenant or hashes)."""
+        return {
+            "source_name": request.source.name,
+            "target_name": request.target.name,
+            "recommendation": recommendation_out(self.recommendation),
+            "metrics": {k: metric_out(v) for k, v in self.metrics.results.items()},
+            "policy_version": policy.POLICY_VERSION,
+            "service_version": __version__,
+            "evidence": self.evidence,
+        }
+
 
 def metric_out(result: MetricResult) -> dict[str, Any]:
     return {"value": result.value, "p_value": result.p_value, "details": result.details}
@@ -91,15 +103,9 @@ def assess(
     evaluation = evaluate(request, settings, source_rows, target_rows)
     record = {
         "tenant": tenant,
-        "source_name": request.source.name,
-        "target_name": request.target.name,
-        "recommendation": recommendation_out(evaluation.recommendation),
-        "metrics": {k: metric_out(v) for k, v in evaluation.metrics.results.items()},
-        "policy_version": policy.POLICY_VERSION,
-        "service_version": __version__,
+        **evaluation.outcome(request),
         "extractor": extractor,
         "input_sha256": input_sha,
-        "evidence": evaluation.evidence,
         "replay_of": None,
     }
     stored = store(sessions, tenant, record, idempotency_key)
