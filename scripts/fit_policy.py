@@ -43,6 +43,8 @@ SCHEMA = "logit-v1"
 # Tiers, most evidence first; the policy uses the first whose features are all present.
 TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rows", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
+    # no probe (summary-only, or too few labels per class): LogME from class statistics instead
+    ("class_statistics", ("log2_labels_per_class", "log_shift_excess", "logme")),
     ("no_probe", ("log2_labels_per_class", "log_shift_excess")),
     ("labels_only", ("log2_labels_per_class",)),
 )

@@ -8,7 +8,12 @@ transfer and training from scratch were both really trained), not hand-set thres
      the way from chance to perfect — transferability relative to chance;
    - `log2_labels_per_class`: labeled target examples per class — scratch catches up with labels;
    - `log_shift_excess`: log of the Fréchet distance over its same-distribution baseline (two
-     halves of the target), the baseline rescaled to the sample sizes actually compared.
+     halves of the target), the baseline rescaled to the sample sizes actually compared;
+   - `logme`: LogME, the per-example log marginal evidence of a Bayesian linear model of the
+     target labels on the frozen features. Unlike the probe it needs no labeled rows: the class
+     means/counts of a summary suffice, so it is the transferability evidence a summary-only
+     request still carries. Used by the `class_statistics` tier (no probe), not by the full
+     model, where it added nothing out of family over the probe.
 2. Tiers: the first model in `policy_params.json` whose features are all present decides, so a
    summary-only request or a missing metric falls back to a model fitted without that evidence
    (and says so). Each tier has two heads: P(transfer beats scratch) — the `transfer_score`,
@@ -159,21 +164,34 @@ def _log_shift_excess(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Ob
         f"({baseline * scale:.4g}, size-adjusted)")
 
 
+def _logme(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
+    result = metrics.get("logme")
+    value = None if result is None else _finite(result.value)
+    if result is None or value is None:
+        return None
+    origin = ("the summary's class statistics" if result.details.get("moments_from") == "summary"
+              else "the labeled rows")
+    return Observation(value, f"logme = {value:.3f} (log evidence per example, from {origin})")
+
+
 FEATURES: dict[str, FeatureFn] = {
     "probe_lift": _probe_lift,
     "log2_labels_per_class": _log2_labels_per_class,
     "log_shift_excess": _log_shift_excess,
+    "logme": _logme,
 }
 # Which way each feature may push P(transfer beats scratch): +1 up, −1 down (fit constraint).
 FEATURE_DIRECTION: dict[str, int] = {
     "probe_lift": +1,
     "log2_labels_per_class": -1,
     "log_shift_excess": -1,
+    "logme": +1,  # more label evidence in the frozen features never argues for scratch
 }
 FEATURE_LABEL: dict[str, str] = {
     "probe_lift": "probe lift over chance",
     "log2_labels_per_class": "log2 labels per class",
     "log_shift_excess": "log shift over baseline",
+    "logme": "LogME evidence per example",
 }
 # The evidence behind each feature, for "missing" reasons.
 FEATURE_EVIDENCE: dict[str, str] = {
@@ -181,6 +199,8 @@ FEATURE_EVIDENCE: dict[str, str] = {
                   "at least 2 per class)",
     "log2_labels_per_class": "task.labeled_examples and task.num_classes",
     "log_shift_excess": "frechet_distance with its same-distribution baseline (needs target rows)",
+    "logme": "logme (needs target labels with embeddings, or class_means/class_counts in the "
+             "target summary)",
 }
 SHIFT_FEATURES = ("log_shift_excess",)
 # Features that need target rows with labels; a summary-only request can never observe them.
