@@ -194,25 +194,33 @@ def _labeled(inputs: MetricInputs) -> tuple[Matrix, Labels]:
     return labeled
 
 
-def _pooled(inputs: MetricInputs) -> PooledSample:
-    """Pairwise distances of the pooled rows, built once per request for MMD and energy."""
+_POOLED_METRICS = frozenset({"mmd", "energy_distance"})
+
+
+def _pooled(inputs: MetricInputs) -> tuple[PooledSample, bool]:
+    """Gram matrix of the pooled rows, built once per request for MMD and energy, and whether
+    this caller is its last user (who may overwrite it)."""
     pooled = inputs.scratch.get("pooled")
     if pooled is None:
         pooled = inputs.scratch["pooled"] = pool_samples(*_rows(inputs), seed=inputs.seed)
     assert isinstance(pooled, PooledSample)
-    return pooled
+    uses_left = int(inputs.scratch.get("pooled_uses_left", 1)) - 1  # type: ignore[call-overload]
+    inputs.scratch["pooled_uses_left"] = uses_left
+    return pooled, uses_left <= 0
 
 
 def _mmd(inputs: MetricInputs) -> MetricResult:
     xs, xt = _rows(inputs)
+    pooled, last_use = _pooled(inputs)
     return mmd_test(xs, xt, bandwidth=inputs.kernel_bandwidth, permutations=inputs.permutations,
-                    seed=inputs.seed, pooled=_pooled(inputs))
+                    seed=inputs.seed, pooled=pooled, consume_pooled=last_use)
 
 
 def _energy(inputs: MetricInputs) -> MetricResult:
     xs, xt = _rows(inputs)
+    pooled, last_use = _pooled(inputs)
     return energy_distance_test(xs, xt, permutations=inputs.permutations, seed=inputs.seed,
-                                pooled=_pooled(inputs))
+                                pooled=pooled, consume_pooled=last_use)
 
 
 def _from_rows_or_summary(
@@ -335,6 +343,7 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
     a request over budget ends with a clear problem instead of occupying a worker indefinitely."""
     run = MetricRun()
     selected = select_metrics(names)
+    inputs.scratch["pooled_uses_left"] = sum(spec.name in _POOLED_METRICS for spec in selected)
     for i, spec in enumerate(selected):
         missing = next((why for req in spec.requires if (why := req(inputs))), None)
         if missing:

@@ -10,10 +10,9 @@ from ._pairwise import (
     MAX_EXACT_ROWS_PER_SIDE,
     Matrix,
     PooledSample,
-    block_sums,
-    elementwise_blocks,
     permutation_test,
     pool_samples,
+    pooled_matrix,
     projection_standard_error,
 )
 
@@ -25,6 +24,7 @@ def energy_distance_test(
     permutations: int = 200,
     seed: int = 0,
     pooled: PooledSample | None = None,
+    consume_pooled: bool = False,
 ) -> MetricResult:
     """Energy distance between source and target with a permutation p-value.
 
@@ -38,18 +38,20 @@ def energy_distance_test(
     Shapes: x_source (n, d), x_target (m, d), n, m ≥ 2. Larger = more different; E ≥ 0 with
     E = 0 ⇔ equal empirical distributions. p-value: B = ``permutations`` relabellings from
     ``numpy.random.default_rng(seed)``, p = (1 + #{E_perm ≥ E_obs}) / (1 + B); None when B = 0.
-    Same single-matrix GEMM machinery and large-input subsampling path as ``mmd_test``
-    (see ``_pairwise``); ``pooled`` as in ``mmd_test``. Golden values: shared/reference/shift/values.json rows
-    ``energy_distance`` (dcor 0.7).
+    Same single-matrix machinery and large-input subsampling path as ``mmd_test`` (see
+    ``_pairwise``); ``pooled`` and ``consume_pooled`` as in ``mmd_test``. Golden values:
+    shared/reference/shift/values.json rows ``energy_distance`` (dcor 0.7).
     """
     if permutations < 0:
         raise ValueError("permutations must be ≥ 0")
     if pooled is None:
         pooled = pool_samples(x_source, x_target, seed=seed,
                               max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
+        consume_pooled = True
     n, m = pooled.n_source, pooled.n_target
-    dist = elementwise_blocks(pooled.sq_dist, lambda sq, out: np.sqrt(sq, out=out))
-    sums = block_sums(dist, n)
+    dist = pooled_matrix(pooled, lambda sq, out: np.sqrt(sq, out=out),
+                         in_place=consume_pooled)
+    sums = dist.sums
     total = sums.a + 2.0 * sums.cross + sums.target
 
     def statistic(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -67,7 +69,7 @@ def energy_distance_test(
     }
     p_value: float | None = None
     if permutations > 0:
-        outcome = permutation_test(dist, sums, statistic, permutations=permutations, seed=seed)
+        outcome = permutation_test(dist, statistic, permutations=permutations, seed=seed)
         p_value = outcome.p_value
         details.update(outcome.details())
     return MetricResult(value=value, p_value=p_value, details=details)
