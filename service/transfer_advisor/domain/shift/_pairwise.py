@@ -34,13 +34,13 @@ Above ``MAX_EXACT_ROWS_PER_SIDE`` rows on a side, that side is subsampled withou
 (seeded) to that many rows and the exact test runs on the subsample (the "subsample" path).
 Why subsampling rather than linear-time MMD or random features: the permutation test on a
 random subsample is still an exact-level test (valid p-value for H0), the U-statistic on it is
-still unbiased for the population MMD², memory is bounded by the cap (N ≤ 5,000 ⇒ three
-N × N arrays ≈ 0.5 GiB) and time by O(N²(d + B)) whatever the input size. Linear-time MMD
-(Gretton et al. 2012, §6) has far lower power at equal cost; random Fourier features change
-the statistic and would need an (N × D) feature matrix per side. The price is sampling error in
-the value, which ``details["standard_error"]`` estimates (first-order Hoeffding projection of
-the U/V-statistic on the rows used) so the caller knows how far the reported value may be from
-the full-data one.
+still unbiased for the population MMD², memory is bounded by the cap (N ≤ 5,000 ⇒ one float64
+and one float32 N × N array plus the n × n source block, ≈ 0.35 GiB) and time by O(N²(d + B))
+whatever the input size. Linear-time MMD (Gretton et al. 2012, §6) has far lower power at equal
+cost; random Fourier features change the statistic and would need an (N × D) feature matrix per
+side. The price is sampling error in the value, which ``details["standard_error"]`` estimates
+(first-order Hoeffding projection of the U/V-statistic on the rows used) so the caller knows
+how far the reported value may be from the full-data one.
 """
 
 from __future__ import annotations
