@@ -148,9 +148,20 @@ def centred_gram(x: Matrix) -> tuple[Matrix, Vector]:
     return gram, np.einsum("ij,ij->i", z, z)
 
 
+def _thread_budget() -> int:
+    """Cores this process may use for one computation: the BLAS thread setting when present
+    (`transfer-advisor serve` sets 1, as concurrent requests already fill the cores), else all."""
+    cores = len(os.sched_getaffinity(0))
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(var, "")
+        if value.isdigit() and int(value) > 0:
+            return min(cores, int(value))
+    return cores
+
+
 @functools.cache
 def _block_pool() -> ThreadPoolExecutor | None:
-    workers = min(4, len(os.sched_getaffinity(0)))
+    workers = min(4, _thread_budget())
     return ThreadPoolExecutor(workers, thread_name_prefix="pairwise") if workers > 1 else None
 
 

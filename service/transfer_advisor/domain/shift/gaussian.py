@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..linalg import logdet_psd, psd_eigh, psd_sqrt, shrink, symmetrize
+from ..linalg import logdet_psd, psd_eigh, psd_sqrt, shrink, symmetric_eigenvalues, symmetrize
 from ..results import MetricResult
 from ..summary import Summary
 
@@ -48,7 +48,7 @@ def _cross_eigenvalues(cov_a: Matrix, cov_b: Matrix) -> NDArray[np.float64]:
     except np.linalg.LinAlgError:
         root_a = psd_sqrt(cov_a)
         return psd_eigh(root_a @ cov_b @ root_a)[0]
-    values = np.linalg.eigvalsh(symmetrize(factor.T @ cov_b @ factor))
+    values = symmetric_eigenvalues(symmetrize(factor.T @ cov_b @ factor))
     return np.clip(values, 0.0, None)
 
 
