@@ -32,11 +32,13 @@ from typing import Any
 
 import numpy as np
 
+from transfer_advisor.domain.metrics import MetricInputs, compute_metrics
 from transfer_advisor.domain.shift._pairwise import MAX_EXACT_ROWS_PER_SIDE, pool_samples
 from transfer_advisor.domain.shift.energy_distance import energy_distance_test
 from transfer_advisor.domain.shift.mmd import mmd_test
 from transfer_advisor.domain.shift.proxy_a import proxy_a_distance
 from transfer_advisor.domain.shift.sliced import ks_fdr_share, sliced_wasserstein
+from transfer_advisor.domain.summary import Summary
 
 
 def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -254,6 +256,14 @@ def section_latency(args: argparse.Namespace) -> None:
     print("|---|---|")
     for key in runs[0]:
         print(f"| {key} | {statistics.median(r[key] for r in runs):.3f} |")
+    # the default metric set as POST /assess runs it (embeddings, no labels); `serve` uses one
+    # BLAS thread per request: run with OPENBLAS_NUM_THREADS=1 to see that configuration
+    def default_set() -> None:
+        inputs = MetricInputs(Summary.from_rows(x), Summary.from_rows(y), x, y)
+        compute_metrics(inputs)
+    seconds, _ = timed(default_set, args.repeats)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"\ndefault metric set via compute_metrics (BLAS threads: {threads}): {seconds:.3f} s")
 
 
 def full_mmd_value(x: np.ndarray, y: np.ndarray, sigma: float, block: int = 2048) -> float:
