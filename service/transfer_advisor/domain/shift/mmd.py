@@ -87,7 +87,7 @@ def mmd_test(
     distribution (characteristic kernel). p-value: B = ``permutations`` relabellings of the
     pooled sample drawn from ``numpy.random.default_rng(seed)``; p = (1 + #{T_perm ≥ T_obs}) /
     (1 + B), never 0 (Phipson & Smyth 2010); None when B = 0. The pooled kernel matrix is built
-    once; all permuted statistics come from one float32 GEMM with float64 re-checks (see
+    once; all permuted statistics come from one float32 triangular product (TRMM) with float64 re-checks (see
     ``_pairwise``). Above ``MAX_EXACT_ROWS_PER_SIDE`` rows per side a seeded subsample is tested
     (``details["path"] == "subsample"``, with ``standard_error`` of the value).
 
