@@ -42,6 +42,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike
 
+from ..linalg import tridiagonalize
 from ..results import MetricNotApplicable, MetricResult
 from ..summary import Summary
 from ._common import Labels, Matrix, Vector, as_features, encode_labels, finite_or_raise, require_variation
@@ -259,14 +260,7 @@ def _spectrum_from_gram(
     reflectors to the T columns. Falls back to `eigh` if T + τI is ever not positive definite.
     """
     d = gram.shape[0]
-    # the optimal workspace selects LAPACK's blocked (Level-3) reduction; scipy's default
-    # lwork = d runs the unblocked one, ~1.5x slower at d = 384
-    lwork, info = scipy.linalg.lapack.dsytrd_lwork(d, lower=1)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"dsytrd workspace query failed (info={info})")
-    packed, diag, off, tau, info = scipy.linalg.lapack.dsytrd(gram, lower=1, lwork=int(lwork))
-    if info != 0:
-        raise np.linalg.LinAlgError(f"dsytrd failed (info={info})")
+    packed, diag, off, tau = tridiagonalize(gram)
     # Qᵀ c for Q = H(1)…H(d−1) stored below the subdiagonal: what LAPACK's dormtr does for
     # UPLO = 'L', i.e. dormqr on the trailing (d − 1) × (d − 1) block.
     c = np.array(cross, dtype=np.float64, copy=True)
