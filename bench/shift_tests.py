@@ -2,7 +2,9 @@
 
 Runs, on the same data in one process and prints medians and ratios:
   1. MMD permutation test, n = 2,000 per side, d = 384: ours (B = 200 and 1,000) vs
-     alibi-detect 0.13 ``MMDDrift`` (PyTorch backend, CPU) — same statistic and bandwidth rule.
+     alibi-detect 0.13 ``MMDDrift`` (PyTorch backend, CPU) — same statistic and bandwidth rule —
+     on float32 input (its usual use) and on the same float64 rows as ours (the only input on
+     which it reproduces the statistic to 1e-6).
   2. Fréchet distance at d = 2,048: ours (``transfer_advisor.domain.shift.gaussian``) vs
      pytorch-fid's ``calculate_frechet_distance`` (scipy ``sqrtm``); and float32 input at d = 128.
   3. Latency of the sample-based metric set at 2,000 × 384 per side.
@@ -141,32 +143,40 @@ def section_mmd(args: argparse.Namespace) -> None:
         ours[b] = (t, res)
         rows.append((f"ours B={b}", t, res.value, res.p_value, res.details["bandwidth"]))
     mmd_drift = load_alibi()
-    alibi_t = None
+    alibi: dict[str, tuple[float, float]] = {}  # dtype -> (s per permutation, MMD²)
     if mmd_drift is not None:
         b_alibi = args.alibi_permutations
-        detector = mmd_drift(x.astype(np.float32), backend="pytorch", p_val=0.05,
-                             n_permutations=b_alibi, device="cpu")
-        sigma = float(np.asarray(detector._detector.kernel.sigma.detach().cpu()).ravel()[0])
-        t, pred = timed(lambda: detector.predict(y.astype(np.float32)), args.alibi_repeats)
-        alibi_t = t
-        rows.append((f"alibi-detect B={b_alibi}", t, float(pred["data"]["distance"]),
-                     float(pred["data"]["p_val"]), sigma))
+        # float32 is what alibi-detect runs on float32 embeddings; float64 (the same data as
+        # ours) is the configuration that computes the same statistic to the golden tolerance
+        for dtype in (np.float32, np.float64):
+            detector = mmd_drift(x.astype(dtype), backend="pytorch", p_val=0.05,
+                                 n_permutations=b_alibi, device="cpu")
+            sigma = float(np.asarray(detector._detector.kernel.sigma.detach().cpu()).ravel()[0])
+            t, pred = timed(lambda d=detector, dt=dtype: d.predict(y.astype(dt)),  # type: ignore[misc]
+                            args.alibi_repeats)
+            name = np.dtype(dtype).name
+            alibi[name] = (t / b_alibi, float(pred["data"]["distance"]))
+            rows.append((f"alibi-detect {name} B={b_alibi}", t, alibi[name][1],
+                         float(pred["data"]["p_val"]), sigma))
     print("| run | seconds (median) | MMD² | p-value | bandwidth σ |")
     print("|---|---|---|---|---|")
     for label, t, value, p, sigma in rows:
         print(f"| {label} | {t:.3f} | {value:.9g} | {p:.4g} | {sigma:.7g} |")
-    if alibi_t is not None:
+    if alibi:
         b_alibi = args.alibi_permutations
-        per_perm = alibi_t / b_alibi
-        alibi_value = rows[-1][2]
-        diff = abs(ours[200][1].value - alibi_value)
-        print(f"\nalibi-detect: {per_perm:.3f} s per permutation (predict only; sigma inferred at "
-              f"init). Same statistic: |ours − alibi| = {diff:.2e} absolute, "
-              f"{diff / abs(alibi_value):.2e} relative (alibi sums in float32).")
-        for b in (200, 1000):
-            scaled = per_perm * b
-            note = "" if b == b_alibi else f" (alibi timed at B={b_alibi}, scaled linearly)"
-            print(f"speed-up at B={b}: {scaled / ours[b][0]:.0f}x{note}")
+        exact = ours[200][1].value
+        print(f"\nalibi-detect per permutation (predict only; sigma inferred at init), B={b_alibi}:")
+        print("| alibi-detect input | s per permutation | |ours − alibi| / ours | speed-up B=200 "
+              "| speed-up B=1000 |")
+        print("|---|---|---|---|---|")
+        for name, (per_perm, value) in alibi.items():
+            ratios = " | ".join(f"{per_perm * b / ours[b][0]:.0f}x" for b in (200, 1000))
+            print(f"| {name} | {per_perm:.3f} | {abs(exact - value) / abs(exact):.1e} | {ratios} |")
+        if b_alibi != 1000:
+            print(f"(B=1000: alibi-detect timed at B={b_alibi} and scaled linearly.) Same "
+                  "statistic to 1e-6 (the golden tolerance) only in float64: MMD² is the difference "
+                  "of three kernel means far larger than it (~0.4 here), which float32 rounds "
+                  "at ~1e-7 relative.")
 
 
 def section_frechet(args: argparse.Namespace) -> None:
