@@ -42,7 +42,9 @@ DEFAULT_OUT = REPO_ROOT / "service" / "transfer_advisor" / "domain" / "policy_pa
 SCHEMA = "logit-v1"
 # Tiers, most evidence first; the policy uses the first whose features are all present.
 TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("rows", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
+    ("rows", ("probe_lift", "knn_lift", "log2_labels_per_class", "log_shift_excess")),
+    # linear probe only (k-NN not run); also a lone k-NN accuracy, which then is probe_lift
+    ("linear_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
     # no probe (summary-only, or too few labels per class): LogME from class statistics instead
     ("class_statistics", ("log2_labels_per_class", "log_shift_excess", "logme")),
     ("no_probe", ("log2_labels_per_class", "log_shift_excess")),
@@ -53,7 +55,8 @@ STRATEGY_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strategy_labels_only", ("log2_labels_per_class",)),
 )
 # Fine-tuning adapts features: more labels and more shift favour it over frozen features.
-STRATEGY_DIRECTION = {"log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1}
+STRATEGY_DIRECTION = {"log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1,
+                      "knn_lift": -1}
 PENALTIES = (0.3, 1.0, 3.0, 10.0)
 
 

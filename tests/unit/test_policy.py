@@ -35,8 +35,11 @@ def probe(acc: float, chance: float = 0.1) -> MetricResult:
     return MetricResult(acc, 0.01, {"chance": chance, "gain_over_chance": acc - chance})
 
 
-def full_metrics(shift: float = 20.0, acc: float = 0.8) -> dict[str, MetricResult]:
-    return {"frechet_distance": frechet(shift), "linear_probe_accuracy": probe(acc)}
+def full_metrics(shift: float = 20.0, acc: float = 0.8,
+                 knn: float | None = None) -> dict[str, MetricResult]:
+    """What a request with labeled target rows yields: shift and both probes (k-NN = acc)."""
+    return {"frechet_distance": frechet(shift), "linear_probe_accuracy": probe(acc),
+            "knn_accuracy": probe(acc if knn is None else knn)}
 
 
 def synthetic_params() -> policy.PolicyParams:
@@ -143,6 +146,45 @@ def test_never_nan_and_always_in_range(params: policy.PolicyParams | None,
         assert rec.reasons
         assert all(isinstance(r, str) and "nan" not in r.lower()
                                    for r in rec.reasons)
+
+
+@pytest.mark.parametrize("params", PARAMS)
+def test_more_knn_accuracy_never_lowers_transfer_score(
+        params: policy.PolicyParams | None) -> None:
+    scores = [policy.decide(full_metrics(acc=0.6, knn=k), task(), ROWS, params).transfer_score
+              for k in (0.1, 0.3, 0.5, 0.7, 0.9, 1.0)]
+    assert all(b >= a - 1e-12 for a, b in itertools.pairwise(scores)), scores
+
+
+def test_knn_lift_counts_only_beside_the_linear_probe() -> None:
+    both = policy.policy_features(full_metrics(acc=0.7, knn=0.5), task())
+    assert both["probe_lift"].value == pytest.approx((0.7 - 0.1) / 0.9)
+    assert both["knn_lift"].value == pytest.approx((0.5 - 0.1) / 0.9)
+    # a lone k-NN accuracy stands in as the probe, and is not counted twice
+    alone = policy.policy_features({"knn_accuracy": probe(0.5)}, task())
+    assert alone["probe_lift"].value == pytest.approx((0.5 - 0.1) / 0.9)
+    assert "knn_lift" not in alone
+    # leave-one-out probes say nothing about the features
+    loo = MetricResult(0.0, None, {"chance": 0.25, "scheme": "leave-one-out"})
+    feats = policy.policy_features({"linear_probe_accuracy": probe(0.7), "knn_accuracy": loo},
+                                   task())
+    assert "knn_lift" not in feats
+
+
+def test_without_knn_the_linear_probe_model_decides_and_says_so() -> None:
+    params = policy.load_params()
+    metrics = full_metrics(shift=5.0, acc=0.9)
+    del metrics["knn_accuracy"]
+    rec = policy.decide(metrics, task(), ROWS)
+    fallback = next(t for t in params.tiers if "knn_lift" not in t.features
+                    and "probe_lift" in t.features)
+    assert any(f"model '{fallback.name}'" in r for r in rec.reasons)
+    assert any("fell back" in r and "knn_accuracy" in r for r in rec.reasons)
+    # the probes are one kind of evidence: losing k-NN alone does not cut confidence
+    full = policy.decide(full_metrics(shift=5.0, acc=0.9), task(), ROWS)
+    assert rec.confidence == pytest.approx(max(rec.transfer_score, 1 - rec.transfer_score) * 2 - 1)
+    assert full.confidence == pytest.approx(
+        max(full.transfer_score, 1 - full.transfer_score) * 2 - 1)
 
 
 def test_reasons_name_metric_value_threshold_and_direction() -> None:

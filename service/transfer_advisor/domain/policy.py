@@ -4,8 +4,10 @@ The decision is a small logistic model fitted on measured transfer outcomes (sce
 transfer and training from scratch were both really trained), not hand-set thresholds:
 
 1. `policy_features` turns metrics and task metadata into a few scale-free features:
-   - `probe_lift`: linear-probe (or k-NN) accuracy on the labeled target rows, as the share of
-     the way from chance to perfect — transferability relative to chance;
+   - `probe_lift`: linear-probe (or, without one, k-NN) accuracy on the labeled target rows, as
+     the share of the way from chance to perfect — transferability relative to chance;
+   - `knn_lift`: the same for the k-NN probe, beside the linear one: whether same-class rows are
+     neighbours in the frozen features (local structure), not only linearly separable;
    - `log2_labels_per_class`: labeled target examples per class — scratch catches up with labels;
    - `log_shift_excess`: log of the Fréchet distance over its same-distribution baseline (two
      halves of the target), the baseline rescaled to the sample sizes actually compared;
@@ -115,23 +117,42 @@ def _finite(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _lift(result: MetricResult | None, task: TaskInfo) -> tuple[float, float, float] | None:
+    """(lift, accuracy, chance) of a probe result: accuracy as the share of the way from
+    chance to perfect; None for leave-one-out (some class has a single labeled example: held
+    out, it can never be predicted, so the accuracy says nothing about the features)."""
+    if result is None or result.details.get("scheme") == "leave-one-out":
+        return None
+    accuracy = _finite(result.value)
+    chance = _finite(result.details.get("chance"))
+    if chance is None and task.num_classes:
+        chance = 1.0 / task.num_classes
+    if accuracy is None or chance is None or not 0.0 <= chance < 1.0:
+        return None
+    return (accuracy - chance) / (1.0 - chance), accuracy, chance
+
+
+def _probe_source(name: str, result: MetricResult, accuracy: float, chance: float) -> str:
+    p = "" if result.p_value is None else f", permutation p = {result.p_value:.3g}"
+    return f"{name} = {accuracy:.3f} (chance {chance:.3f}{p})"
+
+
 def _probe_lift(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
     for name in ("linear_probe_accuracy", "knn_accuracy"):
-        result = metrics.get(name)
-        if result is None or result.details.get("scheme") == "leave-one-out":
-            # leave-one-out means some class has a single labeled example: held out, it can
-            # never be predicted, so the accuracy says nothing about the features
-            continue
-        accuracy = _finite(result.value)
-        chance = _finite(result.details.get("chance"))
-        if chance is None and task.num_classes:
-            chance = 1.0 / task.num_classes
-        if accuracy is None or chance is None or not 0.0 <= chance < 1.0:
-            continue
-        lift = (accuracy - chance) / (1.0 - chance)
-        p = "" if result.p_value is None else f", permutation p = {result.p_value:.3g}"
-        return Observation(lift, f"{name} = {accuracy:.3f} (chance {chance:.3f}{p})")
+        lift = _lift(metrics.get(name), task)
+        if lift is not None:
+            return Observation(lift[0], _probe_source(name, metrics[name], *lift[1:]))
     return None
+
+
+def _knn_lift(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
+    # only beside the linear probe: alone, the k-NN accuracy already stands in as probe_lift
+    if _lift(metrics.get("linear_probe_accuracy"), task) is None:
+        return None
+    lift = _lift(metrics.get("knn_accuracy"), task)
+    if lift is None:
+        return None
+    return Observation(lift[0], _probe_source("knn_accuracy", metrics["knn_accuracy"], *lift[1:]))
 
 
 def _log2_labels_per_class(
@@ -176,6 +197,7 @@ def _logme(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation |
 
 FEATURES: dict[str, FeatureFn] = {
     "probe_lift": _probe_lift,
+    "knn_lift": _knn_lift,
     "log2_labels_per_class": _log2_labels_per_class,
     "log_shift_excess": _log_shift_excess,
     "logme": _logme,
@@ -183,12 +205,14 @@ FEATURES: dict[str, FeatureFn] = {
 # Which way each feature may push P(transfer beats scratch): +1 up, −1 down (fit constraint).
 FEATURE_DIRECTION: dict[str, int] = {
     "probe_lift": +1,
+    "knn_lift": +1,
     "log2_labels_per_class": -1,
     "log_shift_excess": -1,
     "logme": +1,  # more label evidence in the frozen features never argues for scratch
 }
 FEATURE_LABEL: dict[str, str] = {
     "probe_lift": "probe lift over chance",
+    "knn_lift": "k-NN lift over chance",
     "log2_labels_per_class": "log2 labels per class",
     "log_shift_excess": "log shift over baseline",
     "logme": "LogME evidence per example",
@@ -197,6 +221,8 @@ FEATURE_LABEL: dict[str, str] = {
 FEATURE_EVIDENCE: dict[str, str] = {
     "probe_lift": "linear_probe_accuracy / knn_accuracy (need target embeddings with labels, "
                   "at least 2 per class)",
+    "knn_lift": "knn_accuracy beside linear_probe_accuracy (need target embeddings with "
+                "labels, at least 2 per class)",
     "log2_labels_per_class": "task.labeled_examples and task.num_classes",
     "log_shift_excess": "frechet_distance with its same-distribution baseline (needs target rows)",
     "logme": "logme (needs target labels with embeddings, or class_means/class_counts in the "
@@ -204,7 +230,7 @@ FEATURE_EVIDENCE: dict[str, str] = {
 }
 SHIFT_FEATURES = ("log_shift_excess",)
 # Features that need target rows with labels; a summary-only request can never observe them.
-ROW_FEATURES = ("probe_lift",)
+ROW_FEATURES = ("probe_lift", "knn_lift")
 
 
 def policy_features(
@@ -346,6 +372,10 @@ def _neutral_value(head: Head, tier: Tier, x: Mapping[str, float], f: str) -> fl
     return tier.center[f] - rest * tier.scale[f] / c
 
 
+def _evidence_unit(feature: str) -> str:
+    return "labeled target rows" if feature in ROW_FEATURES else feature
+
+
 def decide(
     metrics: Mapping[str, MetricResult],
     task: TaskInfo,
@@ -430,9 +460,10 @@ def decide(
     imputed = set(SHIFT_FEATURES) if not task.modality_match else set()
     if evidence.summary_only or evidence.target_labeled_rows == 0:
         imputed |= set(ROW_FEATURES)
-    wanted = set(full) | set(ROW_FEATURES)  # the evidence a full request with labels provides
-    observed = sum(1 for f in wanted if f in obs and f in tier.features and f not in imputed)
-    completeness = observed / len(wanted)
+    # the evidence a full request with labels provides; the probes count as one kind of it
+    wanted = {_evidence_unit(f) for f in (*full, *ROW_FEATURES)}
+    seen = {_evidence_unit(f) for f in tier.features if f in obs and f not in imputed}
+    completeness = len(seen & wanted) / len(wanted)
     confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
     if evidence.summary_only:
         reasons.append("summary-only request: no rows, so the same-distribution baseline, the "
