@@ -55,8 +55,7 @@ STRATEGY_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("strategy_labels_only", ("log2_labels_per_class",)),
 )
 # Fine-tuning adapts features: more labels and more shift favour it over frozen features.
-STRATEGY_DIRECTION = {"log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1,
-                      "knn_lift": -1}
+STRATEGY_DIRECTION = {"log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1}
 PENALTIES = (0.3, 1.0, 3.0, 10.0)
 
 
