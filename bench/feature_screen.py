@@ -6,9 +6,8 @@ Each candidate (a metric turned into a scale-free feature, with the direction it
 P(transfer) fixed in advance) is added to the full `rows` tier of `scripts/fit_policy.py`; the
 policy is refitted and scored in-sample and with every family held out in turn, exactly as
 `bench/decision_quality.py` scores the shipped one. Out-of-family numbers decide: a feature
-earns its place only if it does not lower any of them. Features already in the policy are
-listed as the baseline row, and
-the policy without its k-NN lift (the last feature admitted this way) next to it.
+earns its place only if it does not lower any of them. The shipped policy is the baseline
+row, with the policy without its k-NN lift (the last feature admitted this way) next to it.
 """
 
 from __future__ import annotations

@@ -173,10 +173,10 @@ def section_mmd(args: argparse.Namespace) -> None:
             ratios = " | ".join(f"{per_perm * b / ours[b][0]:.0f}x" for b in (200, 1000))
             print(f"| {name} | {per_perm:.3f} | {abs(exact - value) / abs(exact):.1e} | {ratios} |")
         if b_alibi != 1000:
-            print(f"(B=1000: alibi-detect timed at B={b_alibi} and scaled linearly.) Same "
-                  "statistic to 1e-6 (the golden tolerance) only in float64: MMD² is the difference "
-                  "of three kernel means far larger than it (~0.4 here), which float32 rounds "
-                  "at ~1e-7 relative.")
+            print(f"(B=1000: alibi-detect timed at B={b_alibi} and scaled linearly.)")
+        print("Same statistic to 1e-6 (the golden tolerance) only in float64: MMD² is the "
+              "difference of three kernel means far larger than it (~0.4 here), which float32 "
+              "rounds at ~1e-7 relative.")
 
 
 def section_frechet(args: argparse.Namespace) -> None:

@@ -117,10 +117,11 @@ def _finite(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _lift(result: MetricResult | None, task: TaskInfo) -> tuple[float, float, float] | None:
-    """(lift, accuracy, chance) of a probe result: accuracy as the share of the way from
-    chance to perfect; None for leave-one-out (some class has a single labeled example: held
-    out, it can never be predicted, so the accuracy says nothing about the features)."""
+def _lift(metrics: Mapping[str, MetricResult], name: str, task: TaskInfo) -> Observation | None:
+    """Probe ``name``'s accuracy as the share of the way from chance to perfect. None for
+    leave-one-out (some class has a single labeled example: held out, it can never be
+    predicted, so the accuracy says nothing about the features)."""
+    result = metrics.get(name)
     if result is None or result.details.get("scheme") == "leave-one-out":
         return None
     accuracy = _finite(result.value)
@@ -129,30 +130,20 @@ def _lift(result: MetricResult | None, task: TaskInfo) -> tuple[float, float, fl
         chance = 1.0 / task.num_classes
     if accuracy is None or chance is None or not 0.0 <= chance < 1.0:
         return None
-    return (accuracy - chance) / (1.0 - chance), accuracy, chance
-
-
-def _probe_source(name: str, result: MetricResult, accuracy: float, chance: float) -> str:
     p = "" if result.p_value is None else f", permutation p = {result.p_value:.3g}"
-    return f"{name} = {accuracy:.3f} (chance {chance:.3f}{p})"
+    return Observation((accuracy - chance) / (1.0 - chance),
+                       f"{name} = {accuracy:.3f} (chance {chance:.3f}{p})")
 
 
 def _probe_lift(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
-    for name in ("linear_probe_accuracy", "knn_accuracy"):
-        lift = _lift(metrics.get(name), task)
-        if lift is not None:
-            return Observation(lift[0], _probe_source(name, metrics[name], *lift[1:]))
-    return None
+    return _lift(metrics, "linear_probe_accuracy", task) or _lift(metrics, "knn_accuracy", task)
 
 
 def _knn_lift(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
     # only beside the linear probe: alone, the k-NN accuracy already stands in as probe_lift
-    if _lift(metrics.get("linear_probe_accuracy"), task) is None:
+    if _lift(metrics, "linear_probe_accuracy", task) is None:
         return None
-    lift = _lift(metrics.get("knn_accuracy"), task)
-    if lift is None:
-        return None
-    return Observation(lift[0], _probe_source("knn_accuracy", metrics["knn_accuracy"], *lift[1:]))
+    return _lift(metrics, "knn_accuracy", task)
 
 
 def _log2_labels_per_class(
