@@ -40,7 +40,7 @@ def assess_many(url: str, tenant: str, worker: int, count: int) -> list[str]:
         if _barrier is not None:
             _barrier.wait(timeout=60)  # start together, so the writers really contend
         return [assess_service.assess(sessions, settings, small_request(worker * 10_000 + i),
-                                      tenant)["id"] for i in range(count)]
+                                      tenant).id for i in range(count)]
     finally:
         engine.dispose()
 
@@ -55,7 +55,7 @@ def assess_once(url: str, tenant: str, key: str, seed: int) -> tuple[str, str]:
         if _barrier is not None:
             _barrier.wait(timeout=60)
         try:
-            return "ok", assess_service.assess(sessions, settings, request, tenant, key)["id"]
+            return "ok", assess_service.assess(sessions, settings, request, tenant, key).id
         except IdempotencyConflict as exc:
             return "conflict", exc.detail
     finally:

@@ -1,4 +1,4 @@
-"""Seed chained records through the real store() with chosen names, strategies and clocks."""
+"""Seed chained records through the real records.append() with chosen names, strategies, clocks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from transfer_advisor.services import assess as assess_service
+from transfer_advisor.domain.record import AssessmentRecord
+from transfer_advisor.services import records
 
 T0 = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # a Monday, mid-hour
 STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
@@ -59,10 +60,10 @@ def spec(i: int) -> dict[str, Any]:
 
 
 def seed(sessions: sessionmaker[Session], tenant: str, times: list[datetime]) -> list[Seeded]:
-    """One record per time, stored by store() with its clock pinned to that time."""
+    """One record per time, stored by records.append() with its clock pinned to that time."""
     clock: Iterator[datetime] = iter(times)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(assess_service, "utcnow", lambda: next(clock))
+        mp.setattr(records, "utcnow", lambda: next(clock))
         out = [_store_one(sessions, tenant, i, when) for i, when in enumerate(times)]
     return out
 
@@ -74,8 +75,9 @@ def _store_one(sessions: sessionmaker[Session], tenant: str, i: int, when: datet
     rec["recommendation"].update(strategy=s["strategy"], transfer_score=s["transfer_score"])
     if s["extractor"]:
         rec["extractor"] = {"name": s["extractor"], "version": "1", "sha256": "f" * 64}
-    stored = assess_service.store(sessions, tenant, rec)
-    return Seeded(stored["id"], i + 1, when, s["source_name"], s["target_name"],
+    stored = records.append(sessions, AssessmentRecord(**rec))
+    assert stored.id is not None
+    return Seeded(stored.id, i + 1, when, s["source_name"], s["target_name"],
                   s["strategy"], s["transfer_score"], s["extractor"])
 
 

@@ -13,6 +13,7 @@ from tests.history_seed import STRATEGIES, T0, Seeded, hourly, seed
 from tests.payloads import embeddings_request
 
 from transfer_advisor.db.repositories import AssessmentRepository
+from transfer_advisor.domain.record import day_start
 from transfer_advisor.services import history as history_service
 from transfer_advisor.services import replay as replay_service
 from transfer_advisor.settings import Settings
@@ -209,7 +210,7 @@ class TestStats:
             self.check_bucket(client, spread, bucket, flt)
         # Day and week read the daily rollup when a whole day is in range; hour never does.
         whole_day = "since" not in flt or "until" not in flt or (
-            history_service.ceil_day(flt["since"]) < history_service.floor_day(flt["until"]))
+            history_service.ceil_day(flt["since"]) < day_start(flt["until"]))
         assert calls == (["day", "week"] if whole_day else [])
 
     def test_stats_is_not_captured_by_the_record_route(self, client: TestClient) -> None:

@@ -1,4 +1,4 @@
-"""History, stats, one record and replay: only HTTP translation; queries live in db/repositories."""
+"""History, stats, one record and replay: only HTTP translation to the history/records use cases."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from ..db.repositories import AssessmentRepository, HistoryFilter, decode_cursor, encode_cursor
-from ..errors import InvalidInput, NotFound
+from ..domain.record import HistoryFilter
+from ..errors import InvalidInput
 from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary
 from ..schemas.history import Replay, Stats
-from ..services import history
+from ..services import history, records
 from ..services import replay as replay_service
-from ..services.assess import stored_record
 from .deps import AssessCaller, ReadCaller, SessionsDep
 
 router = APIRouter(tags=["assessments"])
@@ -53,23 +52,9 @@ def list_assessments(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
     """
-    before = None
-    if cursor:
-        try:
-            before = decode_cursor(cursor)
-        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
-            raise InvalidInput.at("cursor", "is not a cursor this service issued") from None
-    with sessions() as session:
-        rows = AssessmentRepository(session, caller.tenant).history(flt, limit + 1, before)
-    items = [AssessmentSummary(
-        id=r.id, created_at=r.created_at, source_name=r.source_name, target_name=r.target_name,
-        strategy=r.strategy,
-        transfer_score=r.transfer_score,
-        negative_transfer_risk=r.negative_transfer_risk,
-        confidence=r.confidence, policy_version=r.policy_version, extractor=r.extractor_name)
-        for r in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].seq) if len(rows) > limit else None
-    return AssessmentPage(items=items, next_cursor=next_cursor)
+    found = history.page(sessions, caller.tenant, flt, limit, cursor)
+    items = [AssessmentSummary.model_validate(item, from_attributes=True) for item in found.items]
+    return AssessmentPage(items=items, next_cursor=found.next_cursor)
 
 
 # Declared before /assessments/{assessment_id}, which would otherwise capture "stats".
@@ -86,11 +71,8 @@ def assessment_stats(
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment)
 def get_assessment(assessment_id: str, caller: ReadCaller, sessions: SessionsDep) -> Assessment:
-    with sessions() as session:
-        row = AssessmentRepository(session, caller.tenant).get(assessment_id)
-        if row is None:
-            raise NotFound(f"no assessment {assessment_id!r}")
-        return Assessment.model_validate(stored_record(row))
+    return Assessment.model_validate(
+        records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,

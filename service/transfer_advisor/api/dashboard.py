@@ -14,15 +14,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ..dashboard import STATIC, TEMPLATES, build_overview
-from ..db.repositories import AssessmentRepository, HistoryFilter
-from ..errors import NotFound
+from ..dashboard import STATIC, TEMPLATES
 from ..schemas.assess import Assessment
-from ..services.assess import stored_record
+from ..services import history, records
 from .deps import ReadCaller, SessionsDep
-
-# The charts read at most this many of the newest records in the window (one query).
-MAX_ROWS = 5000
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -40,11 +35,7 @@ def dashboard(
     sessions: SessionsDep,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ) -> HTMLResponse:
-    since = datetime.now(UTC) - timedelta(days=days)
-    with sessions() as session:
-        rows = AssessmentRepository(session, caller.tenant).history(HistoryFilter(since=since),
-                                                                     MAX_ROWS + 1)
-    overview = build_overview(rows[:MAX_ROWS], truncated=len(rows) > MAX_ROWS)
+    overview = history.overview(sessions, caller.tenant, datetime.now(UTC) - timedelta(days=days))
     return templates.TemplateResponse(
         request, "dashboard.html", _context(request, caller.tenant, overview=overview, days=days))
 
@@ -52,11 +43,8 @@ def dashboard(
 @router.get("/dashboard/assessments/{assessment_id}", response_class=HTMLResponse)
 def dashboard_assessment(request: Request, assessment_id: str, caller: ReadCaller,
                          sessions: SessionsDep) -> HTMLResponse:
-    with sessions() as session:
-        row = AssessmentRepository(session, caller.tenant).get(assessment_id)
-        if row is None:
-            raise NotFound(f"no assessment {assessment_id!r}")
-        record = Assessment.model_validate(stored_record(row))
+    record = Assessment.model_validate(
+        records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
     return templates.TemplateResponse(
         request, "assessment.html", _context(request, caller.tenant, a=record))
 

@@ -1,4 +1,4 @@
-"""The dashboard's numbers: a pure function from history rows to what the page shows.
+"""The dashboard's numbers: a pure function from exact history counts to what the page shows.
 
 The page is rendered on the server (Jinja2) and its charts are drawn in the browser by the
 vendored Chart.js (`static/vendor/`, refreshed by `scripts/vendor_dashboard_assets.sh`), so it
@@ -7,11 +7,11 @@ works with no internet access.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -24,19 +24,6 @@ SCORE_BINS = 10  # equal-width bins of the transfer score over [0, 1]
 LATEST = 20
 
 
-class HistoryRow(Protocol):
-    """What the overview reads of a stored assessment (db.models.AssessmentRow fits)."""
-
-    id: str
-    created_at: datetime
-    source_name: str
-    target_name: str
-    strategy: str
-    transfer_score: float
-    negative_transfer_risk: str
-    confidence: float
-
-
 @dataclass(frozen=True)
 class Overview:
     total: int
@@ -47,7 +34,6 @@ class Overview:
     score_edges: list[float]
     score_counts: list[int]
     latest: list[dict[str, Any]] = field(default_factory=list)
-    truncated: bool = False
 
     def chart_data(self) -> dict[str, Any]:
         """The JSON the page's script draws from."""
@@ -55,30 +41,31 @@ class Overview:
                 "score_edges": self.score_edges, "score_counts": self.score_counts}
 
 
-def build_overview(rows: Iterable[HistoryRow], truncated: bool = False) -> Overview:
-    """Rows newest first (as GET /assessments returns them) → totals, per-day series, histogram."""
-    rows = list(rows)
+def score_edges() -> list[float]:
+    """Equal-width bin edges of the transfer score over [0, 1] (numpy.histogram's)."""
+    return [float(e) for e in np.linspace(0.0, 1.0, SCORE_BINS + 1)]
+
+
+def build_overview(per_day_counts: Mapping[date, Mapping[str, int]], score_sum: float,
+                   score_counts: Sequence[int], latest: Iterable[Any]) -> Overview:
+    """Exact counts per day and strategy, the score sum and histogram, the newest records."""
     counts = dict.fromkeys(STRATEGIES, 0)
-    by_day: dict[date, dict[str, int]] = {}
-    for row in rows:
-        counts[row.strategy] = counts.get(row.strategy, 0) + 1
-        day = by_day.setdefault(row.created_at.date(), dict.fromkeys(STRATEGIES, 0))
-        day[row.strategy] = day.get(row.strategy, 0) + 1
+    for day_counts in per_day_counts.values():
+        for strategy, n in day_counts.items():
+            counts[strategy] = counts.get(strategy, 0) + n
     days: list[date] = []
-    if by_day:
+    if per_day_counts:
         # Every day between the first and last record, so quiet days show as gaps, not nothing.
-        first, last = min(by_day), max(by_day)
+        first, last = min(per_day_counts), max(per_day_counts)
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    per_day = {s: [by_day.get(d, {}).get(s, 0) for d in days] for s in STRATEGIES}
-    scores = np.asarray([r.transfer_score for r in rows], dtype=np.float64)
-    hist, edges = np.histogram(scores, bins=SCORE_BINS, range=(0.0, 1.0))
-    latest = [{"id": r.id, "created_at": r.created_at, "source_name": r.source_name,
-               "target_name": r.target_name, "strategy": r.strategy,
-               "transfer_score": r.transfer_score, "negative_transfer_risk": r.negative_transfer_risk,
-               "confidence": r.confidence} for r in rows[:LATEST]]
+    per_day = {s: [per_day_counts.get(d, {}).get(s, 0) for d in days] for s in STRATEGIES}
+    total = sum(counts.values())
+    shown = [{"id": r.id, "created_at": r.created_at, "source_name": r.source_name,
+              "target_name": r.target_name, "strategy": r.strategy,
+              "transfer_score": r.transfer_score, "negative_transfer_risk": r.negative_transfer_risk,
+              "confidence": r.confidence} for r in latest]
     return Overview(
-        total=len(rows), counts=counts,
-        mean_transfer_score=float(scores.mean()) if len(scores) else None,
+        total=total, counts=counts, mean_transfer_score=score_sum / total if total else None,
         days=[d.isoformat() for d in days], per_day=per_day,
-        score_edges=[round(float(e), 10) for e in edges], score_counts=[int(c) for c in hist],
-        latest=latest, truncated=truncated)
+        score_edges=[round(e, 10) for e in score_edges()], score_counts=list(score_counts),
+        latest=shown[:LATEST])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,8 @@ from typing import Any, Literal, TypeAlias
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
+    case,
     func,
     literal,
     literal_column,
@@ -24,6 +25,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
 from ..domain.audit import GENESIS
+from ..domain.record import (
+    AssessmentRecord,
+    HistoryFilter,
+    RecordSummary,
+    day_start,
+    hour_start,
+)
 from ..extractors.spec import ExtractorSpec
 from .models import (
     AssessmentDay,
@@ -33,33 +41,6 @@ from .models import (
     ExtractorRow,
     UTCDateTime,
 )
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    since: datetime | None = None
-    until: datetime | None = None
-    source_name: str | None = None
-    target_name: str | None = None
-    strategy: str | None = None
-    extractor: str | None = None
-
-
-def encode_cursor(seq: int) -> str:
-    """Opaque cursor: the `seq` of the last item on the page."""
-    raw = json.dumps({"seq": seq}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Inverse of encode_cursor; raises ValueError on anything malformed."""
-    padded = cursor + "=" * (-len(cursor) % 4)
-    value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    seq = value.get("seq") if isinstance(value, dict) else None
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**63:
-        raise ValueError("not a cursor")
-    return seq
-
 
 Bucket = Literal["hour", "day", "week"]
 # Stats cells before grouping: (bucket start, strategy, count, sum of transfer scores).
@@ -98,12 +79,13 @@ class AssessmentRepository:
     def _base(self) -> Select[AssessmentRow]:
         return select(AssessmentRow).where(AssessmentRow.tenant == self.tenant)
 
-    def get(self, assessment_id: str) -> AssessmentRow | None:
-        return self.session.scalars(self._base().where(AssessmentRow.id == assessment_id)).first()
+    def get(self, assessment_id: str) -> AssessmentRecord | None:
+        return _record(self.session.scalars(
+            self._base().where(AssessmentRow.id == assessment_id)).first())
 
-    def by_idempotency_key(self, key: str) -> AssessmentRow | None:
-        return self.session.scalars(
-            self._base().where(AssessmentRow.idempotency_key == key)).first()
+    def by_idempotency_key(self, key: str) -> AssessmentRecord | None:
+        return _record(self.session.scalars(
+            self._base().where(AssessmentRow.idempotency_key == key)).first())
 
     def lock_chain_head(self) -> tuple[int, str]:
         """(seq, record_sha256) of the newest link, row-locked until commit where supported."""
@@ -111,15 +93,17 @@ class AssessmentRepository:
             select(ChainHead).where(ChainHead.tenant == self.tenant).with_for_update()).first()
         return (0, GENESIS) if head is None else (head.seq, head.record_sha256)
 
-    def append(self, row: AssessmentRow) -> None:
-        """Add a record and move the chain head; the caller commits once.
+    def append(self, record: AssessmentRecord, seq: int, idempotency_key: str | None) -> None:
+        """Add a chained record and move the chain head; the caller commits once.
 
         The rollup upserts run first and without autoflush, so a lost race (duplicate seq or
-        idempotency key) surfaces as IntegrityError at commit, where store() retries it."""
-        hour = row.created_at.replace(minute=0, second=0, microsecond=0)
+        idempotency key) surfaces as IntegrityError at commit, where the caller retries it."""
+        assert record.record_sha256 is not None, "append a chained record"
+        row = AssessmentRow(**record.indexed_columns(), seq=seq, idempotency_key=idempotency_key,
+                            record=record.body(), record_sha256=record.record_sha256)
         with self.session.no_autoflush:
-            self._count(AssessmentHour, "hour_start", hour, row)
-            self._count(AssessmentDay, "day_start", hour.replace(hour=0), row)
+            self._count(AssessmentHour, "hour_start", hour_start(row.created_at), row)
+            self._count(AssessmentDay, "day_start", day_start(row.created_at), row)
         head = self.session.get(ChainHead, self.tenant)
         if head is None:
             self.session.add(ChainHead(tenant=self.tenant, seq=row.seq,
@@ -140,7 +124,7 @@ class AssessmentRepository:
             set_={"n": table.n + 1, "score_sum": table.score_sum + stmt.excluded.score_sum}))
 
     def history(self, flt: HistoryFilter, limit: int,
-                before_seq: int | None = None) -> Sequence[AssessmentRow]:
+                before_seq: int | None = None) -> list[RecordSummary]:
         """Newest first, keyset-paginated on the per-tenant `seq`.
 
         Not on created_at: seq is assigned under the chain-head lock, so the committed seqs are
@@ -152,7 +136,12 @@ class AssessmentRepository:
         stmt = self._filtered(flt).options(defer(AssessmentRow.record))
         if before_seq is not None:
             stmt = stmt.where(AssessmentRow.seq < before_seq)
-        return self.session.scalars(stmt.order_by(AssessmentRow.seq.desc()).limit(limit)).all()
+        rows = self.session.scalars(stmt.order_by(AssessmentRow.seq.desc()).limit(limit))
+        return [RecordSummary(
+            seq=r.seq, id=r.id, created_at=r.created_at, source_name=r.source_name,
+            target_name=r.target_name, strategy=r.strategy, transfer_score=r.transfer_score,
+            negative_transfer_risk=r.negative_transfer_risk, confidence=r.confidence,
+            policy_version=r.policy_version, extractor=r.extractor_name) for r in rows]
 
     def hour_cells(self, bucket: Bucket, since: datetime | None, until: datetime | None,
                    strategy: str | None) -> Cells:
@@ -217,6 +206,26 @@ class AssessmentRepository:
                 stmt = stmt.where(column == value)
         return stmt
 
+    def score_histogram(self, flt: HistoryFilter, edges: Sequence[float]) -> list[int]:
+        """Records per transfer-score bin [lo, hi) (the last one closed), counted in SQL."""
+        score = AssessmentRow.transfer_score
+        last = len(edges) - 2
+        counts = [func.coalesce(func.sum(case(
+            (and_(score >= lo, score <= hi if i == last else score < hi), 1), else_=0)), 0)
+            for i, (lo, hi) in enumerate(itertools.pairwise(edges))]
+        return [int(n) for n in self.session.execute(
+            self._filtered(flt).with_only_columns(*counts)).one()]
+
+    def rollup_counts(self) -> tuple[dict[tuple[datetime, str], int],
+                                     dict[tuple[datetime, str], int]]:
+        """The stored hourly and daily counts per (bucket start, strategy), non-zero cells."""
+        hours = {(h.hour_start, h.strategy): h.n for h in self.session.scalars(
+            select(AssessmentHour).where(AssessmentHour.tenant == self.tenant,
+                                         AssessmentHour.n != 0))}
+        days = {(d.day_start, d.strategy): d.n for d in self.session.scalars(
+            select(AssessmentDay).where(AssessmentDay.tenant == self.tenant, AssessmentDay.n != 0))}
+        return hours, days
+
     def head(self) -> ChainHead | None:
         return self.session.get(ChainHead, self.tenant)
 
@@ -226,12 +235,9 @@ class AssessmentRepository:
             self._base().where(AssessmentRow.seq > after_seq)
             .order_by(AssessmentRow.seq).limit(size)).all()
 
-    def chain(self) -> Sequence[dict[str, Any]]:
-        """Every record of the tenant in chain order, as stored (for verification)."""
-        rows = self.session.execute(
-            select(AssessmentRow.record, AssessmentRow.record_sha256)
-            .where(AssessmentRow.tenant == self.tenant).order_by(AssessmentRow.seq)).all()
-        return [{**record, "record_sha256": digest} for record, digest in rows]
+
+def _record(row: AssessmentRow | None) -> AssessmentRecord | None:
+    return None if row is None else AssessmentRecord.from_stored(row.record, row.record_sha256)
 
 
 class ExtractorRepository:

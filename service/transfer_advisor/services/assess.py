@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import uuid
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__, observability
-from ..db.engine import WRITE_TRANSACTION
-from ..db.models import AssessmentRow, utcnow
-from ..db.repositories import AssessmentRepository
+from ..db.repositories import ExtractorRepository
 from ..domain import policy
-from ..domain.audit import input_fingerprint, record_hash
+from ..domain.audit import input_fingerprint
 from ..domain.metrics import MetricRun, compute_metrics
+from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
-from ..errors import IdempotencyConflict
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
+from . import records
+from .extractors import ExtractorService, embed_request
 from .inputs import DecodedSide, build_metric_inputs, decode_side, evidence_of, task_info
-
-# Rows embedded from raw inputs, per side, and the extractor that made them (name, version, sha256).
-Embedder = Callable[[AssessRequest], tuple[dict[str, Any], Any, Any]]
-
-APPEND_RETRIES = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,15 +32,25 @@ class Evaluation:
 
     def outcome(self, request: AssessRequest) -> dict[str, Any]:
         """The record's fields that come from the evaluation (no id, tenant or hashes)."""
-        return {
-            "source_name": request.source.name,
-            "target_name": request.target.name,
-            "recommendation": recommendation_out(self.recommendation),
-            "metrics": {k: metric_out(v) for k, v in self.metrics.results.items()},
-            "policy_version": policy.POLICY_VERSION,
-            "service_version": __version__,
-            "evidence": self.evidence,
-        }
+        body = self.record(request, tenant="", input_sha256="").body()
+        return {k: body[k] for k in ("source_name", "target_name", "recommendation", "metrics",
+                                     "policy_version", "service_version", "evidence")}
+
+    def record(self, request: AssessRequest, tenant: str, input_sha256: str,
+               extractor: dict[str, Any] | None = None) -> AssessmentRecord:
+        """The unchained audit record of this evaluation."""
+        return AssessmentRecord(
+            tenant=tenant,
+            source_name=request.source.name,
+            target_name=request.target.name,
+            recommendation=recommendation_out(self.recommendation),
+            metrics={k: metric_out(v) for k, v in self.metrics.results.items()},
+            policy_version=policy.POLICY_VERSION,
+            service_version=__version__,
+            input_sha256=input_sha256,
+            evidence=self.evidence,
+            extractor=extractor,
+        )
 
 
 def metric_out(result: MetricResult) -> dict[str, Any]:
@@ -90,91 +91,28 @@ def assess(
     request: AssessRequest,
     tenant: str,
     idempotency_key: str | None = None,
-    extractor: dict[str, Any] | None = None,
-    source_rows: Any = None,
-    target_rows: Any = None,
-) -> dict[str, Any]:
-    """Assess and store; returns the stored record. A retry with the same key returns it again."""
+    extractors: ExtractorService | None = None,
+) -> AssessmentRecord:
+    """Assess and store; returns the stored record. A retry with the same key returns it again,
+    before any work (no embedding, no metrics)."""
     input_sha = input_fingerprint(request.model_dump(mode="json"))
     if idempotency_key is not None:
-        existing = _replay_idempotent(sessions, tenant, idempotency_key, input_sha)
+        existing = records.by_idempotency_key(sessions, tenant, idempotency_key, input_sha)
         if existing is not None:
             return existing
+    extractor, source_rows, target_rows = _embed(sessions, extractors, request)
     evaluation = evaluate(request, settings, source_rows, target_rows)
-    record = {
-        "tenant": tenant,
-        **evaluation.outcome(request),
-        "extractor": extractor,
-        "input_sha256": input_sha,
-        "replay_of": None,
-    }
-    stored = store(sessions, tenant, record, idempotency_key)
+    stored = records.append(
+        sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.
     observability.report_evaluation(evaluation.recommendation.strategy, evaluation.metrics.seconds)
     return stored
 
 
-def store(sessions: sessionmaker[Session], tenant: str, record: dict[str, Any],
-          idempotency_key: str | None = None) -> dict[str, Any]:
-    """Append one record to the tenant's chain in one transaction, retrying lost races."""
-    for attempt in range(APPEND_RETRIES):
-        with sessions() as session:
-            session.connection(execution_options={WRITE_TRANSACTION: True})
-            repo = AssessmentRepository(session, tenant)
-            seq, prev = repo.lock_chain_head()
-            created = utcnow()
-            full = {**record, "id": _new_id(created), "created_at": created.isoformat(),
-                    "prev_record_sha256": prev}
-            full["record_sha256"] = record_hash(full)
-            repo.append(_row(full, seq + 1, idempotency_key))
-            try:
-                session.commit()
-                return full
-            except IntegrityError:
-                session.rollback()
-                if idempotency_key is not None:
-                    existing = _replay_idempotent(sessions, tenant, idempotency_key,
-                                                  record["input_sha256"])
-                    if existing is not None:
-                        return existing
-                if attempt == APPEND_RETRIES - 1:
-                    raise
-    raise AssertionError("unreachable")
-
-
-def _replay_idempotent(sessions: sessionmaker[Session], tenant: str, key: str,
-                       input_sha: str) -> dict[str, Any] | None:
+def _embed(sessions: sessionmaker[Session], extractors: ExtractorService | None,
+           request: AssessRequest) -> tuple[dict[str, Any] | None, Any, Any]:
+    """Raw `inputs` → rows through the named ONNX extractor (None where a side has none)."""
+    if extractors is None:
+        return None, None, None
     with sessions() as session:
-        row = AssessmentRepository(session, tenant).by_idempotency_key(key)
-        if row is None:
-            return None
-        if row.input_sha256 != input_sha:
-            raise IdempotencyConflict(
-                f"Idempotency-Key {key!r} was used for another request body (record {row.id})")
-        return stored_record(row)
-
-
-def stored_record(row: AssessmentRow) -> dict[str, Any]:
-    return {**row.record, "record_sha256": row.record_sha256}
-
-
-def _new_id(created: datetime) -> str:
-    # Time-ordered prefix (ms since epoch) + randomness: sortable and unguessable.
-    return f"{int(created.timestamp() * 1000):012x}{uuid.uuid4().hex[:20]}"
-
-
-def _row(full: dict[str, Any], seq: int, idempotency_key: str | None) -> AssessmentRow:
-    rec = full["recommendation"]
-    extractor = full.get("extractor") or {}
-    body = {k: v for k, v in full.items() if k != "record_sha256"}
-    return AssessmentRow(
-        id=full["id"], tenant=full["tenant"], seq=seq,
-        created_at=datetime.fromisoformat(full["created_at"]),
-        source_name=full["source_name"], target_name=full["target_name"],
-        strategy=rec["strategy"], transfer_score=rec["transfer_score"],
-        negative_transfer_risk=rec["negative_transfer_risk"], confidence=rec["confidence"],
-        policy_version=full["policy_version"], service_version=full["service_version"],
-        extractor_name=extractor.get("name"), input_sha256=full["input_sha256"],
-        idempotency_key=idempotency_key,
-        replay_of=full.get("replay_of"), record=body, record_sha256=full["record_sha256"],
-        prev_record_sha256=full["prev_record_sha256"])
+        return embed_request(extractors, ExtractorRepository(session), request)

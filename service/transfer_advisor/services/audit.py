@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import AssessmentDay, AssessmentHour, AssessmentRow
+from ..db.models import AssessmentRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
+from ..domain.record import day_start, hour_start, indexed_columns
 
 BATCH = 2000
 LINK_BROKEN = "prev_record_sha256 does not match the previous record's hash"
@@ -33,37 +31,6 @@ class Verification:
     checked: int
     first_bad_id: str | None
     problem: str | None = None
-
-
-def _rec(key: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda r: (r.get("recommendation") or {}).get(key)
-
-
-# Indexed column -> the value the hashed record says it must hold.
-COLUMNS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "id": lambda r: r.get("id"),
-    "tenant": lambda r: r.get("tenant"),
-    "source_name": lambda r: r.get("source_name"),
-    "target_name": lambda r: r.get("target_name"),
-    "strategy": _rec("strategy"),
-    "transfer_score": _rec("transfer_score"),
-    "negative_transfer_risk": _rec("negative_transfer_risk"),
-    "confidence": _rec("confidence"),
-    "policy_version": lambda r: r.get("policy_version"),
-    "service_version": lambda r: r.get("service_version"),
-    "extractor_name": lambda r: (r.get("extractor") or {}).get("name"),
-    "input_sha256": lambda r: r.get("input_sha256"),
-    "replay_of": lambda r: r.get("replay_of"),
-    "prev_record_sha256": lambda r: r.get("prev_record_sha256"),
-    "created_at": lambda r: _parse_time(r.get("created_at")),
-}
-
-
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -> str | None:
@@ -81,8 +48,8 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
         return LINK_BROKEN
     if record.get("tenant") != tenant:
         return "record belongs to another tenant"
-    for column, expected in COLUMNS.items():
-        if getattr(row, column) != expected(record):
+    for column, expected in indexed_columns(record).items():
+        if getattr(row, column) != expected:
             return f"column {column} disagrees with the hashed record"
     return None
 
@@ -107,9 +74,8 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
                 if problem is not None:
                     return Verification(False, checked, row.id, problem)
                 prev, prev_id = row.record_sha256, row.id
-                hour = row.created_at.replace(minute=0, second=0, microsecond=0)
-                hours[(hour, row.strategy)] += 1
-                days[(hour.replace(hour=0), row.strategy)] += 1
+                hours[(hour_start(row.created_at), row.strategy)] += 1
+                days[(day_start(row.created_at), row.strategy)] += 1
             if len(rows) < batch:
                 break
             after = rows[-1].seq
@@ -120,10 +86,7 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
             return Verification(False, checked, None,
                                 f"chain head is at seq {head_state[0]} but the records end at "
                                 f"seq {checked}: records after it were deleted or rewritten")
-        stored_hours = {(h.hour_start, h.strategy): h.n for h in session.scalars(
-            select(AssessmentHour).where(AssessmentHour.tenant == tenant, AssessmentHour.n != 0))}
-        stored_days = {(d.day_start, d.strategy): d.n for d in session.scalars(
-            select(AssessmentDay).where(AssessmentDay.tenant == tenant, AssessmentDay.n != 0))}
+        stored_hours, stored_days = repo.rollup_counts()
     for label, stored, counted in (("hourly", stored_hours, hours), ("daily", stored_days, days)):
         if stored != dict(counted):
             return Verification(False, checked, None,

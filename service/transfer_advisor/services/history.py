@@ -1,50 +1,88 @@
-"""History stats as a use case: whole days from the daily rollup (day and week buckets), whole
-hours from the hourly rollup, partial hours and name filters from the records themselves, merged
-into the contract's bucket shape."""
+"""History as use cases: pages of summaries (keyset on the chain's seq), stats per bucket and the
+dashboard's overview.
+
+Stats read whole days from the daily rollup (day and week buckets), whole hours from the hourly
+rollup, partial hours and name filters from the records themselves, merged into the contract's
+bucket shape: exact at any number of records.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.repositories import AssessmentRepository, Bucket, BucketCount, Cells, HistoryFilter
+from ..dashboard import LATEST, Overview, build_overview, score_edges
+from ..db.repositories import AssessmentRepository, Bucket, BucketCount, Cells
+from ..domain.record import HistoryFilter, RecordSummary, day_start, hour_start
+from ..errors import InvalidInput
 
 STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
-def floor_hour(t: datetime) -> datetime:
-    return t.replace(minute=0, second=0, microsecond=0)
-
-
 def ceil_hour(t: datetime) -> datetime:
-    floor = floor_hour(t)
+    floor = hour_start(t)
     return floor if floor == t else floor + HOUR
 
 
-def floor_day(t: datetime) -> datetime:
-    return t.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def ceil_day(t: datetime) -> datetime:
-    floor = floor_day(t)
+    floor = day_start(t)
     return floor if floor == t else floor + DAY
+
+
+def encode_cursor(seq: int) -> str:
+    """Opaque cursor: the `seq` of the last item on the page."""
+    raw = json.dumps({"seq": seq}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Inverse of encode_cursor; InvalidInput on anything this service did not issue."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        value = None
+    seq = value.get("seq") if isinstance(value, dict) else None
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**63:
+        raise InvalidInput.at("cursor", "is not a cursor this service issued")
+    return seq
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    items: Sequence[RecordSummary]
+    next_cursor: str | None
+
+
+def page(sessions: sessionmaker[Session], tenant: str, flt: HistoryFilter, limit: int,
+         cursor: str | None = None) -> Page:
+    """Newest first; `next_cursor` continues after the last item (see repository.history)."""
+    before = decode_cursor(cursor) if cursor else None
+    with sessions() as session:
+        rows = AssessmentRepository(session, tenant).history(flt, limit + 1, before)
+    next_cursor = encode_cursor(rows[limit - 1].seq) if len(rows) > limit else None
+    return Page(rows[:limit], next_cursor)
 
 
 def bucket_counts(repo: AssessmentRepository, bucket: Bucket,
                   flt: HistoryFilter) -> list[BucketCount]:
     """(bucket, strategy) cells for the filter, reading the rollups wherever they apply."""
-    if flt.source_name is not None or flt.target_name is not None or flt.extractor is not None:
+    if flt.names_any:
         return repo.bucket_counts([repo.row_cells(bucket, flt)])  # no rollup per name
     if bucket == "hour":
         return repo.bucket_counts(hour_parts(repo, bucket, flt))
     lo = ceil_day(flt.since) if flt.since is not None else None
-    hi = floor_day(flt.until) if flt.until is not None else None
+    hi = day_start(flt.until) if flt.until is not None else None
     if lo is not None and hi is not None and lo >= hi:  # no whole day inside the range
         return repo.bucket_counts(hour_parts(repo, bucket, flt))
     parts = [repo.day_cells(bucket, lo, hi, flt.strategy)]
@@ -59,7 +97,7 @@ def bucket_counts(repo: AssessmentRepository, bucket: Bucket,
 def hour_parts(repo: AssessmentRepository, bucket: Bucket, flt: HistoryFilter) -> list[Cells]:
     """Cells for a filter without names: whole hours from the hourly rollup, edges from rows."""
     lo = ceil_hour(flt.since) if flt.since is not None else None
-    hi = floor_hour(flt.until) if flt.until is not None else None
+    hi = hour_start(flt.until) if flt.until is not None else None
     if lo is not None and hi is not None and lo >= hi:  # no whole hour inside the range
         return [repo.row_cells(bucket, flt)]
     parts = [repo.hour_cells(bucket, lo, hi, flt.strategy)]
@@ -89,3 +127,18 @@ def stats(sessions: sessionmaker[Session], tenant: str, bucket: Bucket,
         buckets.append({"start": start, "counts": counts[start], "total": n,
                         "mean_transfer_score": sums[start] / n if n else None})
     return {"bucket": bucket, "buckets": buckets, "totals": totals, "total": sum(totals.values())}
+
+
+def overview(sessions: sessionmaker[Session], tenant: str, since: datetime) -> Overview:
+    """The dashboard's window: exact counts from the rollups, the score histogram in SQL."""
+    flt = HistoryFilter(since=since)
+    with sessions() as session:
+        repo = AssessmentRepository(session, tenant)
+        cells = bucket_counts(repo, "day", flt)
+        histogram = repo.score_histogram(flt, score_edges())
+        latest = repo.history(flt, LATEST)
+    per_day: dict[date, dict[str, int]] = defaultdict(dict)
+    for cell in cells:
+        day = per_day[cell.start.date()]
+        day[cell.strategy] = day.get(cell.strategy, 0) + cell.n
+    return build_overview(per_day, sum(c.score_sum for c in cells), histogram, latest)

@@ -8,29 +8,31 @@ original is never touched.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__
-from ..db.repositories import AssessmentRepository
 from ..domain import policy
+from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
-from ..errors import Conflict, NotFound
-from .assess import recommendation_out, store, stored_record
+from ..errors import Conflict
+from . import records
+from .assess import recommendation_out
 
 DECISION_FIELDS = ("strategy", "transfer_score", "negative_transfer_risk", "confidence")
 
 
-def policy_inputs(record: dict[str, Any]) -> tuple[dict[str, MetricResult], policy.TaskInfo,
+def policy_inputs(record: AssessmentRecord) -> tuple[dict[str, MetricResult], policy.TaskInfo,
                                                    policy.Evidence]:
     """Rebuild decide()'s arguments from a stored record; Conflict when it cannot be done."""
     try:
-        evidence = record["evidence"]
+        evidence = record.evidence
         task, source, target = evidence["task"], evidence["source"], evidence["target"]
         metrics = {name: MetricResult(float(m["value"]), m.get("p_value"), dict(m.get("details")
                                                                              or {}))
-                   for name, m in record["metrics"].items()}
+                   for name, m in record.metrics.items()}
         info = policy.TaskInfo(
             type=task["type"], num_classes=task.get("num_classes"),
             labeled_examples=int(task["labeled_examples"]),
@@ -42,39 +44,26 @@ def policy_inputs(record: dict[str, Any]) -> tuple[dict[str, MetricResult], poli
             class_statistics=bool(target.get("classes_summarised")),
             omitted=dict(evidence.get("omitted") or {}))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise Conflict(f"record {record.get('id')!r} does not keep the evidence a replay needs "
+        raise Conflict(f"record {record.id!r} does not keep the evidence a replay needs "
                        f"({exc.__class__.__name__}: {exc})") from None
     return metrics, info, seen
 
 
 def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> dict[str, Any]:
-    with sessions() as session:
-        row = AssessmentRepository(session, tenant).get(assessment_id)
-        if row is None:
-            raise NotFound(f"no assessment {assessment_id!r}")
-        original = stored_record(row)
+    original = records.get_or_404(sessions, tenant, assessment_id)
     metrics, task, evidence = policy_inputs(original)
     rec = recommendation_out(policy.decide(metrics, task, evidence))
-    record = {
-        "tenant": tenant,
-        "source_name": original["source_name"],
-        "target_name": original["target_name"],
-        "recommendation": rec,
-        "metrics": original["metrics"],
-        "policy_version": policy.POLICY_VERSION,
-        "service_version": __version__,
-        "extractor": original.get("extractor"),
-        "input_sha256": original["input_sha256"],
-        "evidence": original["evidence"],
-        "replay_of": original["id"],
-    }
-    stored = store(sessions, tenant, record)
-    before = original["recommendation"]
+    replayed = dataclasses.replace(
+        original, recommendation=rec, policy_version=policy.POLICY_VERSION,
+        service_version=__version__, replay_of=original.id, id=None, created_at=None,
+        prev_record_sha256=None, record_sha256=None)
+    stored = records.append(sessions, replayed)
+    before = original.recommendation
     changes = {k: {"before": before.get(k), "after": rec[k]}
                for k in DECISION_FIELDS if before.get(k) != rec[k]}
     changed = bool(changes)
-    if original.get("policy_version") != policy.POLICY_VERSION:
-        changes["policy_version"] = {"before": original.get("policy_version"),
+    if original.policy_version != policy.POLICY_VERSION:
+        changes["policy_version"] = {"before": original.policy_version,
                                      "after": policy.POLICY_VERSION}
-    return {"original_id": original["id"], "changed": changed, "changes": changes,
-            "replay": stored}
+    return {"original_id": original.id, "changed": changed, "changes": changes,
+            "replay": stored.as_wire()}

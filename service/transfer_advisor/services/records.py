@@ -1,0 +1,70 @@
+"""The audit trail's use cases: append a record to a tenant's chain, read one back.
+
+Every write goes through `append`: one transaction that locks the chain head, links the record,
+updates the stats rollups and commits once, so a 201 means durable and a failed commit stores
+nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db.engine import WRITE_TRANSACTION
+from ..db.models import utcnow
+from ..db.repositories import AssessmentRepository
+from ..domain.record import AssessmentRecord
+from ..errors import IdempotencyConflict, NotFound
+
+APPEND_RETRIES = 5
+
+
+def append(sessions: sessionmaker[Session], record: AssessmentRecord,
+           idempotency_key: str | None = None) -> AssessmentRecord:
+    """Append `record` to its tenant's chain; retries a lost race for the chain head.
+
+    With an idempotency key, a concurrent request that stored the same key first wins and its
+    record is returned.
+    """
+    for attempt in range(APPEND_RETRIES):
+        with sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            repo = AssessmentRepository(session, record.tenant)
+            seq, prev = repo.lock_chain_head()
+            linked = record.chained(utcnow(), prev)
+            repo.append(linked, seq + 1, idempotency_key)
+            try:
+                session.commit()
+                return linked
+            except IntegrityError as exc:
+                session.rollback()
+                lost = exc
+        if idempotency_key is not None:
+            existing = by_idempotency_key(sessions, record.tenant, idempotency_key,
+                                          record.input_sha256)
+            if existing is not None:
+                return existing
+        if attempt == APPEND_RETRIES - 1:
+            raise lost
+    raise AssertionError("unreachable")
+
+
+def by_idempotency_key(sessions: sessionmaker[Session], tenant: str, key: str,
+                       input_sha256: str) -> AssessmentRecord | None:
+    """The record stored under `key`, if any; 409 when it was stored for another body."""
+    with sessions() as session:
+        found = AssessmentRepository(session, tenant).by_idempotency_key(key)
+    if found is not None and found.input_sha256 != input_sha256:
+        raise IdempotencyConflict(
+            f"Idempotency-Key {key!r} was used for another request body (record {found.id})")
+    return found
+
+
+def get_or_404(sessions: sessionmaker[Session], tenant: str,
+               assessment_id: str) -> AssessmentRecord:
+    """One of the tenant's records; another tenant's id is as unknown as a made-up one."""
+    with sessions() as session:
+        found = AssessmentRepository(session, tenant).get(assessment_id)
+    if found is None:
+        raise NotFound(f"no assessment {assessment_id!r}")
+    return found
