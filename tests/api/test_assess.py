@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from typing import Any
@@ -75,9 +76,13 @@ class TestAssessInputForms:
                                                                            rel=1e-12)
 
     def test_summary_only_lowers_confidence_and_says_why(self, client: TestClient) -> None:
-        response = client.post("/assess", json=embeddings_request(form="summary"))
-        reasons = " ".join(response.json()["recommendation"]["reasons"])
-        assert "summary" in reasons
+        rows = client.post("/assess", json=embeddings_request(labels=40))
+        summary = client.post("/assess", json=embeddings_request(labels=40, form="summary"))
+        assert rows.status_code == summary.status_code == 201
+        rec, rec_rows = summary.json()["recommendation"], rows.json()["recommendation"]
+        assert rec["confidence"] < rec_rows["confidence"]
+        assert any("summary-only request" in r and "confidence lowered" in r
+                   for r in rec["reasons"])
 
     def test_modality_mismatch_raises_risk(self, client: TestClient) -> None:
         body = embeddings_request()
@@ -186,6 +191,41 @@ class TestIdempotencyAndHistory:
         assert stored_count(client) == 1
         other = embeddings_request(form="summary", seed=9)
         assert_problem(client.post("/assess", json=other, headers=headers), 409)
+        assert stored_count(client) == 1
+
+    def test_raw_input_retry_embeds_once(self, client: TestClient,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+        import onnxruntime as ort
+
+        calls = []
+        run = ort.InferenceSession.run
+
+        def counted(session: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.append(1)
+            return run(session, *args, **kwargs)
+
+        monkeypatch.setattr(ort.InferenceSession, "run", counted)
+        rng = np.random.default_rng(0)
+
+        def images(n: int) -> dict[str, Any]:
+            pixels = rng.integers(0, 256, size=(n, 28, 28, 1), dtype=np.uint8)
+            return {"shape": [n, 28, 28, 1], "dtype": "uint8",
+                    "data": base64.b64encode(pixels.tobytes()).decode()}
+
+        body = {"source": {"name": "s", "inputs": {"images": images(20)}},
+                "target": {"name": "t", "inputs": {"images": images(16)}},
+                "task": {"labeled_examples": 0, "source_modality": "image",
+                         "target_modality": "image"},
+                "extractor": "digits-cnn", "options": {"permutations": 10}}
+        headers = {"Idempotency-Key": "raw-1"}
+        first = client.post("/assess", json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        embedded = len(calls)
+        assert embedded >= 2  # both sides went through the model
+        again = client.post("/assess", json=body, headers=headers)
+        assert again.status_code == 201
+        assert again.json()["id"] == first.json()["id"]
+        assert len(calls) == embedded  # the retry answered from the record, no model run
         assert stored_count(client) == 1
 
     def test_history_newest_first_with_cursor(self, client: TestClient) -> None:
