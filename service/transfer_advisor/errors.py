@@ -46,10 +46,6 @@ class InvalidInput(AdvisorError):
         return cls(f"{field}: {message}", errors=[FieldError(field, message)])
 
 
-class BadRequest(AdvisorError):
-    status, slug, title = 400, "bad-request", "Request is malformed"
-
-
 class UnknownExtractor(AdvisorError):
     status, slug, title = 422, "unknown-extractor", "Unknown extractor"
 
@@ -84,6 +80,18 @@ class Conflict(AdvisorError):
 
 class PayloadTooLarge(AdvisorError):
     status, slug, title = 413, "payload-too-large", "Request exceeds a configured limit"
+
+    @classmethod
+    def over(cls, field: str, what: str, limit: str, value: int | float) -> PayloadTooLarge:
+        """`field` holds `what`, more than the setting `limit` (= `value`) allows.
+
+        The problem names the field and the setting (`limit`, as in the environment variable
+        TRANSFER_ADVISOR_<LIMIT>), so a client knows what to send less of and an operator what
+        to raise.
+        """
+        message = f"{what} is over {limit}={value:g}"
+        return cls(f"{field}: {message} (TRANSFER_ADVISOR_{limit.upper()})",
+                   errors=[FieldError(field, message)], extra={"limit": limit})
 
 
 class RateLimited(AdvisorError):

@@ -63,13 +63,3 @@ def record_hash(record: dict[str, Any]) -> str:
     """Hash of a record's canonical form, excluding its own hash field."""
     body = {k: v for k, v in record.items() if k != "record_sha256"}
     return sha256_hex(canonical_json(body))
-
-
-def first_broken_link(records: list[dict[str, Any]]) -> str | None:
-    """Walk records oldest first; the id of the first whose hash or back-link is wrong."""
-    prev = GENESIS
-    for record in records:
-        if record.get("prev_record_sha256") != prev or record_hash(record) != record.get("record_sha256"):
-            return str(record.get("id"))
-        prev = str(record["record_sha256"])
-    return None

@@ -12,7 +12,7 @@ from ..domain import arrays
 from ..domain.metrics import MetricInputs
 from ..domain.policy import Evidence, TaskInfo
 from ..domain.summary import Summary
-from ..errors import FieldError, InvalidInput
+from ..errors import InvalidInput, PayloadTooLarge
 from ..schemas.assess import AssessRequest, DatasetSpec, EncodedMatrix, Matrix, SummarySpec
 from ..settings import Settings
 
@@ -40,16 +40,11 @@ def decode_matrix(value: Matrix, field: str) -> Rows:
 
 
 def _check_size(rows: Rows, field: str, settings: Settings) -> None:
-    from ..errors import PayloadTooLarge
-
     n, d = rows.shape
-    if n > settings.max_rows or n * d > settings.max_cells:
-        raise PayloadTooLarge(
-            f"{field}: {n} × {d} exceeds the configured limit "
-            f"(max_rows={settings.max_rows}, max_cells={settings.max_cells})",
-            errors=[FieldError(field, f"{n} × {d} is over max_rows={settings.max_rows} or "
-                                      f"max_cells={settings.max_cells}")],
-            extra={"limit": "max_rows" if n > settings.max_rows else "max_cells"})
+    if n > settings.max_rows:
+        raise PayloadTooLarge.over(field, f"{n} × {d}", "max_rows", settings.max_rows)
+    if n * d > settings.max_cells:
+        raise PayloadTooLarge.over(field, f"{n} × {d}", "max_cells", settings.max_cells)
 
 
 def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
@@ -117,13 +112,8 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
             "both sides must come from the same extractor")
     options = request.options
     if options.permutations > settings.max_permutations:
-        from ..errors import PayloadTooLarge
-
-        raise PayloadTooLarge(f"options.permutations: {options.permutations} exceeds the "
-                              f"configured max_permutations={settings.max_permutations}",
-                              errors=[FieldError("options.permutations",
-                                                 f"is over max_permutations={settings.max_permutations}")],
-                              extra={"limit": "max_permutations"})
+        raise PayloadTooLarge.over("options.permutations", str(options.permutations),
+                                   "max_permutations", settings.max_permutations)
     source_probs = None
     if request.target.source_probs is not None:
         source_probs = decode_matrix(request.target.source_probs, "target.source_probs")
