@@ -111,6 +111,30 @@ class TestVerifyNamesTheEditedRecord:
         assert f"{label} stats rollup" in body["problem"]
 
 
+class TestReplayRefusesAForgedRecord:
+    @pytest.mark.parametrize("edit", EDITS.values(), ids=list(EDITS))
+    def test_edited_record_is_not_replayed(self, client: TestClient, records: list[Seeded],
+                                           db: Engine, edit: Callable[[Connection, str], None],
+                                           ) -> None:
+        victim = records[VICTIM].id
+        assert client.post(f"/assessments/{records[VICTIM + 1].id}/replay").status_code == 201
+        with db.begin() as conn:
+            edit(conn, victim)
+            before = conn.execute(text("SELECT count(*) FROM assessment")).scalar()
+        response = client.post(f"/assessments/{victim}/replay")
+        assert response.status_code == 409, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "failed verification" in response.json()["detail"]
+        with db.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM assessment")).scalar() == before
+
+    def test_rewritten_newest_record_is_caught_by_the_head(
+            self, client: TestClient, records: list[Seeded], db: Engine) -> None:
+        with db.begin() as conn:
+            json_edit(rehash=True)(conn, records[-1].id)
+        assert client.post(f"/assessments/{records[-1].id}/replay").status_code == 409
+
+
 class TestVerifyScope:
     def test_needs_admin(self, client: TestClient, settings: Settings) -> None:
         sessions = client.app.state.sessions  # type: ignore[attr-defined]

@@ -83,6 +83,20 @@ class AssessmentRepository:
         return _record(self.session.scalars(
             self._base().where(AssessmentRow.id == assessment_id)).first())
 
+    def stored_row(self, assessment_id: str) -> AssessmentRow | None:
+        """The row itself, columns and JSON as stored (for verification)."""
+        return self.session.scalars(self._base().where(AssessmentRow.id == assessment_id)).first()
+
+    def link_after(self, seq: int) -> str | None:
+        """The hash the chain holds for the record at `seq`: the next record's back-link, or the
+        chain head's hash when it is the newest."""
+        link = self.session.scalars(select(AssessmentRow.prev_record_sha256).where(
+            AssessmentRow.tenant == self.tenant, AssessmentRow.seq == seq + 1)).first()
+        if link is not None:
+            return link
+        head = self.head()
+        return head.record_sha256 if head is not None and head.seq == seq else None
+
     def by_idempotency_key(self, key: str) -> AssessmentRecord | None:
         return _record(self.session.scalars(
             self._base().where(AssessmentRow.idempotency_key == key)).first())

@@ -20,6 +20,7 @@ from ..db.models import AssessmentRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
 from ..domain.record import day_start, hour_start, indexed_columns
+from ..errors import NotFound
 
 BATCH = 2000
 LINK_BROKEN = "prev_record_sha256 does not match the previous record's hash"
@@ -52,6 +53,24 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
         if getattr(row, column) != expected:
             return f"column {column} disagrees with the hashed record"
     return None
+
+
+def record_problem(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> str | None:
+    """Why one stored record cannot be trusted, or None: its content against its hash and its
+    indexed columns, and its hash against the link the chain holds for it (the next record's
+    back-link, or the chain head). What a replay checks before it re-decides a record."""
+    with sessions() as session:
+        repo = AssessmentRepository(session, tenant)
+        row = repo.stored_row(assessment_id)
+        if row is None:
+            raise NotFound(f"no assessment {assessment_id!r}")
+        claimed_prev = row.record.get("prev_record_sha256") if isinstance(row.record,
+                                                                           dict) else None
+        problem = row_problem(row, str(claimed_prev), row.seq, tenant)
+        if problem is None and repo.link_after(row.seq) != row.record_sha256:
+            problem = ("record_sha256 is not the hash the chain links to: the record and its "
+                       "hash were rewritten")
+    return problem
 
 
 def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:

@@ -18,7 +18,7 @@ from ..domain import policy
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..errors import Conflict
-from . import records
+from . import audit, records
 from .assess import recommendation_out
 
 DECISION_FIELDS = ("strategy", "transfer_score", "negative_transfer_risk", "confidence")
@@ -50,6 +50,11 @@ def policy_inputs(record: AssessmentRecord) -> tuple[dict[str, MetricResult], po
 
 
 def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> dict[str, Any]:
+    """Re-decide a verified record; a record that fails verification is never re-chained."""
+    problem = audit.record_problem(sessions, tenant, assessment_id)
+    if problem is not None:
+        raise Conflict(f"record {assessment_id!r} failed verification ({problem}); nothing was "
+                       "replayed. GET /audit/verify reports the chain")
     original = records.get_or_404(sessions, tenant, assessment_id)
     metrics, task, evidence = policy_inputs(original)
     rec = recommendation_out(policy.decide(metrics, task, evidence))
