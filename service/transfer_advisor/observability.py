@@ -22,6 +22,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .api.problems import UNEXPECTED, InternalError, send_problem
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # A client's id is echoed only if it cannot inject anything into headers or log lines.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
@@ -31,6 +33,7 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 _metrics_var: ContextVar[Metrics | None] = ContextVar("metrics", default=None)
 
 log = logging.getLogger("transfer_advisor.access")
+error_log = logging.getLogger("transfer_advisor.errors")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 METRIC_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0)
@@ -93,10 +96,12 @@ class Observability:
         started = time.perf_counter()
         status = 500
         problem_chunks: list[bytes] | None = None
+        started_response = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, problem_chunks
+            nonlocal status, problem_chunks, started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status = int(message["status"])
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = request_id
@@ -108,7 +113,15 @@ class Observability:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                if started_response:
+                    raise
+                # Answered here, inside the request's context, so the 500 carries X-Request-ID
+                # and the traceback is logged under the same id.
+                error_log.exception("unhandled error on %s", scope.get("path", ""))
+                await send_problem(send_with_id, InternalError(UNEXPECTED), scope.get("path", ""))
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,9 +50,24 @@ def assert_limit(response: Any, status: int, limit: str) -> dict[str, Any]:
 
 
 class TestSizeLimits:
+    def test_chunked_body_over_the_limit_is_413(self, make_client: AppFactory) -> None:
+        client = make_client(max_body_bytes=2_000)
+        raw = json.dumps(embeddings_request()).encode()
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+            for i in range(0, len(raw), 500):
+                yield raw[i:i + 500]
+
+        response = client.post("/assess", content=chunks(),
+                               headers={"content-type": "application/json"})
+        assert "content-length" not in response.request.headers
+        assert_limit(response, 413, "max_body_bytes")
+        assert stored(client) == 0
+
     def test_body_size(self, make_client: AppFactory) -> None:
         client = make_client(max_body_bytes=2_000)
         assert_limit(client.post("/assess", json=embeddings_request()), 413, "max_body_bytes")
+        assert stored(client) == 0
         assert stored(client) == 0
         small = embeddings_request(n=4, d=2, labels=0)
         small["task"]["num_classes"] = None

@@ -112,6 +112,30 @@ class TestStructuredLogs:
         assert lines
         assert {entry["request_id"] for entry in lines} == {"inner-9"}
 
+    def test_an_unexpected_error_is_a_500_problem_with_its_id(
+            self, client: TestClient, json_log: io.StringIO,
+            monkeypatch: pytest.MonkeyPatch) -> None:
+        from transfer_advisor.services import history
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(history, "stats", broken)
+        response = client.get("/assessments/stats", headers={"X-Request-ID": "bug-1"})
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.headers["x-request-id"] == "bug-1"
+        assert response.json()["type"] == "/problems/internal-error"
+        assert "a bug" not in response.text  # no internals to the client
+        lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
+        errors = [e for e in lines if e["logger"] == "transfer_advisor.errors"]
+        assert errors
+        assert errors[0]["request_id"] == "bug-1"
+        assert "RuntimeError: a bug" in errors[0]["exc"]
+        access = [e for e in lines if e["logger"] == "transfer_advisor.access"]
+        assert access[0]["status"] == 500
+        assert access[0]["request_id"] == "bug-1"
+
     def test_logging_config_is_valid_for_dictconfig(self) -> None:
         for fmt in ("json", "text"):
             config = logging_config(fmt, "warning")

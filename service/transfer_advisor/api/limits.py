@@ -1,13 +1,15 @@
-"""ASGI middleware that refuses bodies over the configured size with 413, before parsing."""
+"""ASGI middleware that refuses bodies over the configured size with 413, before parsing.
+
+A declared Content-Length over the limit is refused before the body is read; a chunked body is
+counted as it streams and refused at the first byte over the limit.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import PROBLEM_JSON
+from ..errors import PayloadTooLarge
+from .problems import ProblemInTransit, send_problem
 
 
 class BodySizeLimit:
@@ -15,43 +17,29 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
+    def _too_large(self, size: str) -> PayloadTooLarge:
+        return PayloadTooLarge.over("body", size, "max_body_bytes", self.max_bytes)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+            await send_problem(send, self._too_large(f"{int(declared)} bytes"),
+                               scope.get("path", ""))
             return
         received = 0
-        too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received, too_large
+            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    too_large = True
-                    raise _TooLarge
+                    # An HTTPException passes FastAPI's body parsing unchanged (anything else
+                    # becomes a 400), so the problem handler renders the 413.
+                    raise ProblemInTransit(self._too_large(f"at least {received} bytes"))
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
-            await self._refuse(scope, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body: dict[str, Any] = {
-            "type": "/problems/payload-too-large", "title": "Request exceeds a configured limit",
-            "status": 413, "detail": f"request body exceeds max_body_bytes={self.max_bytes}",
-            "instance": scope.get("path", ""), "limit": "max_body_bytes"}
-        raw = json.dumps(body).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                                (b"content-length", str(len(raw)).encode())]})
-        await send({"type": "http.response.body", "body": raw})
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, counting_receive, send)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from ..errors import AdvisorError, DatabaseUnavailable
 
@@ -34,6 +35,23 @@ def problem_response(status: int, slug: str, title: str, detail: str, instance: 
 def problem(err: AdvisorError, instance: str) -> JSONResponse:
     return problem_response(err.status, err.slug, err.title, err.detail, instance,
                             [e.as_dict() for e in err.errors], err.headers, err.extra)
+
+
+class ProblemInTransit(StarletteHTTPException):
+    """An AdvisorError raised where only HTTPExceptions pass through, e.g. from the body stream
+    (FastAPI turns any other exception while reading the body into a 400)."""
+
+    def __init__(self, err: AdvisorError) -> None:
+        super().__init__(err.status, err.detail)
+        self.problem = err
+
+
+async def send_problem(send: Send, err: AdvisorError, instance: str) -> None:
+    """Answer with `err` from raw ASGI code (middleware), headers included."""
+    response = problem(err, instance)
+    await send({"type": "http.response.start", "status": response.status_code,
+                "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -80,6 +98,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, ProblemInTransit):
+            return problem(exc.problem, request.url.path)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return problem_response(exc.status_code, slug, str(exc.detail), str(exc.detail),
                                 request.url.path, headers=getattr(exc, "headers", None))
@@ -92,12 +112,12 @@ def install_problem_handlers(app: FastAPI) -> None:
                                   headers={"Retry-After": RETRY_AFTER_SECONDS})
         return problem(err, request.url.path)
 
-    @app.exception_handler(Exception)
-    async def _last_resort(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s", request.url.path)
-        return problem_response(500, "internal-error", "Internal error",
-                                "an unexpected error occurred; it has been logged",
-                                request.url.path)
+
+class InternalError(AdvisorError):
+    """What a client sees of a bug: the request id in its headers finds the logged traceback."""
+
+
+UNEXPECTED = "an unexpected error occurred; it has been logged with this response's X-Request-ID"
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {
