@@ -23,7 +23,7 @@ def post_assess(
     settings: SettingsDep,
     sessions: SessionsDep,
     extractors: ExtractorsDep,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Assessment:
     """Assess one source/target pair and store the record (sync: metric work runs in a thread)."""
     record = assess_service.assess(sessions, settings, body, caller.tenant, idempotency_key,

@@ -6,19 +6,20 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AfterValidator
 
 from ..domain.record import HistoryFilter
 from ..errors import InvalidInput
-from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary
+from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary, no_nul_or_none
 from ..schemas.history import Replay, Stats
 from ..services import history, records
 from ..services import replay as replay_service
-from .deps import AssessCaller, ReadCaller, SessionsDep
+from .deps import AssessCaller, AssessmentId, ReadCaller, SessionsDep
 
 router = APIRouter(tags=["assessments"])
 
 StrategyParam = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
-Name = Annotated[str | None, Query(min_length=1, max_length=200)]
+Name = Annotated[str | None, Query(min_length=1, max_length=200), AfterValidator(no_nul_or_none)]
 
 
 def history_filter(
@@ -29,7 +30,7 @@ def history_filter(
     strategy: StrategyParam | None = None,
     extractor: Name = None,
 ) -> HistoryFilter:
-    since, until = _aware(since), _aware(until)
+    since, until = _utc(since, "since"), _utc(until, "until")
     if since is not None and until is not None and since >= until:
         raise InvalidInput.at("until", "must be later than since")
     return HistoryFilter(since, until, source_name, target_name, strategy, extractor)
@@ -70,14 +71,14 @@ def assessment_stats(
 
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment)
-def get_assessment(assessment_id: str, caller: ReadCaller, sessions: SessionsDep) -> Assessment:
+def get_assessment(assessment_id: AssessmentId, caller: ReadCaller, sessions: SessionsDep) -> Assessment:
     return Assessment.model_validate(
         records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,
              responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}}})
-def replay_assessment(assessment_id: str, response: Response, caller: AssessCaller,
+def replay_assessment(assessment_id: AssessmentId, response: Response, caller: AssessCaller,
                       sessions: SessionsDep) -> Replay:
     """Run the stored evidence through the current policy; store the result as a new record
     with `replay_of` = this id (the original is never modified) and say what changed."""
@@ -86,7 +87,11 @@ def replay_assessment(assessment_id: str, response: Response, caller: AssessCall
     return Replay.model_validate(result)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+def _utc(value: datetime | None, field: str) -> datetime | None:
+    """Naive = UTC; an instant with no UTC equivalent (0001-01-01T00:00+14:00) is refused."""
+    if value is None:
+        return None
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput.at(field, "is outside the range of UTC datetimes") from None

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from ..dashboard import STATIC, TEMPLATES
 from ..schemas.assess import Assessment
 from ..services import history, records
-from .deps import ReadCaller, SessionsDep
+from .deps import AssessmentId, ReadCaller, SessionsDep
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -41,7 +41,7 @@ def dashboard(
 
 
 @router.get("/dashboard/assessments/{assessment_id}", response_class=HTMLResponse)
-def dashboard_assessment(request: Request, assessment_id: str, caller: ReadCaller,
+def dashboard_assessment(request: Request, assessment_id: AssessmentId, caller: ReadCaller,
                          sessions: SessionsDep) -> HTMLResponse:
     record = Assessment.model_validate(
         records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())

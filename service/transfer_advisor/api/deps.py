@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import MissingScope, RateLimited, Unauthorized
+from ..schemas.assess import no_nul
 from ..services import keys
 from ..settings import Settings
 from .ratelimit import TokenBucket, retry_after
@@ -35,6 +37,8 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# Ids are 32 hex characters; a longer one or a NUL is no id of ours and never reaches the database.
+AssessmentId = Annotated[str, Path(max_length=64), AfterValidator(no_nul)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 
 

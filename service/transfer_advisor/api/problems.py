@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
-from ..errors import AdvisorError, DatabaseUnavailable
+from ..errors import AdvisorError, Conflict, DatabaseUnavailable, InvalidInput
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = "5"
@@ -107,9 +107,22 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("database unavailable: %s", exc.__class__.__name__)
-        err = DatabaseUnavailable("the database is unreachable; nothing was stored, retry later",
-                                  headers={"Retry-After": RETRY_AFTER_SECONDS})
+        # Only an outage is a 503: a value the database refuses or a lost race is the client's.
+        err: AdvisorError
+        if isinstance(exc, IntegrityError):
+            log.info("database refused a duplicate: %s", exc.__class__.__name__)
+            err = Conflict("the request conflicts with a concurrent one that was stored first; "
+                           "read it back or retry")
+        elif isinstance(exc, DataError):
+            log.info("database refused a value: %s", exc.__class__.__name__)
+            err = InvalidInput("a value in the request cannot be stored (e.g. a NUL character "
+                               "or a number out of range)")
+        else:
+            log.warning("database unavailable: %s", exc.__class__.__name__)
+            err = DatabaseUnavailable(
+                "the database is unreachable or did not confirm the write; retry later (with "
+                "the same Idempotency-Key the retry cannot store twice)",
+                headers={"Retry-After": RETRY_AFTER_SECONDS})
         return problem(err, request.url.path)
 
 

@@ -5,9 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+# Every number is bounded at the wire, so no value can overflow an int64, a float or a shape
+# product further in (and none is stored that no real dataset could have).
+MAX_COUNT = 2**53  # rows, examples: any count a float64 still holds exactly
+MAX_LABEL = 2**31 - 1
+MAX_DIM = 2**31 - 1
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def no_nul(value: str) -> str:
+    """Refuse NUL: PostgreSQL cannot store it in text, and no name needs it."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+def no_nul_or_none(value: str | None) -> str | None:
+    return None if value is None else no_nul(value)
+
+
+Text = Annotated[str, AfterValidator(no_nul)]
+Name = Annotated[Text, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Dim = Annotated[int, Field(ge=0, le=MAX_DIM)]
 Modality = Literal["image", "text", "audio", "tabular", "time_series", "other"]
 Strategy = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
 Risk = Literal["low", "medium", "high"]
@@ -20,7 +42,7 @@ class WireModel(BaseModel):
 class EncodedMatrix(WireModel):
     """A dense matrix as base64 of little-endian, row-major values."""
 
-    shape: list[int] = Field(min_length=2, max_length=2, examples=[[2, 3]])
+    shape: list[Dim] = Field(min_length=2, max_length=2, examples=[[2, 3]])
     dtype: Literal["float32", "float64"] = "float32"
     data: str
 
@@ -31,15 +53,15 @@ Matrix = EncodedMatrix | list[list[FiniteFloat]]
 class SummarySpec(WireModel):
     """Client-side moments: count, mean, unbiased covariance (divisor count − 1)."""
 
-    count: int = Field(ge=2)
+    count: int = Field(ge=2, le=MAX_COUNT)
     mean: list[FiniteFloat] = Field(min_length=1)
     covariance: list[list[FiniteFloat]] = Field(min_length=1)
     class_means: list[list[FiniteFloat]] | None = None
-    class_counts: list[Annotated[int, Field(ge=0)]] | None = None
+    class_counts: list[Count] | None = None
 
 
 class EncodedImages(WireModel):
-    shape: list[int] = Field(min_length=4, max_length=4, examples=[[2, 28, 28, 1]])
+    shape: list[Dim] = Field(min_length=4, max_length=4, examples=[[2, 28, 28, 1]])
     dtype: Literal["uint8", "float32"] = "uint8"
     data: str
 
@@ -56,8 +78,9 @@ class RawInputs(WireModel):
 
 
 class DatasetSpec(WireModel):
-    name: str = Field(min_length=1, max_length=200)
-    labels: list[Annotated[int, Field(ge=0)]] | None = None
+    name: Name
+    # Strict: JSON true/false are not labels.
+    labels: list[Annotated[StrictInt, Field(ge=0, le=MAX_LABEL)]] | None = None
     embeddings: Matrix | None = None
     summary: SummarySpec | None = None
     inputs: RawInputs | None = None
@@ -76,24 +99,26 @@ class DatasetSpec(WireModel):
 class TaskSpec(WireModel):
     type: Literal["classification", "regression"] = "classification"
     num_classes: int | None = Field(default=None, ge=1, le=100_000)
-    labeled_examples: int = Field(ge=0)
+    labeled_examples: int = Field(ge=0, le=MAX_COUNT)
     source_modality: Modality
     target_modality: Modality
-    compute_budget_gpu_hours: FiniteFloat | None = Field(default=None, ge=0)
+    compute_budget_gpu_hours: FiniteFloat | None = Field(default=None, ge=0, le=1e9)
 
 
 class AssessOptions(WireModel):
-    permutations: int = Field(default=200, ge=0)
+    permutations: int = Field(default=200, ge=0, le=1_000_000)
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    metrics: list[str] | None = None
-    kernel_bandwidth: FiniteFloat | None = Field(default=None, gt=0)
+    metrics: list[Annotated[Text, Field(max_length=100)]] | None = Field(default=None,
+                                                                          max_length=100)
+    # σ² must stay a normal float64: 1e-200 would underflow to 0 in the kernel's exponent.
+    kernel_bandwidth: FiniteFloat | None = Field(default=None, ge=1e-100, le=1e100)
 
 
 class AssessRequest(WireModel):
     source: DatasetSpec
     target: DatasetSpec
     task: TaskSpec
-    extractor: str | None = None
+    extractor: Name | None = None
     options: AssessOptions = Field(default_factory=AssessOptions)
 
 

@@ -95,10 +95,14 @@ def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings
     _check_size(rows, f"{field}.{form}", settings)
     if rows.shape[0] < 2:
         raise InvalidInput.at(f"{field}.{form}", "needs at least 2 rows")
+    n_classes = num_classes
     if spec.labels is not None:
         labels = arrays.check_labels(spec.labels, rows.shape[0], num_classes, f"{field}.labels")
-    n_classes = num_classes if num_classes is not None else (
-        int(labels.max()) + 1 if labels is not None and len(labels) else None)
+        if num_classes is None and len(labels):
+            # Classes are the distinct labels, numbered 0..C-1 in order: cost follows the number
+            # of classes, never a label's value ([0, 2**40] is two classes, not 2**40).
+            values, labels = np.unique(labels, return_inverse=True)
+            n_classes = len(values)
     summary = Summary.from_rows(rows, labels if labels is not None and len(labels) else None,
                                 n_classes)
     return DecodedSide(summary, rows, labels, form)
