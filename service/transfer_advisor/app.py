@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from . import __version__
 from .api import assess, assessments, audit, extractors, health
+from .api.auth_gate import AuthGate
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers, install_problem_openapi
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outside the body limit: a request without a valid key is refused before its body is read.
+    app.add_middleware(AuthGate)
     app.state.rate_limiter = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
     app.state.metrics = Metrics()
     # Added last = outermost: its request id and timing also cover 413s from BodySizeLimit.

@@ -56,6 +56,49 @@ PROTECTED = [("post", "/assess"), ("get", "/assessments"), ("get", "/assessments
              ("get", "/assessments/0123abc"), ("get", "/audit/verify"), ("get", "/extractors")]
 
 
+def call_without_reading(client: TestClient, method: str, path: str,
+                         headers: dict[str, str]) -> tuple[int, list[str]]:
+    """Drive the ASGI app directly; the body stream fails the test if anything reads it."""
+    import anyio
+
+    reads: list[str] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        reads.append("body")
+        return {"type": "http.request", "body": b"{" * 1_000_000, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": method.upper(), "path": path, "raw_path": path.encode(),
+             "root_path": "", "scheme": "http", "query_string": b"",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in
+                         {"content-type": "application/json", **headers}.items()],
+             "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    anyio.run(client.app, scope, receive, send)  # type: ignore[arg-type]
+    return sent[0]["status"], reads
+
+
+class TestKeyBeforeBody:
+    @pytest.mark.parametrize(("method", "path", "scopes", "status"), [
+        ("post", "/assess", None, 401), ("post", "/assess", ("read",), 403),
+        ("post", "/extractors", ("assess", "read"), 403),
+        ("post", "/assessments/0123abc/replay", None, 401)])
+    def test_refused_without_reading_the_body(self, auth_app: TestClient, method: str,
+                                              path: str, scopes: tuple[str, ...] | None,
+                                              status: int) -> None:
+        headers = bearer(new_key(auth_app, *scopes)[1]) if scopes else {}
+        got, reads = call_without_reading(auth_app, method, path, headers)
+        assert got == status
+        assert reads == []
+
+    def test_bad_key_is_refused_before_the_body(self, auth_app: TestClient) -> None:
+        got, reads = call_without_reading(auth_app, "post", "/assess", bearer("ta_nope"))
+        assert (got, reads) == (401, [])
+
+
 class TestUnauthenticated:
     @pytest.mark.parametrize(("method", "path"), PROTECTED)
     def test_missing_key_is_401(self, auth_app: TestClient, method: str, path: str) -> None:

@@ -42,8 +42,9 @@ AssessmentId = Annotated[str, Path(max_length=64), AfterValidator(no_nul)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 
 
-def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
-    header = request.headers.get("authorization", "")
+def authenticate_header(header: str, settings: Settings, sessions: sessionmaker[Session],
+                        scope: str | None = None) -> Caller:
+    """The caller an Authorization header names (401 without a valid key, 403 without `scope`)."""
     if not settings.auth_required and not header:
         return Caller(settings.default_tenant, ALL_SCOPES)
     scheme, _, token = header.partition(" ")
@@ -54,7 +55,17 @@ def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -
     if found is None:
         raise Unauthorized("the API key is unknown or revoked",
                            headers={"WWW-Authenticate": "Bearer"})
-    return Caller(found.tenant, frozenset(found.scopes.split()), found.id)
+    caller = Caller(found.tenant, frozenset(found.scopes.split()), found.id)
+    if scope is not None and scope not in caller.scopes:
+        raise MissingScope(f"this endpoint needs the '{scope}' scope")
+    return caller
+
+
+def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
+    checked = getattr(request.state, "caller", None)  # by api.auth_gate, before the body
+    if isinstance(checked, Caller):
+        return checked
+    return authenticate_header(request.headers.get("authorization", ""), settings, sessions)
 
 
 def rate_limited_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
@@ -83,6 +94,7 @@ def require_scope(scope: str) -> Callable[[Caller], Caller]:
             raise MissingScope(f"this endpoint needs the '{scope}' scope")
         return caller
 
+    check.required_scope = scope  # type: ignore[attr-defined]  # read by api.auth_gate
     return check
 
 
