@@ -76,19 +76,17 @@ def read_images(path: Path) -> NDArray[Any]:
         return np.asarray(data[key])
 
 
-def _service_and_store(settings: Settings) -> tuple[Any, Any]:
+def _service(settings: Settings) -> Any:
     from .cli import _sessions
-    from .db.repositories import ExtractorRepository
     from .services.extractors import ExtractorService
 
-    session = _sessions(settings)()
-    return ExtractorService.from_settings(settings), ExtractorRepository(session)
+    return ExtractorService(settings, _sessions(settings))
 
 
 def embed_file(settings: Settings, extractor: str, path: Path,
                progress: bool | None = None) -> tuple[NDArray[np.float32], dict[str, Any]]:
-    service, store = _service_and_store(settings)
-    ext = service.resolve(store, extractor, "--extractor")
+    service = _service(settings)
+    ext = service.resolve(extractor, "--extractor")
     if ext.spec.modality == "text":
         texts = read_texts(path)
         out = service.embed_texts(ext, texts, str(path), Progress(len(texts), "embed", progress))
@@ -137,9 +135,9 @@ def cmd_extractors(args: argparse.Namespace) -> int:
                          log=lambda msg: print(msg, file=sys.stderr))
         print(json.dumps({"data_dir": str(out_dir), "sha256": shas}, indent=2))
         return 0
-    service, store = _service_and_store(settings)
+    service = _service(settings)
     if args.action == "list":
-        for ext in service.list(store):
+        for ext in service.list():
             state = "ok" if ext.available else f"unavailable: {ext.reason}"
             sha = (ext.sha256 or "-")[:12]
             print(f"{ext.name:<22} {ext.spec.modality:<6} dim={ext.spec.output_dim:<5} "
@@ -147,7 +145,7 @@ def cmd_extractors(args: argparse.Namespace) -> int:
         return 0
     meta = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
     tok = Path(args.tokenizer).read_bytes() if args.tokenizer else None
-    ext, created = service.register(store, Path(args.model).read_bytes(), meta, tok)
+    ext, created = service.register(Path(args.model).read_bytes(), meta, tok)
     print(json.dumps({"created": created, **ext.as_dict()}, indent=2))
     return 0
 

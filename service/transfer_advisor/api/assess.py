@@ -6,10 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from ..db.repositories import ExtractorRepository
 from ..schemas.assess import Assessment, AssessRequest
 from ..services import assess as assess_service
-from ..services.extractors import embed_request
 from .deps import AssessCaller, SessionsDep, SettingsDep
 from .extractors import ExtractorsDep
 
@@ -28,9 +26,8 @@ def post_assess(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Assessment:
     """Assess one source/target pair and store the record (sync: metric work runs in a thread)."""
-    with sessions() as session:  # raw `inputs` → rows through the named ONNX extractor
-        extractor, source_rows, target_rows = embed_request(
-            extractors, ExtractorRepository(session), body)
+    # raw `inputs` → rows through the named ONNX extractor
+    extractor, source_rows, target_rows = extractors.embed_request(body)
     record = assess_service.assess(sessions, settings, body, caller.tenant, idempotency_key,
                                    extractor, source_rows, target_rows)
     response.headers["Location"] = f"/assessments/{record['id']}"

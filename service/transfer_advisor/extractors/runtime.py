@@ -79,6 +79,12 @@ class SessionCache:
             self._sessions.clear()
 
 
+def short_error(exc: BaseException, limit: int = 300) -> str:
+    """onnxruntime's messages run to pages; one line of `limit` characters for a problem."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def batch_slices(n: int, batch_size: int) -> Iterator[slice]:
     step = max(1, int(batch_size))
     for start in range(0, n, step):
