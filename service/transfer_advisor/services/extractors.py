@@ -8,7 +8,7 @@ the database insert fails. Each use case opens its own session and commits at mo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ..db.models import ExtractorRow
 from ..db.repositories import ExtractorRepository
@@ -92,10 +92,10 @@ class EmbeddedInputs(NamedTuple):
 class ExtractorService:
     """Registry + runtime. One instance per app (app.state.extractors); thread-safe.
 
-    Limits come from `settings`; `sessions` opens database sessions for the registry.
+    Limits come from `settings`; `sessions` (a sessionmaker) opens the registry's sessions.
     """
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, settings: Settings, sessions: Callable[[], Session]) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
         self.files = ModelFiles(self.data_dir / "extractors")
