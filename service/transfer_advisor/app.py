@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate.upgrade(engine)
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
+        app.state.extractors = ExtractorService(settings, app.state.sessions)
         try:
             yield
         finally:
@@ -43,7 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.extractors = ExtractorService.from_settings(settings)  # sessions open lazily
     install_problem_handlers(app)
     install_problem_openapi(app)
     for module in (assess, assessments, audit, extractors, health):

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_extractor_bytes: int = 200 * 1024 * 1024  # also bounded by max_body_bytes over HTTP
     max_raw_items: int = 10_000  # texts or images per side in `inputs`
     max_text_chars: int = 20_000  # per text; the text models see 256 tokens anyway
+    max_total_text_chars: int = 5_000_000  # all texts of one side
+    max_image_values: int = 50_000_000  # n·h·w·c per side
+    max_tokenizer_bytes: int = 20 * 1024 * 1024
     # Per API key (or per client address when auth is off); in-process token bucket, so with
     # several worker processes each enforces its own bucket. 0 disables the limit.
     rate_limit_per_second: float = Field(default=0.0, ge=0)

@@ -185,10 +185,7 @@ def test_registered_model_embeds_like_onnxruntime(client: TestClient) -> None:
     model = image_model(seed=3)
     assert register(client, model, image_metadata("tiny-run")).status_code == 201
     service = client.app.state.extractors  # type: ignore[attr-defined]
-    from transfer_advisor.db.repositories import ExtractorRepository
-
-    with client.app.state.sessions() as session:  # type: ignore[attr-defined]
-        ext = service.resolve(ExtractorRepository(session), "tiny-run")
+    ext = service.resolve("tiny-run")
     images = np.random.default_rng(0).integers(0, 256, size=(70, 4, 4, 1), dtype=np.uint8)
     ours = service.embed_images(ext, images)
     direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(

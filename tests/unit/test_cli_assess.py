@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from transfer_advisor import cli_assess
 from transfer_advisor.app import create_app
+from transfer_advisor.cli import assess as cli_assess
 from transfer_advisor.cli import build_parser
 from transfer_advisor.settings import Settings
 

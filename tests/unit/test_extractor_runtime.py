@@ -4,50 +4,44 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import onnxruntime as ort
 import pytest
+from sqlalchemy import Engine
 from tests.onnx_models import image_metadata, image_model, image_reference
 from tests.shared_data import require_shared
 from tokenizers import Tokenizer, models, pre_tokenizers
 
+from transfer_advisor.db import migrate
+from transfer_advisor.db.engine import make_engine, make_sessionmaker
 from transfer_advisor.errors import InvalidInput, PayloadTooLarge, UnknownExtractor
-from transfer_advisor.extractors.spec import ExtractorSpec
 from transfer_advisor.extractors.text import TextTokenizer, embed_token_ids
-from transfer_advisor.services.extractors import ExtractorLimits, ExtractorService
+from transfer_advisor.services.extractors import ExtractorService
+from transfer_advisor.settings import Settings
+
+MakeService = Callable[..., ExtractorService]
 
 
-class MemoryStore:
-    """In-memory stand-in for db.repositories.ExtractorRepository."""
+@pytest.fixture
+def make_service() -> Iterator[MakeService]:
+    """ExtractorService over a migrated SQLite file in `data_dir`; settings override limits."""
+    engines: list[Engine] = []
 
-    def __init__(self) -> None:
-        self.rows: dict[str, Any] = {}
+    def make(data_dir: Path, **limits: Any) -> ExtractorService:
+        settings = Settings(data_dir=data_dir, database_url=None, onnx_intra_op_threads=1,
+                            **limits)
+        engine = make_engine(settings)
+        migrate.upgrade(engine)
+        engines.append(engine)
+        return ExtractorService(settings, make_sessionmaker(engine))
 
-    def get(self, name: str) -> Any:
-        return self.rows.get(name)
-
-    def list(self) -> list[Any]:
-        return list(self.rows.values())
-
-    def add(self, spec: ExtractorSpec, sha256: str, tokenizer_sha256: str | None,
-            description: str | None) -> Any:
-        from types import SimpleNamespace
-
-        row = SimpleNamespace(
-            name=spec.name, version=spec.version, modality=spec.modality,
-            input_spec={"name": spec.input_name, "dtype": spec.input_dtype,
-                        "shape": list(spec.input_shape)},
-            output_name=spec.output_name, output_dim=spec.output_dim, sha256=sha256,
-            tokenizer_sha256=tokenizer_sha256, preprocessing=dict(spec.preprocessing),
-            created_at=None, description=description)
-        self.rows[spec.name] = row
-        return row
-
-    def commit(self) -> None:
-        pass
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 def dev_scenarios_with_extractor() -> list[Path]:
@@ -59,23 +53,22 @@ def dev_scenarios_with_extractor() -> list[Path]:
     return found
 
 
-def test_raw_images_equal_onnxruntime_direct(tmp_path: Path) -> None:
+def test_raw_images_equal_onnxruntime_direct(tmp_path: Path, make_service: MakeService) -> None:
     """Shipped scenario: register its extractor, embed its raw target images, compare exactly."""
     scenario = dev_scenarios_with_extractor()[0]
     meta_json = json.loads((scenario / "meta.json").read_text())
     spec = meta_json["extractor_spec"]
     model = (scenario / "extractor.onnx").read_bytes()
     images = np.load(scenario / "target_inputs.npz")["images"]
-    service = ExtractorService(tmp_path, intra_op_threads=1, limits=ExtractorLimits(batch_size=64))
-    store = MemoryStore()
-    ext, created = service.register(store, model, {
+    service = make_service(tmp_path, extractor_batch_size=64)
+    ext, created = service.register(model, {
         "name": "scenario-cnn", "version": "1", "modality": "image",
         "input": {"name": spec["input_name"], "dtype": spec["input_dtype"],
                   "shape": spec["input_shape"]},
         "output": {"name": spec["output_name"], "dim": spec["output_dim"]}})
     assert created
     assert ext.sha256 == hashlib.sha256(model).hexdigest()
-    ours = service.embed_images(service.resolve(store, "scenario-cnn"), images)
+    ours = service.embed_images(service.resolve("scenario-cnn"), images)
     direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
         [spec["output_name"]], {spec["input_name"]: images.astype(np.float32)})[0]
     assert ours.shape == (len(images), spec["output_dim"])
@@ -85,9 +78,10 @@ def test_raw_images_equal_onnxruntime_direct(tmp_path: Path) -> None:
     np.testing.assert_allclose(ours[: len(shipped)], shipped[: len(ours)], rtol=1e-5, atol=1e-5)
 
 
-def test_bundled_digits_cnn_runs_on_uint8_images(tmp_path: Path) -> None:
-    service = ExtractorService(tmp_path)
-    ext = service.resolve(MemoryStore(), "digits-cnn")
+def test_bundled_digits_cnn_runs_on_uint8_images(tmp_path: Path,
+                                                  make_service: MakeService) -> None:
+    service = make_service(tmp_path)
+    ext = service.resolve("digits-cnn")
     images = np.random.default_rng(0).integers(0, 256, size=(5, 28, 28, 1), dtype=np.uint8)
     out = service.embed_images(ext, images)
     assert out.shape == (5, 64)
@@ -96,24 +90,22 @@ def test_bundled_digits_cnn_runs_on_uint8_images(tmp_path: Path) -> None:
     np.testing.assert_array_equal(out, direct)
 
 
-def test_batching_does_not_change_results(tmp_path: Path) -> None:
+def test_batching_does_not_change_results(tmp_path: Path, make_service: MakeService) -> None:
     model = image_model(seed=5)
     images = np.random.default_rng(1).uniform(0, 255, size=(37, 4, 4, 1)).astype(np.float32)
     results = []
     for batch in (1, 7, 64):
-        service = ExtractorService(tmp_path / str(batch), limits=ExtractorLimits(batch_size=batch))
-        store = MemoryStore()
-        ext, _ = service.register(store, model, image_metadata("m"))
+        service = make_service(tmp_path / str(batch), extractor_batch_size=batch)
+        ext, _ = service.register(model, image_metadata("m"))
         results.append(service.embed_images(ext, images))
     np.testing.assert_allclose(results[0], image_reference(model, images), rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(results[0], results[1])
     np.testing.assert_array_equal(results[0], results[2])
 
 
-def test_image_shape_and_limits_are_checked(tmp_path: Path) -> None:
-    service = ExtractorService(tmp_path, limits=ExtractorLimits(max_items=10))
-    store = MemoryStore()
-    ext, _ = service.register(store, image_model(), image_metadata("m"))
+def test_image_shape_and_limits_are_checked(tmp_path: Path, make_service: MakeService) -> None:
+    service = make_service(tmp_path, max_raw_items=10)
+    ext, _ = service.register(image_model(), image_metadata("m"))
     with pytest.raises(InvalidInput) as bad_shape:
         service.embed_images(ext, np.zeros((2, 5, 4, 1), dtype=np.uint8))
     assert bad_shape.value.errors[0].field == "inputs.images.shape"
@@ -122,15 +114,16 @@ def test_image_shape_and_limits_are_checked(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         service.embed_images(ext, np.full((2, 4, 4, 1), np.nan, dtype=np.float32))
     with pytest.raises(UnknownExtractor):
-        service.resolve(store, "nope")
+        service.resolve("nope")
 
 
-def test_unbuilt_text_model_gives_a_clear_problem(tmp_path: Path) -> None:
+def test_unbuilt_text_model_gives_a_clear_problem(tmp_path: Path,
+                                                  make_service: MakeService) -> None:
     from transfer_advisor.errors import ExtractorUnavailable
 
-    service = ExtractorService(tmp_path)  # empty data dir: nothing built
+    service = make_service(tmp_path)  # empty data dir: nothing built
     with pytest.raises(ExtractorUnavailable, match="extractors build"):
-        service.resolve(MemoryStore(), "minilm-l6-v2")
+        service.resolve("minilm-l6-v2")
 
 
 # ---- text: sorted batching must restore input order

@@ -8,11 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from ..db.repositories import ExtractorRepository
 from ..errors import InvalidInput, NotFound, PayloadTooLarge
 from ..schemas.extractors import ExtractorList, ExtractorOut, InputSpec, OutputSpec
 from ..services.extractors import Extractor, ExtractorService
-from .deps import AdminCaller, ReadCaller, SessionsDep
+from .deps import AdminCaller, ReadCaller, SettingsDep
 
 router = APIRouter(tags=["extractors"])
 
@@ -38,19 +37,14 @@ def to_wire(ext: Extractor) -> ExtractorOut:
 
 
 @router.get("/extractors", response_model=ExtractorList)
-def list_extractors(caller: ReadCaller, sessions: SessionsDep,
-                    extractors: ExtractorsDep) -> ExtractorList:
+def list_extractors(caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorList:
     """Bundled extractors first (unavailable ones say why), then registered ones by name."""
-    with sessions() as session:
-        found = extractors.list(ExtractorRepository(session))
-    return ExtractorList(items=[to_wire(e) for e in found])
+    return ExtractorList(items=[to_wire(e) for e in extractors.list()])
 
 
 @router.get("/extractors/{name}", response_model=ExtractorOut)
-def get_extractor(name: str, caller: ReadCaller, sessions: SessionsDep,
-                  extractors: ExtractorsDep) -> ExtractorOut:
-    with sessions() as session:
-        found = extractors.find(ExtractorRepository(session), name)
+def get_extractor(name: str, caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorOut:
+    found = extractors.find(name)
     if found is None:
         raise NotFound(f"no extractor named '{name}'")
     return to_wire(found)
@@ -68,7 +62,7 @@ def _read(upload: UploadFile, limit: int, part: str) -> bytes:
                               "description": "the same model was already registered"}})
 def register_extractor(
     caller: AdminCaller,
-    sessions: SessionsDep,
+    settings: SettingsDep,
     extractors: ExtractorsDep,
     file: Annotated[UploadFile, File(description="the .onnx model")],
     metadata: Annotated[str, Form(description="JSON: name, version, modality, input, output")],
@@ -81,14 +75,11 @@ def register_extractor(
         raise InvalidInput.at("metadata", f"is not valid JSON ({exc.msg})") from None
     if not isinstance(meta, dict):
         raise InvalidInput.at("metadata", "must be a JSON object")
-    limits = extractors.limits
-    model = _read(file, limits.max_model_bytes, "file")
-    tok = _read(tokenizer, limits.max_tokenizer_bytes, "tokenizer") if tokenizer else None
+    model = _read(file, settings.max_extractor_bytes, "file")
+    tok = _read(tokenizer, settings.max_tokenizer_bytes, "tokenizer") if tokenizer else None
     description = meta.pop("description", None)
-    with sessions() as session:
-        ext, created = extractors.register(
-            ExtractorRepository(session), model, meta, tok,
-            description if isinstance(description, str) else None)
+    ext, created = extractors.register(
+        model, meta, tok, description if isinstance(description, str) else None)
     body = to_wire(ext).model_dump(mode="json")
     return JSONResponse(body, status_code=201 if created else 200,
                         headers={"Location": f"/extractors/{ext.name}"})

@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import generate_latest
 from sqlalchemy import text
 
-from ..db.repositories import ExtractorRepository
 from .deps import SessionsDep
 
 router = APIRouter(tags=["health"])
@@ -25,8 +24,7 @@ def readyz(request: Request, sessions: SessionsDep) -> JSONResponse:
     try:
         with sessions() as session:
             session.execute(text("SELECT 1"))
-            problems = request.app.state.extractors.integrity_problems(
-                ExtractorRepository(session))
+        problems = request.app.state.extractors.integrity_problems()
         checks["database"] = "ok"
         checks["extractors"] = "ok" if not problems else "; ".join(
             f"{name}: {why}" for name, why in sorted(problems.items()))

@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .bundled import MANIFEST_PATH, TEXT_MAX_LENGTH, load_manifest
+from .bundled import MANIFEST_PATH, load_manifest
+from .text import DEFAULT_MAX_LENGTH
 
 OPSET = 17
 
@@ -47,7 +48,7 @@ def minilm_source_dir() -> Path:
 def write_tokenizer(src: Path, dst: Path) -> None:
     """Copy tokenizer.json with truncation at 256 and no fixed padding."""
     data = json.loads(src.read_text(encoding="utf-8"))
-    data["truncation"] = {"direction": "Right", "max_length": TEXT_MAX_LENGTH,
+    data["truncation"] = {"direction": "Right", "max_length": DEFAULT_MAX_LENGTH,
                           "strategy": "LongestFirst", "stride": 0}
     data["padding"] = None
     dst.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

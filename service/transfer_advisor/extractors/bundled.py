@@ -22,7 +22,6 @@ from .spec import ExtractorSpec, spec_from_metadata
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 MANIFEST_PATH = BUNDLED_DIR / "manifest.json"
-TEXT_MAX_LENGTH = 256
 BUILD_HINT = ("pip install torch==2.13.0 && pip install -e '.[export]' && "
               "transfer-advisor extractors build")
 

@@ -68,15 +68,11 @@ class SessionCache:
                 self._sessions.popitem(last=False)
         return session
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._sessions
 
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._sessions.clear()
+def short_error(exc: BaseException, limit: int = 300) -> str:
+    """onnxruntime's messages run to pages; one line of `limit` characters for a problem."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def batch_slices(n: int, batch_size: int) -> Iterator[slice]:

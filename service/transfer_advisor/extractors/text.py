@@ -7,6 +7,7 @@ are put back in input order.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,25 @@ class TextTokenizer:
 
     def pad(self, ids: Sequence[Sequence[int]]) -> TokenBatch:
         return pad_batch(ids, self.pad_id)
+
+
+class TokenizerCache:
+    """Loaded tokenizers by file path: parsing a tokenizer.json takes milliseconds to seconds,
+    so each file is loaded once per process. Thread-safe."""
+
+    def __init__(self, max_length: int = DEFAULT_MAX_LENGTH) -> None:
+        self.max_length = max_length
+        self._loaded: dict[Path, TextTokenizer] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> TextTokenizer:
+        with self._lock:
+            tok = self._loaded.get(path)
+        if tok is None:  # load outside the lock; a racing duplicate load is harmless
+            tok = TextTokenizer.from_file(path, self.max_length)
+            with self._lock:
+                tok = self._loaded.setdefault(path, tok)
+        return tok
 
 
 def pad_batch(ids: Sequence[Sequence[int]], pad_id: int) -> TokenBatch:

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import __version__, observability
-from ..db.repositories import ExtractorRepository
 from ..domain import policy
 from ..domain.audit import input_fingerprint
 from ..domain.metrics import MetricRun, compute_metrics
@@ -18,7 +17,7 @@ from ..domain.results import MetricResult
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from . import records
-from .extractors import ExtractorService, embed_request
+from .extractors import ExtractorService
 from .inputs import DecodedSide, build_metric_inputs, decode_side, evidence_of, task_info
 
 
@@ -30,7 +29,7 @@ class Evaluation:
     recommendation: policy.Recommendation
     evidence: dict[str, Any]
 
-    def outcome(self, request: AssessRequest) -> dict[str, Any]:
+    def evaluated_fields(self, request: AssessRequest) -> dict[str, Any]:
         """The record's fields that come from the evaluation (no id, tenant or hashes)."""
         body = self.record(request, tenant="", input_sha256="").body()
         return {k: body[k] for k in ("source_name", "target_name", "recommendation", "metrics",
@@ -100,7 +99,8 @@ def assess(
         existing = records.by_idempotency_key(sessions, tenant, idempotency_key, input_sha)
         if existing is not None:
             return existing
-    extractor, source_rows, target_rows = _embed(sessions, extractors, request)
+    extractor, source_rows, target_rows = (
+        extractors.embed_request(request) if extractors is not None else (None, None, None))
     evaluation = evaluate(request, settings, source_rows, target_rows)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
@@ -108,11 +108,3 @@ def assess(
     observability.report_evaluation(evaluation.recommendation.strategy, evaluation.metrics.seconds)
     return stored
 
-
-def _embed(sessions: sessionmaker[Session], extractors: ExtractorService | None,
-           request: AssessRequest) -> tuple[dict[str, Any] | None, Any, Any]:
-    """Raw `inputs` → rows through the named ONNX extractor (None where a side has none)."""
-    if extractors is None:
-        return None, None, None
-    with sessions() as session:
-        return embed_request(extractors, ExtractorRepository(session), request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +15,14 @@ from ..domain.metrics import MetricInputs
 from ..domain.policy import Evidence, TaskInfo
 from ..domain.summary import Summary
 from ..errors import InvalidInput, PayloadTooLarge
-from ..schemas.assess import AssessRequest, DatasetSpec, EncodedMatrix, Matrix, SummarySpec
+from ..schemas.assess import (
+    AssessRequest,
+    DatasetSpec,
+    EncodedImages,
+    EncodedMatrix,
+    Matrix,
+    SummarySpec,
+)
 from ..settings import Settings
 
 Rows = NDArray[np.float64]
@@ -37,6 +46,32 @@ def decode_matrix(value: Matrix, field: str) -> Rows:
     if isinstance(value, EncodedMatrix):
         return arrays.decode_base64_matrix(value.data, value.shape, value.dtype, field)
     return arrays.matrix_from_rows(value, field)
+
+
+IMAGE_WIRE_DTYPES: dict[str, np.dtype[Any]] = {"uint8": np.dtype("u1"), "float32": np.dtype("<f4")}
+
+
+def decode_images(value: EncodedImages, field: str, max_values: int) -> NDArray[Any]:
+    """Base64 little-endian row-major images [n, h, w, c] of uint8/float32 → ndarray."""
+    wire = IMAGE_WIRE_DTYPES.get(value.dtype)
+    if wire is None:
+        raise InvalidInput.at(f"{field}.dtype", "must be 'uint8' or 'float32'")
+    shape = [int(s) for s in value.shape]
+    if not shape or any(s < 1 for s in shape):
+        raise InvalidInput.at(f"{field}.shape", "every dimension must be ≥ 1")
+    count = int(np.prod(shape, dtype=np.int64))
+    if count > max_values:
+        raise PayloadTooLarge.over(field, f"{count} values", "max_image_values", max_values)
+    try:
+        raw = base64.b64decode(value.data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
+    if len(raw) != count * wire.itemsize:
+        raise InvalidInput.at(f"{field}.data",
+                              f"holds {len(raw)} bytes; shape {shape} of {value.dtype} needs "
+                              f"{count * wire.itemsize}")
+    images: NDArray[Any] = np.frombuffer(raw, dtype=wire).reshape(shape)
+    return images
 
 
 def _check_size(rows: Rows, field: str, settings: Settings) -> None:

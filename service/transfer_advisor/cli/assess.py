@@ -25,15 +25,23 @@ from typing import Any, TextIO
 import numpy as np
 from numpy.typing import NDArray
 
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    HANDLED,
+    InputFileError,
+    add_command,
+    report_error,
+)
+
+__all__ = ["EXIT_REFUSED", "EXIT_USAGE", "InputFileError", "Refused", "assess_local", "assess_remote",
+           "build_request", "load_dataset", "read_labels", "register", "render_problem",
+           "render_table", "run"]
+
 MODALITIES = ("image", "text", "audio", "tabular", "time_series", "other")
-
-# Exit codes: 0 assessed, 1 the service refused or failed, 2 unusable files or arguments.
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-
-
-class InputFileError(Exception):
-    """A file the CLI cannot turn into a dataset spec; reported with its path, exit code 2."""
+EXIT_CODES = ("exit codes: 0 assessed; 1 the service refused the request or failed (the "
+              "problem on stderr); 2 bad arguments or an unusable file")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,10 +224,10 @@ def assess_local(body: dict[str, Any]) -> dict[str, Any]:
     """POST /assess's computation in-process: no server, no database, nothing stored."""
     from pydantic import ValidationError
 
-    from .errors import AdvisorError
-    from .schemas.assess import AssessRequest
-    from .services.assess import evaluate
-    from .settings import Settings
+    from ..errors import AdvisorError
+    from ..schemas.assess import AssessRequest
+    from ..services.assess import evaluate
+    from ..settings import Settings
 
     try:
         request = AssessRequest.model_validate(body)
@@ -232,7 +240,7 @@ def assess_local(body: dict[str, Any]) -> dict[str, Any]:
     except AdvisorError as exc:
         raise Refused({"status": exc.status, "title": exc.title, "detail": exc.detail,
                        "errors": [e.as_dict() for e in exc.errors]}) from None
-    return {"id": None, **evaluation.outcome(request)}
+    return {"id": None, **evaluation.evaluated_fields(request)}
 
 
 def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,
@@ -319,11 +327,9 @@ def render_problem(problem: dict[str, Any]) -> str:
 # argparse wiring
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register `assess` on the top-level subparsers; cli.py calls this."""
-    p: argparse.ArgumentParser = sub.add_parser(
-        "assess", help="assess a source/target pair from files (locally or via --server)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def register(sub: Any) -> None:
+    p = add_command(sub, "assess", "assess a source/target pair from files (locally or via "
+                    "--server)", run, description=__doc__, epilog=EXIT_CODES)
     p.add_argument("--source", required=True, help=".npy, .jsonl or summary .json")
     p.add_argument("--target", required=True, help=".npy, .jsonl or summary .json")
     p.add_argument("--source-name", help="default: the file name without extension")
@@ -353,8 +359,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--idempotency-key", help="sent as Idempotency-Key with --server")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds, with --server")
     p.add_argument("--json", action="store_true", help="print the result as JSON (for scripts)")
-    p.set_defaults(func=run)
-    return p
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None,
@@ -362,9 +366,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out, err = out or sys.stdout, err or sys.stderr
     try:
         body = build_request(args)
-    except (InputFileError, OSError) as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+    except HANDLED as exc:
+        return report_error(exc, err)
     try:
         if args.server:
             result = (remote or assess_remote)(body, args.server, args.api_key,
@@ -377,5 +380,5 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         err.write(render_problem(exc.problem))
         return EXIT_REFUSED
     out.write(json.dumps(result, indent=2, sort_keys=True) + "\n" if args.json else render_table(result))
-    return 0
+    return EXIT_OK
 
