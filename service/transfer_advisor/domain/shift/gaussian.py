@@ -72,7 +72,7 @@ def mean_cosine_distance(a: Summary, b: Summary) -> MetricResult:
     return MetricResult(value=min(max(value, 0.0), 2.0), details={"norm_source": na, "norm_target": nb})
 
 
-def gaussian_kl(a: Summary, b: Summary, shrinkage: float = DIVERGENCE_SHRINKAGE) -> MetricResult:
+def gaussian_kl_divergence(a: Summary, b: Summary, shrinkage: float = DIVERGENCE_SHRINKAGE) -> MetricResult:
     """Symmetrised KL divergence ½[KL(Na‖Nb) + KL(Nb‖Na)] between fitted Gaussians.
 
     KL(a‖b) + KL(b‖a) = ½[tr(Σb⁻¹Σa) + tr(Σa⁻¹Σb) + Δμᵀ(Σa⁻¹ + Σb⁻¹)Δμ − 2d]; the log-det terms
@@ -93,7 +93,7 @@ def bhattacharyya_distance(
     """Bhattacharyya distance between fitted Gaussians.
 
     D_B = ⅛ Δμᵀ Σ⁻¹ Δμ + ½ ln(det Σ / √(det Σa det Σb)),  Σ = (Σa + Σb)/2.
-    Covariances shrunk as in `gaussian_kl`. Lower = closer.
+    Covariances shrunk as in `gaussian_kl_divergence`. Lower = closer.
     """
     cov_a, cov_b = shrink(a.cov, shrinkage), shrink(b.cov, shrinkage)
     cov = symmetrize(0.5 * (cov_a + cov_b))

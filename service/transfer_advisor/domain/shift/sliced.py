@@ -53,7 +53,7 @@ def wasserstein_1d_pp(u: Matrix, v: Matrix, p: float = 2.0) -> NDArray[np.float6
     return np.asarray(widths @ diff, dtype=np.float64)
 
 
-def sliced_wasserstein(
+def sliced_wasserstein_distance(
     x_source: Matrix,
     x_target: Matrix,
     *,
@@ -70,6 +70,14 @@ def sliced_wasserstein(
     samples. Monte-Carlo error of the direction average: details ``mc_standard_error``
     (delta-method SE of SW from the spread of the per-direction W₂²; ~5 % at P = 128 on the
     golden data). Golden: values.json rows ``sliced_wasserstein`` (POT 0.9.7).
+    Takes a ``seed``, not a Generator: POT's directions are defined by the legacy
+    ``RandomState(seed)`` stream, which no ``numpy.random.Generator`` reproduces.
+
+    >>> x = np.array([[0.0], [1.0], [5.0]])
+    >>> sliced_wasserstein_distance(x, x).value
+    0.0
+    >>> sliced_wasserstein_distance(x, x + 2.0).value  # in 1-D every direction is ±1
+    2.0
     """
     if projections < 1:
         raise ValueError("projections must be ≥ 1")

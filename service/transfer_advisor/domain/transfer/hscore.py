@@ -38,7 +38,7 @@ from ._common import (
 )
 
 
-def hscore(features: ArrayLike, labels: ArrayLike) -> MetricResult:
+def h_score(features: ArrayLike, labels: ArrayLike) -> MetricResult:
     """H-score of features (n, d) for integer labels (n,). Higher = more transferable."""
     x, enc = _prepare(features, labels)
     eigenvalues, proj2 = _scatter_spectrum(x - x.mean(axis=0), enc)
@@ -48,7 +48,7 @@ def hscore(features: ArrayLike, labels: ArrayLike) -> MetricResult:
                    enc.num_classes, n, x.shape[1], int(eigenvalues.size))
 
 
-def hscore_shrinkage(features: ArrayLike, labels: ArrayLike) -> MetricResult:
+def shrinkage_h_score(features: ArrayLike, labels: ArrayLike) -> MetricResult:
     """Shrinkage (regularised) H-score with the Ledoit–Wolf covariance. Higher = better.
 
     H_a = (1 − a) Σ_c n_c/(n − 1) Σ_i (v_iᵀ m_c)² / ((1 − a) λ_i/n + a μ),  μ = tr(S)/d,
@@ -70,10 +70,10 @@ def hscore_shrinkage(features: ArrayLike, labels: ArrayLike) -> MetricResult:
     return MetricResult(result.value, None, details)
 
 
-def hscore_from_summary(summary: Summary) -> MetricResult:
+def h_score_from_summary(summary: Summary) -> MetricResult:
     """H-score from count, mean, covariance, class counts and class means (no rows).
 
-    Exact (same value as `hscore` on the rows) when the class statistics describe the summary's
+    Exact (same value as `h_score` on the rows) when the class statistics describe the summary's
     rows (Σ n_c == count). Otherwise Σ_f is the covariance of all summarised rows and Σ_g the
     between-class covariance of the labeled subset about its own mean, divisor n_l − 1; then
     `details["exact"]` is False.

@@ -95,7 +95,7 @@ def pseudo_source_probs(
     y_source: ArrayLike,
     x_target: ArrayLike,
     *,
-    seed: int = 0,
+    rng: np.random.Generator,
     max_rows: int = HEAD_MAX_ROWS,
     max_iterations: int = HEAD_MAX_ITERATIONS,
 ) -> Matrix:
@@ -105,11 +105,11 @@ def pseudo_source_probs(
     mean and standard deviation (constant columns get s = 1). Fit on the source rows
     x_source (n_s, d), y_source (n_s,) by L-BFGS (scipy, at most `max_iterations` steps) on
         mean cross-entropy + ‖W‖² / (2 n_s)        (scikit-learn's C = 1; b unpenalised),
-    from W = 0, b = 0. More than `max_rows` source rows are subsampled uniformly with
-    `np.random.default_rng(seed)`; otherwise the fit is deterministic. Column z of the result
+    from W = 0, b = 0. More than `max_rows` source rows are subsampled uniformly with `rng`
+    (not drawn from otherwise: the fit itself is deterministic). Column z of the result
     is the z-th smallest source label. Use as `source_probs` for `leep_score`/`nce_score`.
     """
-    head = fit_source_head(x_source, y_source, seed=seed, max_rows=max_rows,
+    head = fit_source_head(x_source, y_source, rng=rng, max_rows=max_rows,
                            max_iterations=max_iterations)
     return head.predict_proba(x_target)
 
@@ -135,7 +135,7 @@ def fit_source_head(
     x_source: ArrayLike,
     y_source: ArrayLike,
     *,
-    seed: int = 0,
+    rng: np.random.Generator,
     max_rows: int = HEAD_MAX_ROWS,
     max_iterations: int = HEAD_MAX_ITERATIONS,
 ) -> SourceHead:
@@ -144,7 +144,7 @@ def fit_source_head(
     enc = encode_labels(y_source, x.shape[0])
     codes = enc.codes
     if x.shape[0] > max_rows:
-        chosen = np.sort(np.random.default_rng(seed).choice(x.shape[0], max_rows, replace=False))
+        chosen = np.sort(rng.choice(x.shape[0], max_rows, replace=False))
         x, codes = x[chosen], codes[chosen]
     n, d = x.shape
     c = enc.num_classes
