@@ -82,15 +82,19 @@ class PooledSample:
         return self.n_source + self.n_target
 
     def duplicate_threshold(self) -> float:
-        """Squared distances at or below this are round-off of equal rows: 1e-12 · 2 max‖z‖²
-        (the Gram identity's absolute round-off is ≈ 1e-16 · max‖z‖²)."""
+        """Squared distances at or below this are round-off of equal rows.
+
+        1e-12 · 2 max‖z‖² (the Gram identity's absolute round-off is ≈ 1e-16 · max‖z‖²).
+        """
         return _DUPLICATE_RTOL * 2.0 * float(self.norms.max(initial=0.0))
 
     def fill_sq_dist(self, out: Matrix, start: int, stop: int) -> None:
-        """Write the squared distances ‖zᵢ − zⱼ‖² of rows [start, stop) against rows [:stop]
-        into ``out[start:stop, :stop]``: the lower triangle (diagonal 0, clipped at 0, round-off
+        """Write squared distances ‖zᵢ − zⱼ‖² of rows [start, stop) against rows [:stop].
+
+        Into ``out[start:stop, :stop]``: the lower triangle (diagonal 0, clipped at 0, round-off
         of equal rows set to 0 so duplicates have distance 0, not sqrt(round-off) ≈ 1e-7); the
-        part on and above the diagonal is set to 0."""
+        part on and above the diagonal is set to 0.
+        """
         block = out[start:stop, :stop]
         np.multiply(self.gram[start:stop, :stop], -2.0, out=block)
         block += self.norms[start:stop, None]
@@ -99,8 +103,10 @@ class PooledSample:
         block[:, start:][_upper_mask(stop - start)] = 0.0
 
     def lower_sq_dist(self, rows: int | None = None) -> Matrix:
-        """A new (rows, rows) buffer (default rows = N) whose lower triangle holds the squared
-        distances among the first ``rows`` pooled rows (see ``fill_sq_dist``)."""
+        """Squared distances among the first ``rows`` pooled rows (default: all N).
+
+        A new (rows, rows) buffer; only its lower triangle is meaningful (see ``fill_sq_dist``).
+        """
         size = self.size if rows is None else rows
         out = np.empty((size, size))
         for_row_blocks(size, lambda start, stop: self.fill_sq_dist(out, start, stop))
@@ -135,8 +141,11 @@ def centred_gram(x: Matrix) -> tuple[Matrix, Vector]:
 
 
 def _thread_budget() -> int:
-    """Cores this process may use for one computation: the BLAS thread setting when present
-    (`transfer-advisor serve` sets 1, as concurrent requests already fill the cores), else all."""
+    """Cores this process may use for one computation.
+
+    The BLAS thread setting when present (`transfer-advisor serve` sets 1, as concurrent
+    requests already fill the cores), else all.
+    """
     cores = len(os.sched_getaffinity(0))
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         value = os.environ.get(var, "")
@@ -276,11 +285,11 @@ class PooledMatrix:
 def pooled_matrix(
     pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False
 ) -> PooledMatrix:
-    """M = fn(squared distances) with a zero diagonal, its block sums and the float32 centred
-    copy, in one parallel pass over the lower triangle (M is symmetric).
+    """M = fn(squared distances) with a zero diagonal, its block sums and float32 centred copy.
 
-    fn(block, out_block) works elementwise in place. ``in_place=True`` writes M over
-    ``pooled.gram`` (saving an N × N allocation); the pooled sample is then spent.
+    One parallel pass over the lower triangle (M is symmetric). fn(block, out_block) works
+    elementwise in place. ``in_place=True`` writes M over ``pooled.gram`` (saving an N × N
+    allocation); the pooled sample is then spent.
     """
     n, big_n = pooled.n_source, pooled.size
     centre = _approximate_row_means(pooled, fn)  # reads the Gram matrix: before the pass

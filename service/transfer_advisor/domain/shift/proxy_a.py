@@ -16,8 +16,10 @@ RIDGE = 1e-2
 
 
 def _auc(scores: NDArray[np.float64], is_source: NDArray[np.bool_]) -> float:
-    """Area under the ROC curve of ``scores`` for ``is_source`` (Mann–Whitney U / (n·m)),
-    ties counted as ½ (average ranks)."""
+    """Area under the ROC curve of ``scores`` for ``is_source``: Mann–Whitney U / (n·m).
+
+    Ties count ½ (average ranks).
+    """
     ranks = rankdata(scores)
     n_pos = int(is_source.sum())
     n_neg = len(scores) - n_pos
