@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from transfer_advisor.domain.metrics import REGISTRY, MetricInputs, compute_metrics
+from transfer_advisor.domain.metrics import REGISTRY, MetricContext, MetricInputs, compute_metrics
 from transfer_advisor.domain.results import MetricResult
 from transfer_advisor.domain.summary import Summary
 from transfer_advisor.domain.transfer.probe import linear_probe_accuracy
@@ -81,6 +81,16 @@ def test_shared_pooled_distances_give_the_same_statistics() -> None:
     assert reversed_order["mmd"].value == alone_mmd.value
 
 
+def test_pooled_sample_is_built_once_and_released_to_its_last_user() -> None:
+    context = MetricContext(labeled_inputs(), pooled_users=["mmd", "energy_distance"])
+    first, first_may_overwrite = context.take_pooled("energy_distance")
+    second, last_may_overwrite = context.take_pooled("mmd")
+    assert second is first
+    assert (first_may_overwrite, last_may_overwrite) == (False, True)
+    third, _ = context.take_pooled("mmd")  # the released sample may be spent: build a new one
+    assert third is not first
+
+
 def test_seeded_results_record_the_seed_and_match_a_fresh_generator() -> None:
     inputs = labeled_inputs(seed=4)
     inputs = MetricInputs(inputs.source, inputs.target, inputs.x_source, inputs.x_target,
@@ -111,6 +121,18 @@ def test_only_not_applicable_and_linear_algebra_failures_become_omissions(
     monkeypatch.setitem(REGISTRY, "gbc", dataclasses.replace(REGISTRY["gbc"], run=broken))
     with pytest.raises(ValueError, match="a bug"):
         compute_metrics(labeled_inputs(), ["gbc"])
+
+
+def test_overflow_on_extreme_summaries_is_an_omission() -> None:
+    tiny = np.eye(3) * 1e-300  # accepted by the input checks; the divergences overflow
+    source = Summary.from_covariance(10, np.zeros(3), tiny)
+    target = Summary.from_covariance(10, np.full(3, 1e6), tiny)
+    with np.errstate(all="ignore"):
+        run = compute_metrics(MetricInputs(source, target),
+                              ["gaussian_kl", "bhattacharyya_distance", "frechet_distance"])
+    assert run.omitted == {"gaussian_kl": "metric value must be finite, got inf",
+                           "bhattacharyya_distance": "metric value must be finite, got inf"}
+    assert "frechet_distance" in run.results
 
 
 def test_unknown_metric_is_a_client_error() -> None:
