@@ -33,13 +33,14 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.random import default_rng
 
 from transfer_advisor.domain.metrics import MetricInputs, compute_metrics
 from transfer_advisor.domain.shift._pairwise import MAX_EXACT_ROWS_PER_SIDE, pool_samples
-from transfer_advisor.domain.shift.energy_distance import energy_distance_test
-from transfer_advisor.domain.shift.mmd import mmd_test
+from transfer_advisor.domain.shift.energy_distance import energy_distance
+from transfer_advisor.domain.shift.mmd import mmd_distance
 from transfer_advisor.domain.shift.proxy_a import proxy_a_distance
-from transfer_advisor.domain.shift.sliced import ks_fdr_share, sliced_wasserstein
+from transfer_advisor.domain.shift.sliced import ks_fdr_share, sliced_wasserstein_distance
 from transfer_advisor.domain.summary import Summary
 
 
@@ -138,7 +139,7 @@ def section_mmd(args: argparse.Namespace) -> None:
     rows = []
     ours: dict[int, Any] = {}
     for b in (200, 1000):
-        t, res = timed(lambda b=b: mmd_test(x, y, permutations=b, seed=0),  # type: ignore[misc]
+        t, res = timed(lambda b=b: mmd_distance(x, y, permutations=b, rng=default_rng(0)),  # type: ignore[misc]
                        args.repeats)
         ours[b] = (t, res)
         rows.append((f"ours B={b}", t, res.value, res.p_value, res.details["bandwidth"]))
@@ -227,10 +228,10 @@ def section_frechet(args: argparse.Namespace) -> None:
 
 
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], Any]] = {
-    "mmd": lambda x, y: mmd_test(x, y, permutations=200),
-    "energy_distance": lambda x, y: energy_distance_test(x, y, permutations=200),
-    "proxy_a_distance": proxy_a_distance,
-    "sliced_wasserstein": sliced_wasserstein,
+    "mmd": lambda x, y: mmd_distance(x, y, permutations=200, rng=default_rng(0)),
+    "energy_distance": lambda x, y: energy_distance(x, y, permutations=200, rng=default_rng(0)),
+    "proxy_a_distance": lambda x, y: proxy_a_distance(x, y, rng=default_rng(0)),
+    "sliced_wasserstein": sliced_wasserstein_distance,
     "ks_fdr_share": ks_fdr_share,
 }
 
@@ -239,14 +240,15 @@ def metric_set(x: np.ndarray, y: np.ndarray, permutations: int) -> dict[str, flo
     """Seconds per metric of the sample-based set, sharing one pooled distance matrix."""
     out: dict[str, float] = {}
     start = time.perf_counter()
-    pooled = pool_samples(x, y, seed=0)
+    pooled = pool_samples(x, y, rng=default_rng(0))
     out["pool (distances)"] = time.perf_counter() - start
     steps: dict[str, Callable[[], Any]] = {
-        "mmd": lambda: mmd_test(x, y, permutations=permutations, pooled=pooled),
-        "energy_distance": lambda: energy_distance_test(x, y, permutations=permutations,
-                                                        pooled=pooled),
-        "proxy_a_distance": lambda: proxy_a_distance(x, y),
-        "sliced_wasserstein": lambda: sliced_wasserstein(x, y),
+        "mmd": lambda: mmd_distance(x, y, permutations=permutations, pooled=pooled,
+                                    rng=default_rng(0)),
+        "energy_distance": lambda: energy_distance(x, y, permutations=permutations,
+                                                   pooled=pooled, rng=default_rng(0)),
+        "proxy_a_distance": lambda: proxy_a_distance(x, y, rng=default_rng(0)),
+        "sliced_wasserstein": lambda: sliced_wasserstein_distance(x, y),
         "ks_fdr_share": lambda: ks_fdr_share(x, y),
     }
     for name, fn in steps.items():

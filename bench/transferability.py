@@ -44,6 +44,7 @@ if (_THREADS := _threads_from_argv(sys.argv)) > 0:  # must precede the numpy imp
         os.environ[_var] = str(_THREADS)
 
 import numpy as np  # noqa: E402
+from numpy.random import default_rng  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,7 @@ if str(REPO_ROOT / "service") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "service"))
 
 from transfer_advisor.domain.transfer.gbc import gbc_score  # noqa: E402
-from transfer_advisor.domain.transfer.hscore import hscore, hscore_shrinkage  # noqa: E402
+from transfer_advisor.domain.transfer.hscore import h_score, shrinkage_h_score  # noqa: E402
 from transfer_advisor.domain.transfer.logme import logme_score  # noqa: E402
 from transfer_advisor.domain.transfer.probe import (  # noqa: E402
     knn_accuracy,
@@ -167,12 +168,13 @@ def main() -> None:
               flush=True)
     if args.others:
         others: dict[str, Callable[[Matrix, NDArray[np.int64]], float]] = {
-            "hscore": lambda x, y: hscore(x, y).value,
-            "hscore_shrinkage": lambda x, y: hscore_shrinkage(x, y).value,
+            "hscore": lambda x, y: h_score(x, y).value,
+            "hscore_shrinkage": lambda x, y: shrinkage_h_score(x, y).value,
             "transrate": lambda x, y: transrate_score(x, y).value,
             "gbc (pca 64)": lambda x, y: gbc_score(x, y).value,
-            "linear_probe (200 perms requested)": lambda x, y: linear_probe_accuracy(x, y).value,
-            "knn (200 perms)": lambda x, y: knn_accuracy(x, y).value,
+            "linear_probe (200 perms requested)":
+                lambda x, y: linear_probe_accuracy(x, y, rng=default_rng(0)).value,
+            "knn (200 perms)": lambda x, y: knn_accuracy(x, y, rng=default_rng(0)).value,
         }
         for n, d, classes in sizes:
             x, y = make_data(n, d, classes)

@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from numpy.random import default_rng
 from numpy.typing import NDArray
 from tests.shared_data import require_shared
 
 from transfer_advisor.domain.shift._pairwise import pool_samples
-from transfer_advisor.domain.shift.energy_distance import energy_distance_test
-from transfer_advisor.domain.shift.mmd import mmd_test
-from transfer_advisor.domain.shift.sliced import ks_fdr_share, ks_per_feature, sliced_wasserstein
+from transfer_advisor.domain.shift.energy_distance import energy_distance
+from transfer_advisor.domain.shift.mmd import mmd_distance
+from transfer_advisor.domain.shift.sliced import ks_fdr_share, ks_per_feature, sliced_wasserstein_distance
 
 RTOL = 1e-6
 PAIRS = ("same", "shift", "weak")
@@ -59,8 +60,10 @@ def test_golden_file_covers_every_pair() -> None:
 def test_mmd_numpy_formula_unbiased_and_biased(row: int) -> None:
     rec = _rows("mmd2", "numpy-formula")[row]
     sigma = float(rec["parameters"]["sigma"])
-    unbiased = mmd_test(_x("ref"), _target(rec), bandwidth=sigma, permutations=0)
-    biased = mmd_test(_x("ref"), _target(rec), bandwidth=sigma, permutations=0, biased=True)
+    unbiased = mmd_distance(_x("ref"), _target(rec), bandwidth=sigma, permutations=0,
+                            rng=default_rng(0))
+    biased = mmd_distance(_x("ref"), _target(rec), bandwidth=sigma, permutations=0, biased=True,
+                          rng=default_rng(0))
     np.testing.assert_allclose(unbiased.value, rec["value"], rtol=RTOL)
     np.testing.assert_allclose(biased.value, rec["biased_v_statistic"], rtol=RTOL)
     assert unbiased.p_value is None
@@ -71,8 +74,8 @@ def test_mmd_numpy_formula_unbiased_and_biased(row: int) -> None:
 def test_mmd_matches_alibi_detect(row: int) -> None:
     rec = _rows("mmd2", "alibi-detect")[row]
     fixed = "fixed" in str(rec["parameters"]["sigma"])
-    result = mmd_test(_x("ref"), _target(rec), bandwidth=4.0 if fixed else None,
-                      permutations=100, seed=0)
+    result = mmd_distance(_x("ref"), _target(rec), bandwidth=4.0 if fixed else None,
+                          permutations=100, rng=default_rng(0))
     # alibi-detect's sigma is float32; ours is float64 from the same convention
     np.testing.assert_allclose(result.details["bandwidth"], rec["sigma_used"][0], rtol=RTOL)
     np.testing.assert_allclose(result.value, rec["crosscheck_numpy_unbiased"], rtol=RTOL)
@@ -88,9 +91,10 @@ def test_mmd_permutation_p_values_agree_with_alibi_ranges() -> None:
     few permutation standard errors rather than exactly.
     """
     for rec in _rows("mmd2", "alibi-detect")[:3]:
-        pooled = pool_samples(_x("ref"), _target(rec))  # distances shared by the 10 seeds
-        ours = [mmd_test(_x("ref"), _target(rec), bandwidth=4.0, permutations=100,
-                         seed=s, pooled=pooled).p_value for s in range(10)]
+        # distances shared by the 10 seeds
+        pooled = pool_samples(_x("ref"), _target(rec), rng=default_rng(0))
+        ours = [mmd_distance(_x("ref"), _target(rec), bandwidth=4.0, permutations=100,
+                             rng=default_rng(s), pooled=pooled).p_value for s in range(10)]
         assert all(p is not None for p in ours)
         lo, hi = rec["p_value_seeds_0_9"]["min"], rec["p_value_seeds_0_9"]["max"]
         mean = float(np.mean([p for p in ours if p is not None]))
@@ -103,14 +107,14 @@ def test_mmd_permutation_p_values_agree_with_alibi_ranges() -> None:
 @pytest.mark.parametrize("pair", PAIRS)
 def test_energy_distance_matches_dcor(pair: str) -> None:
     rec = next(r for r in _rows("energy_distance", "dcor") if r["pair"].endswith(pair))
-    result = energy_distance_test(_x("ref"), _x(pair), permutations=0)
+    result = energy_distance(_x("ref"), _x(pair), permutations=0, rng=default_rng(0))
     np.testing.assert_allclose(result.value, rec["value"], rtol=RTOL)
 
 
 @pytest.mark.parametrize("pair", PAIRS)
 def test_energy_distance_1d_is_square_of_scipy(pair: str) -> None:
     rec = next(r for r in _rows("energy_distance_1d_feature0") if r["pair"].endswith(pair))
-    result = energy_distance_test(_x("ref")[:, :1], _x(pair)[:, :1], permutations=0)
+    result = energy_distance(_x("ref")[:, :1], _x(pair)[:, :1], permutations=0, rng=default_rng(0))
     np.testing.assert_allclose(np.sqrt(result.value), rec["value"], rtol=RTOL)
 
 
@@ -119,8 +123,9 @@ def test_sliced_wasserstein_matches_pot(row: int) -> None:
     rec = _rows("sliced_wasserstein", "pot")[row]
     params = rec["parameters"]
     assert params["p"] == 2
-    result = sliced_wasserstein(_x("ref"), _target(rec), projections=int(params["n_projections"]),
-                                seed=int(params["seed"]))
+    result = sliced_wasserstein_distance(_x("ref"), _target(rec),
+                                         projections=int(params["n_projections"]),
+                                         seed=int(params["seed"]))
     np.testing.assert_allclose(result.value, rec["value"], rtol=RTOL)
 
 

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from numpy.random import default_rng
 from numpy.typing import NDArray
 from tests.shared_data import require_shared
 
 from transfer_advisor.domain.summary import Summary
 from transfer_advisor.domain.transfer.gbc import gbc_score
-from transfer_advisor.domain.transfer.hscore import hscore, hscore_from_summary, hscore_shrinkage
+from transfer_advisor.domain.transfer.hscore import h_score, h_score_from_summary, shrinkage_h_score
 from transfer_advisor.domain.transfer.leep import leep_score, nce_score
 from transfer_advisor.domain.transfer.logme import logme_from_summary, logme_score
 from transfer_advisor.domain.transfer.probe import knn_accuracy, linear_probe_accuracy
@@ -130,8 +131,8 @@ def test_logme_and_hscore_from_summary_equal_rows_on_golden_inputs(name: str) ->
     summary = Summary.from_rows(features, labels)
     np.testing.assert_allclose(logme_from_summary(summary).value,
                                logme_score(features, labels).value, rtol=1e-8)
-    np.testing.assert_allclose(hscore_from_summary(summary).value,
-                               hscore(features, labels).value, rtol=1e-8)
+    np.testing.assert_allclose(h_score_from_summary(summary).value,
+                               h_score(features, labels).value, rtol=1e-8)
 
 
 # ---------------------------------------------------------------- LEEP / NCE
@@ -161,7 +162,7 @@ def _features_labels(row: dict[str, Any]) -> tuple[NDArray[Any], NDArray[Any]]:
 
 @pytest.mark.parametrize("row", _params("H-score"))
 def test_hscore(row: dict[str, Any]) -> None:
-    result = hscore(*_features_labels(row))
+    result = h_score(*_features_labels(row))
     np.testing.assert_allclose(result.value, row["value"], rtol=RTOL_EXACT)
     c = result.details["num_classes"]
     np.testing.assert_allclose(result.details["normalized"], row["value"] / (c - 1), rtol=1e-9)
@@ -169,7 +170,7 @@ def test_hscore(row: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("row", _params("H-score-shrinkage"))
 def test_hscore_shrinkage(row: dict[str, Any]) -> None:
-    result = hscore_shrinkage(*_features_labels(row))
+    result = shrinkage_h_score(*_features_labels(row))
     np.testing.assert_allclose(result.value, row["value"], rtol=RTOL)
     assert 0.0 < result.details["shrinkage"] < 1.0
 
@@ -193,12 +194,13 @@ def test_gbc_without_pca(row: dict[str, Any]) -> None:
 
 ESTIMATORS = {
     "logme": lambda x, y: logme_score(x, y).value,
-    "hscore": lambda x, y: hscore(x, y).value,
-    "hscore_shrinkage": lambda x, y: hscore_shrinkage(x, y).value,
+    "hscore": lambda x, y: h_score(x, y).value,
+    "hscore_shrinkage": lambda x, y: shrinkage_h_score(x, y).value,
     "transrate": lambda x, y: transrate_score(x, y).value,
     "gbc": lambda x, y: gbc_score(x, y).value,
-    "linear_probe_accuracy": lambda x, y: linear_probe_accuracy(x, y, permutations=0).value,
-    "knn_accuracy": lambda x, y: knn_accuracy(x, y, permutations=0).value,
+    "linear_probe_accuracy":
+        lambda x, y: linear_probe_accuracy(x, y, permutations=0, rng=default_rng(0)).value,
+    "knn_accuracy": lambda x, y: knn_accuracy(x, y, permutations=0, rng=default_rng(0)).value,
 }
 
 
@@ -213,7 +215,7 @@ def test_every_estimator_ranks_weak_features_below_strong(name: str) -> None:
 def test_probes_are_significant_on_strong_features_and_report_chance() -> None:
     features, labels = _load("cls_features"), _load("cls_labels")
     for probe in (linear_probe_accuracy, knn_accuracy):
-        result = probe(features, labels, permutations=99, seed=0)
+        result = probe(features, labels, permutations=99, rng=default_rng(0))
         assert result.details["chance"] == pytest.approx(0.2)
         assert result.value > result.details["chance"] + 0.2
         assert result.p_value == pytest.approx(1 / 100)

@@ -3,13 +3,16 @@ on the input it cannot use."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
-from transfer_advisor.domain.metrics import REGISTRY, MetricInputs, compute_metrics
+from transfer_advisor.domain.metrics import REGISTRY, MetricContext, MetricInputs, compute_metrics
+from transfer_advisor.domain.results import MetricResult
 from transfer_advisor.domain.summary import Summary
+from transfer_advisor.domain.transfer.probe import linear_probe_accuracy
 from transfer_advisor.errors import InvalidInput
 
 
@@ -76,6 +79,60 @@ def test_shared_pooled_distances_give_the_same_statistics() -> None:
         assert together[name].p_value == alone.p_value
     reversed_order = compute_metrics(labeled_inputs(seed=3), ["energy_distance", "mmd"]).results
     assert reversed_order["mmd"].value == alone_mmd.value
+
+
+def test_pooled_sample_is_built_once_and_released_to_its_last_user() -> None:
+    context = MetricContext(labeled_inputs(), pooled_users=["mmd", "energy_distance"])
+    first, first_may_overwrite = context.take_pooled("energy_distance")
+    second, last_may_overwrite = context.take_pooled("mmd")
+    assert second is first
+    assert (first_may_overwrite, last_may_overwrite) == (False, True)
+    third, _ = context.take_pooled("mmd")  # the released sample may be spent: build a new one
+    assert third is not first
+
+
+def test_seeded_results_record_the_seed_and_match_a_fresh_generator() -> None:
+    inputs = labeled_inputs(seed=4)
+    inputs = MetricInputs(inputs.source, inputs.target, inputs.x_source, inputs.x_target,
+                          inputs.y_source, inputs.y_target, num_classes=3, permutations=30, seed=9)
+    run = compute_metrics(inputs, ["mmd", "energy_distance", "proxy_a_distance",
+                                   "sliced_wasserstein", "linear_probe_accuracy"])
+    for name in ("mmd", "energy_distance", "proxy_a_distance", "sliced_wasserstein"):
+        assert run.results[name].details["seed"] == 9, name
+    assert inputs.x_target is not None
+    assert inputs.y_target is not None
+    # each metric draws from its own generator built from the seed, as if it ran alone
+    alone = linear_probe_accuracy(inputs.x_target[:60], inputs.y_target, permutations=30,
+                                  rng=np.random.default_rng(9))
+    assert run.results["linear_probe_accuracy"] == alone
+
+
+def test_only_not_applicable_and_linear_algebra_failures_become_omissions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(_: object) -> MetricResult:
+        raise ValueError("a bug, not a property of the input")
+
+    def singular(_: object) -> MetricResult:
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setitem(REGISTRY, "gbc", dataclasses.replace(REGISTRY["gbc"], run=singular))
+    assert compute_metrics(labeled_inputs(), ["gbc"]).omitted == {"gbc": "Singular matrix"}
+    monkeypatch.setitem(REGISTRY, "gbc", dataclasses.replace(REGISTRY["gbc"], run=broken))
+    with pytest.raises(ValueError, match="a bug"):
+        compute_metrics(labeled_inputs(), ["gbc"])
+
+
+def test_overflow_on_extreme_summaries_is_an_omission() -> None:
+    tiny = np.eye(3) * 1e-300  # accepted by the input checks; the divergences overflow
+    source = Summary.from_covariance(10, np.zeros(3), tiny)
+    target = Summary.from_covariance(10, np.full(3, 1e6), tiny)
+    with np.errstate(all="ignore"):
+        run = compute_metrics(MetricInputs(source, target),
+                              ["gaussian_kl", "bhattacharyya_distance", "frechet_distance"])
+    assert run.omitted == {"gaussian_kl": "metric value must be finite, got inf",
+                           "bhattacharyya_distance": "metric value must be finite, got inf"}
+    assert "frechet_distance" in run.results
 
 
 def test_unknown_metric_is_a_client_error() -> None:

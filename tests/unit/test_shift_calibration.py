@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.random import default_rng
 
 from transfer_advisor.domain.shift._pairwise import pool_samples
-from transfer_advisor.domain.shift.energy_distance import energy_distance_test
-from transfer_advisor.domain.shift.mmd import mmd_test
+from transfer_advisor.domain.shift.energy_distance import energy_distance
+from transfer_advisor.domain.shift.mmd import mmd_distance
 from transfer_advisor.domain.shift.sliced import ks_fdr_share
 
 ALPHA = 0.05
@@ -29,9 +30,9 @@ def _p_values(shift_norm: float, reps: int, seed: int) -> dict[str, np.ndarray]:
     for rep in range(reps):
         x = rng.standard_normal((N, D))
         y = rng.standard_normal((N, D)) + delta
-        pooled = pool_samples(x, y, seed=rep)
-        mmd = mmd_test(x, y, permutations=B, seed=rep, pooled=pooled)
-        energy = energy_distance_test(x, y, permutations=B, seed=rep, pooled=pooled)
+        pooled = pool_samples(x, y, rng=default_rng(rep))
+        mmd = mmd_distance(x, y, permutations=B, rng=default_rng(rep), pooled=pooled)
+        energy = energy_distance(x, y, permutations=B, rng=default_rng(rep), pooled=pooled)
         ks = ks_fdr_share(x, y, alpha=ALPHA)
         assert mmd.p_value is not None
         assert energy.p_value is not None

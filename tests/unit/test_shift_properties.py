@@ -8,20 +8,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from numpy.random import default_rng
 from numpy.typing import NDArray
 from scipy import stats
 from scipy.stats import _stats_py
 
 from transfer_advisor.domain.results import MetricNotApplicable
-from transfer_advisor.domain.shift._pairwise import _permuted_indicators, pool_samples
-from transfer_advisor.domain.shift.energy_distance import energy_distance_test
-from transfer_advisor.domain.shift.mmd import _kth_smallest, mmd_test
+from transfer_advisor.domain.shift._pairwise import pool_samples
+from transfer_advisor.domain.shift._permutation import _permuted_indicators
+from transfer_advisor.domain.shift.energy_distance import energy_distance
+from transfer_advisor.domain.shift.mmd import _kth_smallest, mmd_distance
 from transfer_advisor.domain.shift.proxy_a import proxy_a_distance
 from transfer_advisor.domain.shift.sliced import (
     _ks_exact_equal_n,
     ks_fdr_share,
     ks_per_feature,
-    sliced_wasserstein,
+    sliced_wasserstein_distance,
     wasserstein_1d_pp,
 )
 
@@ -49,9 +51,10 @@ def _brute_force_p(
 @pytest.mark.parametrize("shift", [0.0, 0.25])
 def test_mmd_permutation_p_value_equals_float64_brute_force(shift: float) -> None:
     x, y = _pair(40, 30, 3, shift, seed=1)
-    res = mmd_test(x, y, bandwidth=1.5, permutations=150, seed=7)
+    res = mmd_distance(x, y, bandwidth=1.5, permutations=150, rng=default_rng(7))
     p, perm = _brute_force_p(
-        x, y, lambda a, b: mmd_test(a, b, bandwidth=1.5, permutations=0).value, 150, 7)
+        x, y, lambda a, b: mmd_distance(a, b, bandwidth=1.5, permutations=0, rng=default_rng(0)).value,
+        150, 7)
     assert res.p_value == p
     np.testing.assert_allclose(res.details["null_quantile_95"], np.quantile(perm, 0.95),
                                rtol=1e-6)
@@ -59,17 +62,18 @@ def test_mmd_permutation_p_value_equals_float64_brute_force(shift: float) -> Non
 
 def test_energy_permutation_p_value_equals_float64_brute_force() -> None:
     x, y = _pair(25, 35, 4, 0.3, seed=2)
-    res = energy_distance_test(x, y, permutations=120, seed=3)
+    res = energy_distance(x, y, permutations=120, rng=default_rng(3))
     p, _ = _brute_force_p(
-        x, y, lambda a, b: energy_distance_test(a, b, permutations=0).value, 120, 3)
+        x, y, lambda a, b: energy_distance(a, b, permutations=0, rng=default_rng(0)).value, 120, 3)
     assert res.p_value == p
 
 
 def test_biased_mmd_uses_the_same_permutations() -> None:
     x, y = _pair(30, 30, 2, 0.2, seed=4)
-    res = mmd_test(x, y, bandwidth=1.0, permutations=80, seed=5, biased=True)
+    res = mmd_distance(x, y, bandwidth=1.0, permutations=80, rng=default_rng(5), biased=True)
     p, _ = _brute_force_p(
-        x, y, lambda a, b: mmd_test(a, b, bandwidth=1.0, permutations=0, biased=True).value,
+        x, y, lambda a, b: mmd_distance(a, b, bandwidth=1.0, permutations=0, biased=True,
+                                        rng=default_rng(0)).value,
         80, 5)
     assert res.p_value == p
     assert res.details["statistic"] == "biased_v"
@@ -77,26 +81,26 @@ def test_biased_mmd_uses_the_same_permutations() -> None:
 
 def test_p_value_is_never_zero_and_strong_shift_reaches_the_floor() -> None:
     x, y = _pair(50, 50, 5, 2.0, seed=6)
-    for res in (mmd_test(x, y, permutations=99), energy_distance_test(x, y, permutations=99)):
+    for res in (mmd_distance(x, y, permutations=99, rng=default_rng(0)),
+                energy_distance(x, y, permutations=99, rng=default_rng(0))):
         assert res.p_value == pytest.approx(1 / 100)
         assert res.details["permutations"] == 99
-        assert res.details["seed"] == 0
 
 
 def test_identical_inputs() -> None:
     x, _ = _pair(60, 1, 6, seed=8)
-    energy = energy_distance_test(x, x, permutations=50)
+    energy = energy_distance(x, x, permutations=50, rng=default_rng(0))
     assert energy.value == pytest.approx(0.0, abs=1e-12)
     assert energy.p_value == 1.0  # every relabelling is ≥ the observed 0
-    assert mmd_test(x, x, bandwidth=2.0, permutations=0, biased=True).value == pytest.approx(
-        0.0, abs=1e-12)
+    assert mmd_distance(x, x, bandwidth=2.0, permutations=0, biased=True,
+                        rng=default_rng(0)).value == pytest.approx(0.0, abs=1e-12)
     # the unbiased statistic is slightly negative on identical samples (diagonal excluded)
-    assert mmd_test(x, x, bandwidth=2.0, permutations=0).value < 0.0
-    assert sliced_wasserstein(x, x).value == 0.0
+    assert mmd_distance(x, x, bandwidth=2.0, permutations=0, rng=default_rng(0)).value < 0.0
+    assert sliced_wasserstein_distance(x, x).value == 0.0
     ks = ks_fdr_share(x, x)
     assert ks.value == 0.0
     assert ks.details["min_adjusted_p"] == 1.0
-    assert proxy_a_distance(x, x).value <= 0.3
+    assert proxy_a_distance(x, x, rng=default_rng(0)).value <= 0.3
 
 
 finite = st.floats(-5, 5, allow_nan=False, allow_infinity=False, width=64)
@@ -110,9 +114,9 @@ def test_symmetry(x: Matrix, y: Matrix) -> None:
         return f(x, y).value, f(y, x).value  # type: ignore[operator]
 
     for a, b in (
-        swap(lambda u, v: mmd_test(u, v, bandwidth=1.7, permutations=0)),
-        swap(lambda u, v: energy_distance_test(u, v, permutations=0)),
-        swap(lambda u, v: sliced_wasserstein(u, v, projections=16)),
+        swap(lambda u, v: mmd_distance(u, v, bandwidth=1.7, permutations=0, rng=default_rng(0))),
+        swap(lambda u, v: energy_distance(u, v, permutations=0, rng=default_rng(0))),
+        swap(lambda u, v: sliced_wasserstein_distance(u, v, projections=16)),
         swap(ks_fdr_share),
     ):
         assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
@@ -125,17 +129,17 @@ def test_symmetry(x: Matrix, y: Matrix) -> None:
 def test_row_order_invariance(x: Matrix, y: Matrix, seed: int) -> None:
     rng = np.random.default_rng(seed)
     xs, ys = x[rng.permutation(len(x))], y[rng.permutation(len(y))]
-    for f in (lambda u, v: energy_distance_test(u, v, permutations=0),
-              lambda u, v: sliced_wasserstein(u, v, projections=8),
+    for f in (lambda u, v: energy_distance(u, v, permutations=0, rng=default_rng(0)),
+              lambda u, v: sliced_wasserstein_distance(u, v, projections=8),
               ks_fdr_share):
         assert f(x, y).value == pytest.approx(f(xs, ys).value, rel=1e-9, abs=1e-12)
     try:
-        a = mmd_test(x, y, permutations=0)
+        a = mmd_distance(x, y, permutations=0, rng=default_rng(0))
     except MetricNotApplicable:  # median heuristic bandwidth 0: must not depend on row order
         with pytest.raises(MetricNotApplicable):
-            mmd_test(xs, ys, permutations=0)
+            mmd_distance(xs, ys, permutations=0, rng=default_rng(0))
         return
-    b = mmd_test(xs, ys, permutations=0)
+    b = mmd_distance(xs, ys, permutations=0, rng=default_rng(0))
     # equal up to round-off: BLAS may round a dot product differently at another position
     assert a.details["bandwidth"] == pytest.approx(b.details["bandwidth"], rel=1e-12)
     assert a.value == pytest.approx(b.value, rel=1e-9, abs=1e-12)
@@ -174,10 +178,10 @@ def test_exact_ks_series_matches_scipy(n: int) -> None:
 
 def test_subsample_path_is_bounded_and_close_to_full_value() -> None:
     x, y = _pair(400, 300, 4, 0.3, seed=9)
-    full = mmd_test(x, y, bandwidth=2.0, permutations=0)
+    full = mmd_distance(x, y, bandwidth=2.0, permutations=0, rng=default_rng(0))
     assert full.details["path"] == "exact"
-    pooled = pool_samples(x, y, seed=1, max_rows_per_side=120)
-    sub = mmd_test(x, y, bandwidth=2.0, permutations=100, seed=1, pooled=pooled)
+    pooled = pool_samples(x, y, rng=default_rng(1), max_rows_per_side=120)
+    sub = mmd_distance(x, y, bandwidth=2.0, permutations=100, rng=default_rng(1), pooled=pooled)
     assert sub.details["path"] == "subsample"
     assert sub.details["rows_used"] == {"source": 120, "target": 120}
     assert (sub.details["n_source"], sub.details["n_target"]) == (400, 300)
@@ -186,17 +190,17 @@ def test_subsample_path_is_bounded_and_close_to_full_value() -> None:
     assert abs(sub.value - full.value) <= 4 * sub.details["standard_error"]
     assert sub.p_value is not None
     assert sub.p_value <= 0.05  # the shift is still detected on the subsample
-    again = mmd_test(x, y, bandwidth=2.0, permutations=100, seed=1,
-                     pooled=pool_samples(x, y, seed=1, max_rows_per_side=120))
+    again = mmd_distance(x, y, bandwidth=2.0, permutations=100, rng=default_rng(1),
+                         pooled=pool_samples(x, y, rng=default_rng(1), max_rows_per_side=120))
     assert again == sub  # deterministic given the seed
 
 
 def test_proxy_a_distance_separable_vs_null() -> None:
     x, y = _pair(200, 300, 8, 0.0, seed=10)
-    null = proxy_a_distance(x, y)
+    null = proxy_a_distance(x, y, rng=default_rng(0))
     assert null.value <= 0.4
     assert abs(null.details["auc"] - 0.5) <= 0.1
-    far = proxy_a_distance(x, y + 3.0)
+    far = proxy_a_distance(x, y + 3.0, rng=default_rng(0))
     assert far.value >= 1.9
     assert far.details["auc"] >= 0.99
     assert far.details["error"] <= 0.03
@@ -205,16 +209,16 @@ def test_proxy_a_distance_separable_vs_null() -> None:
 def test_invalid_inputs() -> None:
     x, y = _pair(10, 10, 2)
     with pytest.raises(MetricNotApplicable):
-        mmd_test(x[:1], y)
+        mmd_distance(x[:1], y, rng=default_rng(0))
     with pytest.raises(MetricNotApplicable):
-        mmd_test(np.zeros((10, 2)), y)  # median heuristic bandwidth would be 0
+        mmd_distance(np.zeros((10, 2)), y, rng=default_rng(0))  # median heuristic bandwidth would be 0
     with pytest.raises(MetricNotApplicable):
-        proxy_a_distance(x[:3], y)
+        proxy_a_distance(x[:3], y, rng=default_rng(0))
     with pytest.raises(ValueError, match="bandwidth"):
-        mmd_test(x, y, bandwidth=0.0)
+        mmd_distance(x, y, bandwidth=0.0, rng=default_rng(0))
     with pytest.raises(ValueError, match="permutations"):
-        energy_distance_test(x, y, permutations=-1)
-    assert mmd_test(x, y, permutations=0).p_value is None
+        energy_distance(x, y, permutations=-1, rng=default_rng(0))
+    assert mmd_distance(x, y, permutations=0, rng=default_rng(0)).p_value is None
 
 
 @settings(max_examples=40, deadline=None)

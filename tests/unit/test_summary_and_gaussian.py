@@ -12,7 +12,7 @@ from transfer_advisor.domain.shift import gaussian
 from transfer_advisor.domain.summary import Summary
 
 METRICS = [gaussian.frechet_distance, gaussian.coral_distance, gaussian.mean_cosine_distance,
-           gaussian.gaussian_kl, gaussian.bhattacharyya_distance]
+           gaussian.gaussian_kl_divergence, gaussian.bhattacharyya_distance]
 SYMMETRIC = METRICS  # every summary metric here is symmetric by construction
 
 
@@ -70,7 +70,7 @@ def test_symmetric(metric) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("metric", [gaussian.frechet_distance, gaussian.coral_distance,
-                                    gaussian.gaussian_kl, gaussian.bhattacharyya_distance],
+                                    gaussian.gaussian_kl_divergence, gaussian.bhattacharyya_distance],
                          ids=lambda f: f.__name__)
 def test_translation_invariant(metric) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(5)
@@ -96,7 +96,7 @@ def test_frechet_stable_when_n_below_d() -> None:
     value = gaussian.frechet_distance(a, b).value
     assert np.isfinite(value)
     assert value > 0
-    for metric in (gaussian.gaussian_kl, gaussian.bhattacharyya_distance):
+    for metric in (gaussian.gaussian_kl_divergence, gaussian.bhattacharyya_distance):
         assert np.isfinite(metric(a, b).value)
 
 

@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.random import default_rng
 from numpy.typing import NDArray
 
 from transfer_advisor.domain.results import MetricNotApplicable, MetricResult
 from transfer_advisor.domain.summary import Summary
 from transfer_advisor.domain.transfer._common import encode_labels
 from transfer_advisor.domain.transfer.gbc import gbc_score
-from transfer_advisor.domain.transfer.hscore import hscore, hscore_from_summary, hscore_shrinkage
+from transfer_advisor.domain.transfer.hscore import h_score, h_score_from_summary, shrinkage_h_score
 from transfer_advisor.domain.transfer.leep import (
     fit_source_head,
     leep_score,
@@ -45,13 +46,13 @@ FAST = settings(max_examples=15, deadline=None)
 
 FEATURE_METRICS: dict[str, Callable[[Any, Any], MetricResult]] = {
     "logme": logme_score,
-    "hscore": hscore,
-    "hscore_shrinkage": hscore_shrinkage,
+    "hscore": h_score,
+    "hscore_shrinkage": shrinkage_h_score,
     "transrate": transrate_score,
     "gbc": gbc_score,
     "gbc_pca4": lambda x, y: gbc_score(x, y, pca_dim=4),
-    "linear_probe_accuracy": lambda x, y: linear_probe_accuracy(x, y, permutations=20),
-    "knn_accuracy": lambda x, y: knn_accuracy(x, y, k=3, permutations=20),
+    "linear_probe_accuracy": lambda x, y: linear_probe_accuracy(x, y, permutations=20, rng=default_rng(0)),
+    "knn_accuracy": lambda x, y: knn_accuracy(x, y, k=3, permutations=20, rng=default_rng(0)),
 }
 
 
@@ -100,7 +101,7 @@ def test_leep_nce_invariant_to_renaming_target_and_source_classes(seed: int) -> 
 def test_hscore_is_invariant_to_invertible_linear_maps_of_the_features() -> None:
     x, labels = _blobs(3, 200, 8, 4, signal=0.7)
     mix = np.random.default_rng(4).normal(size=(8, 8)) + 3 * np.eye(8)
-    assert hscore(x @ mix + 5.0, labels).value == pytest.approx(hscore(x, labels).value, rel=1e-9)
+    assert h_score(x @ mix + 5.0, labels).value == pytest.approx(h_score(x, labels).value, rel=1e-9)
 
 
 # ------------------------------------------------------------------ signal
@@ -112,20 +113,20 @@ def test_logme_and_probe_accuracy_rise_with_class_signal(seed: int) -> None:
     x0, labels = _blobs(seed, 120, 10, 3, signal=0.0)
     x1, _ = _blobs(seed, 120, 10, 3, signal=1.5)
     assert logme_score(x1, labels).value > logme_score(x0, labels).value
-    probe0 = linear_probe_accuracy(x0, labels, permutations=0)
-    probe1 = linear_probe_accuracy(x1, labels, permutations=0)
+    probe0 = linear_probe_accuracy(x0, labels, permutations=0, rng=default_rng(0))
+    probe1 = linear_probe_accuracy(x1, labels, permutations=0, rng=default_rng(0))
     assert probe1.value > probe0.value
-    assert knn_accuracy(x1, labels, permutations=0).value > knn_accuracy(
-        x0, labels, permutations=0).value
+    assert knn_accuracy(x1, labels, permutations=0, rng=default_rng(0)).value > knn_accuracy(
+        x0, labels, permutations=0, rng=default_rng(0)).value
 
 
 def test_probe_null_is_near_chance_and_p_value_large_without_signal() -> None:
     x, labels = _blobs(5, 200, 10, 4, signal=0.0)
-    result = linear_probe_accuracy(x, labels, permutations=99, seed=1)
+    result = linear_probe_accuracy(x, labels, permutations=99, rng=default_rng(1))
     assert abs(result.details["null_mean"] - result.details["chance"]) < 0.03
     assert result.p_value is not None
     assert result.p_value > 0.01
-    strong = linear_probe_accuracy(*_blobs(5, 200, 10, 4, signal=1.5), permutations=99, seed=1)
+    strong = linear_probe_accuracy(*_blobs(5, 200, 10, 4, signal=1.5), permutations=99, rng=default_rng(1))
     assert strong.p_value == pytest.approx(0.01)
 
 
@@ -142,18 +143,18 @@ def test_summary_and_rows_agree_to_1e8(seed: int, n: int, d: int, classes: int) 
     from_summary = logme_from_summary(summary)
     assert from_summary.details["exact"] is True
     assert from_summary.value == pytest.approx(rows_logme.value, rel=1e-8)
-    assert hscore_from_summary(summary).value == pytest.approx(hscore(x, labels).value, rel=1e-8)
+    assert h_score_from_summary(summary).value == pytest.approx(h_score(x, labels).value, rel=1e-8)
 
 
 def test_summary_of_more_rows_than_labels_is_an_estimate_and_says_so() -> None:
     x, labels = _blobs(8, 400, 6, 3, signal=1.0)
     summary = Summary.from_rows(x, labels[:300])  # labels name the first 300 of 400 rows
     logme = logme_from_summary(summary)
-    h = hscore_from_summary(summary)
+    h = h_score_from_summary(summary)
     assert logme.details["exact"] is False
     assert h.details["exact"] is False
     assert logme.value == pytest.approx(logme_score(x[:300], labels[:300]).value, rel=0.05)
-    assert h.value == pytest.approx(hscore(x[:300], labels[:300]).value, rel=0.15)
+    assert h.value == pytest.approx(h_score(x[:300], labels[:300]).value, rel=0.15)
 
 
 def test_logme_classification_equals_regression_on_one_hot_targets() -> None:
@@ -204,7 +205,7 @@ def _plain_ridge_cv(x: Matrix, labels: NDArray[Any], fold_of: NDArray[Any], lam:
 @given(seed=st.integers(0, 10_000), n=st.integers(9, 40), d=st.integers(1, 50))
 def test_linear_probe_equals_refitting_ridge_in_every_fold(seed: int, n: int, d: int) -> None:
     x, labels = _blobs(seed, n, d, 3, signal=0.7)
-    result = linear_probe_accuracy(x, labels, permutations=0, seed=seed)
+    result = linear_probe_accuracy(x, labels, permutations=0, rng=default_rng(seed))
     fold_of, _ = _stratified_folds(encode_labels(labels, n), 5, np.random.default_rng(seed))
     expected = _plain_ridge_cv(x, labels, fold_of, result.details["ridge_lambda"])
     assert result.value == pytest.approx(expected)
@@ -212,28 +213,29 @@ def test_linear_probe_equals_refitting_ridge_in_every_fold(seed: int, n: int, d:
 
 def test_tiny_label_sets_use_fewer_folds_or_leave_one_out() -> None:
     x, labels = _blobs(1, 8, 4, 2, signal=2.0)
-    result = linear_probe_accuracy(x, labels, folds=5, permutations=50)
+    result = linear_probe_accuracy(x, labels, folds=5, permutations=50, rng=default_rng(0))
     assert result.details["folds"] == 4
     assert result.details["scheme"] == "stratified k-fold"
     assert 0.0 < result.p_value <= 1.0
     singleton = np.array([0, 0, 0, 0, 0, 0, 1, 1])
     singleton[0] = 2  # class 2 has a single example
-    loo = linear_probe_accuracy(x, singleton, permutations=20)
+    loo = linear_probe_accuracy(x, singleton, permutations=20, rng=default_rng(0))
     assert loo.details["scheme"] == "leave-one-out"
     assert loo.details["folds"] == 8
-    assert knn_accuracy(x, singleton, permutations=20).details["scheme"] == "leave-one-out"
+    knn_loo = knn_accuracy(x, singleton, permutations=20, rng=default_rng(0))
+    assert knn_loo.details["scheme"] == "leave-one-out"
 
 
 def test_large_label_sets_are_subsampled_per_class_and_reported() -> None:
     x, labels = _blobs(4, 300, 5, 3, signal=1.0)
     labels[:3] = 3  # a rare class must survive subsampling
-    full = linear_probe_accuracy(x, labels, permutations=0)
-    capped = linear_probe_accuracy(x, labels, permutations=0, max_rows=60)
+    full = linear_probe_accuracy(x, labels, permutations=0, rng=default_rng(0))
+    capped = linear_probe_accuracy(x, labels, permutations=0, max_rows=60, rng=default_rng(0))
     assert full.details["n"] == 300
     assert capped.details["n_labeled"] == 300
     assert 55 <= capped.details["n"] <= 64
     assert capped.details["num_classes"] == 4
-    knn = knn_accuracy(x, labels, permutations=0, max_rows=60)
+    knn = knn_accuracy(x, labels, permutations=0, max_rows=60, rng=default_rng(0))
     assert knn.details["n"] == capped.details["n"]
 
 
@@ -247,14 +249,14 @@ def test_pseudo_source_head_gives_probabilities_that_carry_shared_signal() -> No
     x_source = centres[y_source] + rng.normal(size=(400, 8))
     y_target = np.arange(120) % 4 // 2  # target classes merge source classes {0,1} and {2,3}
     x_target = centres[np.arange(120) % 4] + rng.normal(size=(120, 8))
-    probs = pseudo_source_probs(x_source, y_source, x_target, seed=0)
+    probs = pseudo_source_probs(x_source, y_source, x_target, rng=default_rng(0))
     assert probs.shape == (120, 4)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-12)
     informative = leep_score(probs, y_target)
     shuffled = leep_score(probs, rng.permutation(y_target))
     assert informative.value > shuffled.value
     assert informative.details["gain_over_prior"] > 0.3
-    assert fit_source_head(x_source, y_source, seed=0).info["source_train_accuracy"] > 0.9
+    assert fit_source_head(x_source, y_source, rng=default_rng(0)).info["source_train_accuracy"] > 0.9
 
 
 # ------------------------------------------------------------------ degenerate inputs
@@ -292,7 +294,7 @@ def test_degenerate_inputs_raise_not_applicable_with_a_reason(name: str, case: s
 
 def test_summary_without_classes_or_with_one_class_is_refused() -> None:
     x, _labels = _blobs(0, 30, 4, 2, signal=1.0)
-    for fn in (logme_from_summary, hscore_from_summary):
+    for fn in (logme_from_summary, h_score_from_summary):
         with pytest.raises(MetricNotApplicable, match="class"):
             fn(Summary.from_rows(x))
         with pytest.raises(MetricNotApplicable, match="2 classes"):

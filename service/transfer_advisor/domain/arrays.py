@@ -26,7 +26,17 @@ MAX_ABS_VALUE = 1e15
 
 
 def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Matrix:
-    """Little-endian, row-major base64 payload of `shape` → float64 (n, d)."""
+    """Little-endian, row-major base64 payload of `shape` → float64 (n, d).
+
+    >>> import base64
+    >>> data = base64.b64encode(np.array([[1, 2], [3, 4]], "<f4").tobytes()).decode()
+    >>> decode_base64_matrix(data, [2, 2], "float32", "source.embeddings").tolist()
+    [[1.0, 2.0], [3.0, 4.0]]
+    >>> decode_base64_matrix(data, [3, 2], "float32", "source.embeddings")
+    Traceback (most recent call last):
+    ...
+    transfer_advisor.errors.InvalidInput: source.embeddings.data: holds 16 bytes; shape [3, 2] ...
+    """
     if len(shape) != 2 or any(int(s) < 1 for s in shape):
         raise InvalidInput.at(f"{field}.shape", "must be [n, d] with n ≥ 1 and d ≥ 1")
     if dtype not in WIRE_DTYPES:
@@ -46,7 +56,15 @@ def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str
 
 
 def matrix_from_rows(rows: Sequence[Sequence[float]], field: str) -> Matrix:
-    """JSON list of n lists of d numbers → float64 (n, d)."""
+    """JSON list of n lists of d numbers → float64 (n, d).
+
+    >>> matrix_from_rows([[1, 2], [3, 4]], "target.rows").dtype
+    dtype('float64')
+    >>> matrix_from_rows([[1, 2], [3]], "target.rows")
+    Traceback (most recent call last):
+    ...
+    transfer_advisor.errors.InvalidInput: target.rows[1]: has 1 values; row 0 has 2
+    """
     if len(rows) == 0:
         raise InvalidInput.at(field, "must hold at least one row")
     width = len(rows[0])
@@ -59,6 +77,7 @@ def matrix_from_rows(rows: Sequence[Sequence[float]], field: str) -> Matrix:
 
 
 def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]:
+    """Return values unchanged if every entry is finite and within `MAX_ABS_VALUE`."""
     bad = ~np.isfinite(values)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -68,6 +87,7 @@ def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]
 
 def check_magnitude(values: NDArray[np.float64], field: str,
                     limit: float = MAX_ABS_VALUE) -> NDArray[np.float64]:
+    """Return values unchanged if no magnitude exceeds `limit`; else name the first index."""
     big = np.abs(values) > limit
     if big.any():
         where = tuple(int(i) for i in np.argwhere(big)[0])
@@ -94,7 +114,11 @@ def check_covariance(cov: Matrix, field: str) -> Matrix:
 
 def check_labels(labels: Sequence[int], n_rows: int, num_classes: int | None,
                  field: str) -> NDArray[np.int64]:
-    """Labels of the first len(labels) rows: integers in [0, num_classes), no more than rows."""
+    """Labels of the first len(labels) rows: integers in [0, num_classes), no more than rows.
+
+    >>> check_labels([0, 2, 1], n_rows=5, num_classes=3, field="target.labels").tolist()
+    [0, 2, 1]
+    """
     try:
         y = np.asarray(labels, dtype=np.int64)
     except OverflowError:

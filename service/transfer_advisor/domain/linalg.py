@@ -11,6 +11,7 @@ Vector = NDArray[np.float64]
 
 
 def symmetrize(a: Matrix) -> Matrix:
+    """(A + Aᵀ)/2: removes the round-off asymmetry of a product that should be symmetric."""
     return 0.5 * (a + a.T)
 
 
@@ -52,13 +53,21 @@ def symmetric_eigenvalues(a: Matrix) -> Vector:
 
 
 def psd_sqrt(a: Matrix) -> Matrix:
-    """Principal square root of a symmetric PSD matrix (negative round-off clipped)."""
+    """Principal square root of a symmetric PSD matrix (negative round-off clipped).
+
+    >>> psd_sqrt(np.array([[4.0, 0.0], [0.0, 9.0]])).round(12).tolist()
+    [[2.0, 0.0], [0.0, 3.0]]
+    """
     values, vectors = psd_eigh(a)
     return (vectors * np.sqrt(values)) @ vectors.T
 
 
 def shrink(cov: Matrix, strength: float) -> Matrix:
-    """(1 − s)·Σ + s·(tr Σ / d)·I: keeps a singular covariance invertible at a known bias."""
+    """(1 − s)·Σ + s·(tr Σ / d)·I: keeps a singular covariance invertible at a known bias.
+
+    >>> shrink(np.array([[2.0, 0.0], [0.0, 0.0]]), 0.5).tolist()
+    [[1.5, 0.0], [0.0, 0.5]]
+    """
     d = cov.shape[0]
     scale = float(np.trace(cov)) / d if d else 0.0
     if scale <= 0.0:
@@ -67,6 +76,11 @@ def shrink(cov: Matrix, strength: float) -> Matrix:
 
 
 def logdet_psd(a: Matrix) -> float:
+    """Log-determinant of a positive definite matrix; LinAlgError if it is not.
+
+    >>> logdet_psd(np.diag([1.0, np.e]))
+    1.0
+    """
     sign, value = np.linalg.slogdet(a)
     if sign <= 0:
         raise np.linalg.LinAlgError("matrix is not positive definite")

@@ -23,6 +23,14 @@ class Summary:
 
     Optional class statistics over the labeled rows: `class_counts` (C,) and `class_means` (C, d);
     classes with no rows have count 0 and a zero mean.
+
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> s = Summary.from_rows(x, labels=np.array([0, 0, 1, 1]))
+    >>> s.count, s.mean.tolist(), s.class_counts.tolist(), s.class_means.tolist()
+    (4, [1.0, 1.0], [2, 2], [[1.0, 0.0], [1.0, 2.0]])
+    >>> merged = Summary.from_rows(x[:1]).merge(Summary.from_rows(x[1:]))  # exact, any split
+    >>> np.allclose(merged.cov, s.cov), s.cov.tolist()
+    (True, [[1.3333333333333333, 0.0], [0.0, 1.3333333333333333]])
     """
 
     count: int
@@ -33,6 +41,7 @@ class Summary:
 
     @property
     def dim(self) -> int:
+        """Feature dimension d."""
         return int(self.mean.shape[0])
 
     @property
@@ -42,6 +51,7 @@ class Summary:
 
     @property
     def has_classes(self) -> bool:
+        """Whether the summary carries class counts and class means."""
         return self.class_counts is not None and self.class_means is not None
 
     @classmethod

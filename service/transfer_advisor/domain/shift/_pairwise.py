@@ -14,24 +14,13 @@ product ``M S`` with S (N, B) the matrix of permuted indicators — the pooled m
 once and never gathered or copied per permutation (alibi-detect gathers a permuted copy each
 time). M is symmetric, so only its lower triangle L (with half the diagonal) is ever formed:
 sᵀMs = 2·sᵀ(L + D/2)s, one triangular product (TRMM, N²B flops). The Gram matrix (SYRK), the
-elementwise passes and the row sums touch only the lower triangle as well.
-
-Exactness of the permutation p-value
-------------------------------------
-The product runs in float32 on a double-centred matrix M̃ = M − c1ᵀ − 1cᵀ + κ11ᵀ (entries of the
-order of the spread of M, not its mean, which shrinks round-off), using the identity
-sᵀMs = sᵀM̃s + 2n·sᵀc − n²κ, exact for any c and κ; sᵀc is computed in float64. c (≈ the row
-means of M) is estimated from ``_CENTRE_COLUMNS`` evenly spaced columns. The float32 error is measured on
-``CHECK_COLUMNS`` permutations recomputed in float64; every permuted statistic closer to the
-observed one than ``SAFETY`` × that error is recomputed in float64, so the count
-#{T_perm ≥ T_obs} is the float64 count unless the float32 error of some column exceeds 100 × the
-largest error seen on the check columns. ``details`` reports the measured error and the number
-of recomputed columns.
+elementwise passes and the row sums touch only the lower triangle as well. The permutation
+engine itself lives in ``_permutation``.
 
 Large inputs
 ------------
 Above ``MAX_EXACT_ROWS_PER_SIDE`` rows on a side, that side is subsampled without replacement
-(seeded) to that many rows and the exact test runs on the subsample (the "subsample" path).
+(at random) to that many rows and the exact test runs on the subsample (the "subsample" path).
 Why subsampling rather than linear-time MMD or random features: the permutation test on a
 random subsample is still an exact-level test (valid p-value for H0), the U-statistic on it is
 still unbiased for the population MMD², memory is bounded by the cap (N ≤ 5,000 ⇒ one float64
@@ -63,8 +52,6 @@ Vector = NDArray[np.float64]
 Path = Literal["exact", "subsample"]
 
 MAX_EXACT_ROWS_PER_SIDE = 2500
-CHECK_COLUMNS = 8
-SAFETY = 100.0
 _CACHE_ROWS = 32  # rows per block of the elementwise passes: 32 × 5,000 float64 ≈ L2-sized
 _CENTRE_COLUMNS = 64
 _DUPLICATE_RTOL = 1e-12
@@ -77,8 +64,8 @@ class PooledSample:
     ``gram`` (N, N) float64: the lower triangle (with the diagonal) holds Zᵀ-products of the
     column-centred pooled rows Z (source rows ``[:n_source]`` first); the strict upper triangle
     is undefined. ``norms`` (N,) = diag(gram). ``path`` says whether every row was used
-    ("exact") or a seeded subsample. Build it once with :func:`pool_samples` and pass it to both
-    ``mmd_test`` and ``energy_distance_test``.
+    ("exact") or a random subsample. Build it once with :func:`pool_samples` and pass it to both
+    ``mmd_distance`` and ``energy_distance``.
     """
 
     gram: Matrix
@@ -88,7 +75,6 @@ class PooledSample:
     n_source_total: int
     n_target_total: int
     path: Path
-    seed: int
 
     @property
     def size(self) -> int:
@@ -96,15 +82,19 @@ class PooledSample:
         return self.n_source + self.n_target
 
     def duplicate_threshold(self) -> float:
-        """Squared distances at or below this are round-off of equal rows: 1e-12 · 2 max‖z‖²
-        (the Gram identity's absolute round-off is ≈ 1e-16 · max‖z‖²)."""
+        """Squared distances at or below this are round-off of equal rows.
+
+        1e-12 · 2 max‖z‖² (the Gram identity's absolute round-off is ≈ 1e-16 · max‖z‖²).
+        """
         return _DUPLICATE_RTOL * 2.0 * float(self.norms.max(initial=0.0))
 
     def fill_sq_dist(self, out: Matrix, start: int, stop: int) -> None:
-        """Write the squared distances ‖zᵢ − zⱼ‖² of rows [start, stop) against rows [:stop]
-        into ``out[start:stop, :stop]``: the lower triangle (diagonal 0, clipped at 0, round-off
+        """Write squared distances ‖zᵢ − zⱼ‖² of rows [start, stop) against rows [:stop].
+
+        Into ``out[start:stop, :stop]``: the lower triangle (diagonal 0, clipped at 0, round-off
         of equal rows set to 0 so duplicates have distance 0, not sqrt(round-off) ≈ 1e-7); the
-        part on and above the diagonal is set to 0."""
+        part on and above the diagonal is set to 0.
+        """
         block = out[start:stop, :stop]
         np.multiply(self.gram[start:stop, :stop], -2.0, out=block)
         block += self.norms[start:stop, None]
@@ -113,8 +103,10 @@ class PooledSample:
         block[:, start:][_upper_mask(stop - start)] = 0.0
 
     def lower_sq_dist(self, rows: int | None = None) -> Matrix:
-        """A new (rows, rows) buffer (default rows = N) whose lower triangle holds the squared
-        distances among the first ``rows`` pooled rows (see ``fill_sq_dist``)."""
+        """Squared distances among the first ``rows`` pooled rows (default: all N).
+
+        A new (rows, rows) buffer; only its lower triangle is meaningful (see ``fill_sq_dist``).
+        """
         size = self.size if rows is None else rows
         out = np.empty((size, size))
         for_row_blocks(size, lambda start, stop: self.fill_sq_dist(out, start, stop))
@@ -149,8 +141,11 @@ def centred_gram(x: Matrix) -> tuple[Matrix, Vector]:
 
 
 def _thread_budget() -> int:
-    """Cores this process may use for one computation: the BLAS thread setting when present
-    (`transfer-advisor serve` sets 1, as concurrent requests already fill the cores), else all."""
+    """Cores this process may use for one computation.
+
+    The BLAS thread setting when present (`transfer-advisor serve` sets 1, as concurrent
+    requests already fill the cores), else all.
+    """
     cores = len(os.sched_getaffinity(0))
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         value = os.environ.get(var, "")
@@ -207,22 +202,24 @@ def pool_samples(
     x_source: Matrix,
     x_target: Matrix,
     *,
-    seed: int = 0,
+    rng: np.random.Generator,
     max_rows_per_side: int = MAX_EXACT_ROWS_PER_SIDE,
 ) -> PooledSample:
-    """Stack source over target (subsampling a side above ``max_rows_per_side``) and compute
-    their centred Gram matrix.
+    """Stack source over target and compute their centred Gram matrix.
 
+    A side above ``max_rows_per_side`` rows is subsampled with ``rng`` (without replacement,
+    rows kept in their original order; ``rng`` is not drawn from otherwise).
     Shapes: x_source (n, d), x_target (m, d) → PooledSample with N ≤ 2 · max_rows_per_side.
-    Subsampling uses ``numpy.random.default_rng(seed)``, without replacement, rows kept in
-    their original order.
+
+    >>> pooled = pool_samples(np.zeros((3, 2)), np.ones((4, 2)), rng=np.random.default_rng(0))
+    >>> pooled.size, pooled.path
+    (7, 'exact')
     """
     if x_source.ndim != 2 or x_target.ndim != 2 or x_source.shape[1] != x_target.shape[1]:
         raise ValueError("x_source and x_target must be 2-D with the same number of columns")
     n_total, m_total = len(x_source), len(x_target)
     if n_total < 2 or m_total < 2:
         raise MetricNotApplicable("two-sample tests need at least 2 rows on each side")
-    rng = np.random.default_rng(seed)
     path: Path = "exact"
     if n_total > max_rows_per_side:
         x_source = x_source[np.sort(rng.choice(n_total, max_rows_per_side, replace=False))]
@@ -239,7 +236,6 @@ def pool_samples(
         n_source_total=n_total,
         n_target_total=m_total,
         path=path,
-        seed=seed,
     )
 
 
@@ -289,11 +285,11 @@ class PooledMatrix:
 def pooled_matrix(
     pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False
 ) -> PooledMatrix:
-    """M = fn(squared distances) with a zero diagonal, its block sums and the float32 centred
-    copy, in one parallel pass over the lower triangle (M is symmetric).
+    """M = fn(squared distances) with a zero diagonal, its block sums and float32 centred copy.
 
-    fn(block, out_block) works elementwise in place. ``in_place=True`` writes M over
-    ``pooled.gram`` (saving an N × N allocation); the pooled sample is then spent.
+    One parallel pass over the lower triangle (M is symmetric). fn(block, out_block) works
+    elementwise in place. ``in_place=True`` writes M over ``pooled.gram`` (saving an N × N
+    allocation); the pooled sample is then spent.
     """
     n, big_n = pooled.n_source, pooled.size
     centre = _approximate_row_means(pooled, fn)  # reads the Gram matrix: before the pass
@@ -358,120 +354,3 @@ def projection_standard_error(g_source: Vector, g_target: Vector) -> float:
     var = float(np.var(g_source, ddof=1)) / len(g_source)
     var += float(np.var(g_target, ddof=1)) / len(g_target)
     return float(np.sqrt(max(var, 0.0)))
-
-
-StatFn = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]
-
-
-@dataclass(frozen=True)
-class PermutationOutcome:
-    """Observed statistic (as recomputed by the engine), permuted statistics and diagnostics."""
-
-    observed: float
-    permuted: NDArray[np.float64]
-    p_value: float
-    float32_max_abs_error: float
-    recomputed_float64: int
-
-    def details(self) -> dict[str, object]:
-        """JSON-safe summary: null quantile, float32 error and recomputation count."""
-        return {
-            "null_quantile_95": float(np.quantile(self.permuted, 0.95)),
-            "float32_max_abs_error": self.float32_max_abs_error,
-            "recomputed_float64": self.recomputed_float64,
-        }
-
-
-def _permuted_indicators(
-    n: int, big_n: int, permutations: int, rng: np.random.Generator
-) -> NDArray[np.float32]:
-    """(B, N) float32 rows, each a uniformly random 0/1 vector with exactly n ones.
-
-    The ones sit at the n smallest of N iid uniform keys per row (a uniform n-subset);
-    argpartition gives exactly n of them even on ties, and is ~2x faster than shuffling rows.
-    """
-    keys = rng.random((permutations, big_n))
-    chosen = np.argpartition(keys, n - 1, axis=1)[:, :n]
-    out = np.zeros((permutations, big_n), dtype=np.float32)
-    np.put_along_axis(out, chosen, np.float32(1.0), axis=1)
-    return out
-
-
-def _lower_quadratic_forms(
-    lower: NDArray[np.float32] | Matrix, s: NDArray[np.float32] | Matrix
-) -> NDArray[np.float64]:
-    """sᵦᵀ tril(lower) sᵦ for every row sᵦ of s (B, N), by one BLAS TRMM (N²B flops).
-
-    ``lower.T`` is column-major and upper triangular, so BLAS reads it without a copy;
-    only the lower triangle (with the diagonal) of ``lower`` is read.
-    """
-    trmm = scipy.linalg.blas.strmm if lower.dtype == np.float32 else scipy.linalg.blas.dtrmm
-    product = trmm(1.0, lower.T, s.T, side=0, lower=0, trans_a=1)  # (N, B) = tril(lower) sᵀ
-    out: NDArray[np.float64] = np.einsum("nb,bn->b", product, s, dtype=np.float64)
-    return out
-
-
-def permutation_test(
-    matrix: PooledMatrix,
-    statistic: StatFn,
-    *,
-    permutations: int,
-    seed: int,
-) -> PermutationOutcome:
-    """Permutation test of a statistic T(a, b) that is affine in a = sᵀMs for fixed b = sᵀM1.
-
-    Parameters
-    ----------
-    matrix : ``pooled_matrix(...)``: M's lower triangle (symmetric, zero diagonal, source =
-        rows [:n]), block sums and float32 centred copy (not modified).
-    statistic : vectorised T(a, b) for float64 arrays a, b (same shape).
-    permutations : B ≥ 1 random relabellings drawn from ``default_rng(seed)``.
-
-    Returns the observed T, the B permuted T and p = (1 + #{T_perm ≥ T_obs}) / (1 + B)
-    (Phipson & Smyth 2010). Larger T = more evidence against H0.
-    """
-    sums = matrix.sums
-    n = len(sums.ss)
-    big_n = matrix.lower.shape[0]
-    rng = np.random.default_rng(seed)
-    rows = np.concatenate([sums.ss + sums.st, sums.tt + sums.ts])
-    a_obs = sums.a
-    b_obs = float(rows[:n].sum())
-
-    s = _permuted_indicators(n, big_n, permutations, rng)
-    # the whole test's cost: one float32 triangular product of N²·B flops, 2·sᵀ tril(M̃) s
-    a_c = 2.0 * _lower_quadratic_forms(matrix.centred32, s)
-    # no BLAS calls below: float64 sums, exact enough
-    b_perm = np.einsum("bn,n->b", s, rows, dtype=np.float64)
-    s_centre = np.einsum("bn,n->b", s, matrix.centre, dtype=np.float64)
-    # a = sᵀM̃s + 2n·sᵀc − n²κ
-    a_perm = a_c + 2.0 * n * s_centre - float(n * n) * matrix.kappa
-
-    def exact_a(columns: NDArray[np.intp]) -> NDArray[np.float64]:
-        return 2.0 * _lower_quadratic_forms(matrix.lower, s[columns].astype(np.float64))
-
-    checks = np.arange(min(CHECK_COLUMNS, permutations))
-    exact_checks = exact_a(checks)
-    err_a = float(np.max(np.abs(a_perm[checks] - exact_checks)))
-    a_perm[checks] = exact_checks
-
-    observed = float(statistic(np.array([a_obs]), np.array([b_obs]))[0])
-    permuted = statistic(a_perm, b_perm)
-    # T is affine in a: |ΔT| = |∂T/∂a| · |Δa|
-    slope_a = float(abs(statistic(np.array([1.0]), np.array([0.0]))[0]
-                        - statistic(np.array([0.0]), np.array([0.0]))[0]))
-    floor_a = float(np.finfo(np.float32).eps) * n
-    margin = slope_a * SAFETY * max(err_a, floor_a)
-    border = np.flatnonzero(np.abs(permuted - observed) <= margin)
-    border = border[border >= len(checks)]
-    if border.size:
-        a_perm[border] = exact_a(border)
-        permuted[border] = statistic(a_perm[border], b_perm[border])
-    exceed = int(np.count_nonzero(permuted >= observed))
-    return PermutationOutcome(
-        observed=observed,
-        permuted=permuted,
-        p_value=(1.0 + exceed) / (1.0 + permutations),
-        float32_max_abs_error=slope_a * err_a,
-        recomputed_float64=int(border.size + len(checks)),
-    )

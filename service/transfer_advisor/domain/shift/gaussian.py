@@ -32,6 +32,10 @@ def frechet_distance(a: Summary, b: Summary) -> MetricResult:
     and stable, unlike scipy's `sqrtm` of the non-symmetric product Σa Σb.
     Reference: Dowson & Landau (1982); Heusel et al. (2017). Golden values: pytorch-fid rows
     of reference/shift/values.json.
+
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> round(frechet_distance(Summary.from_rows(x), Summary.from_rows(x + [3.0, 4.0])).value, 9)
+    25.0
     """
     cross_eigenvalues = _cross_eigenvalues(a.cov, b.cov)
     gap = a.mean - b.mean
@@ -53,7 +57,12 @@ def _cross_eigenvalues(cov_a: Matrix, cov_b: Matrix) -> NDArray[np.float64]:
 
 
 def coral_distance(a: Summary, b: Summary) -> MetricResult:
-    """CORAL loss ‖Σa − Σb‖²_F / (4 d²) (Sun & Saenko, 2016). Lower = closer."""
+    """CORAL loss ‖Σa − Σb‖²_F / (4 d²) (Sun & Saenko, 2016). Lower = closer.
+
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> coral_distance(Summary.from_rows(x), Summary.from_rows(2.0 * x)).value  # ‖4I‖² / 16
+    2.0
+    """
     d = a.dim
     diff = a.cov - b.cov
     return MetricResult(value=float(np.sum(diff * diff)) / (4.0 * d * d), details={"dim": d})
@@ -63,6 +72,10 @@ def mean_cosine_distance(a: Summary, b: Summary) -> MetricResult:
     """1 − cos(μa, μb): how far the centroids point apart; in [0, 2], 0 when parallel.
 
     Undefined when either mean is the zero vector; then 0 is returned only if both are.
+
+    >>> x = np.array([[1.0, 0.0], [3.0, 0.0]])
+    >>> mean_cosine_distance(Summary.from_rows(x), Summary.from_rows(-x)).value  # opposite
+    2.0
     """
     na, nb = float(np.linalg.norm(a.mean)), float(np.linalg.norm(b.mean))
     if na == 0.0 or nb == 0.0:
@@ -72,11 +85,16 @@ def mean_cosine_distance(a: Summary, b: Summary) -> MetricResult:
     return MetricResult(value=min(max(value, 0.0), 2.0), details={"norm_source": na, "norm_target": nb})
 
 
-def gaussian_kl(a: Summary, b: Summary, shrinkage: float = DIVERGENCE_SHRINKAGE) -> MetricResult:
+def gaussian_kl_divergence(a: Summary, b: Summary, shrinkage: float = DIVERGENCE_SHRINKAGE) -> MetricResult:
     """Symmetrised KL divergence ½[KL(Na‖Nb) + KL(Nb‖Na)] between fitted Gaussians.
 
     KL(a‖b) + KL(b‖a) = ½[tr(Σb⁻¹Σa) + tr(Σa⁻¹Σb) + Δμᵀ(Σa⁻¹ + Σb⁻¹)Δμ − 2d]; the log-det terms
     cancel. Covariances are shrunk by `shrinkage` towards (tr Σ/d)·I first. Lower = closer.
+
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> a, b = Summary.from_rows(x), Summary.from_rows(x + [1.0, 0.0])
+    >>> round(gaussian_kl_divergence(a, b).value, 6)  # ½ Δμᵀ Σ⁻¹ Δμ with Σ = 4/3 I
+    0.375
     """
     cov_a, cov_b = shrink(a.cov, shrinkage), shrink(b.cov, shrinkage)
     inv_a, inv_b = np.linalg.inv(cov_a), np.linalg.inv(cov_b)
@@ -93,7 +111,12 @@ def bhattacharyya_distance(
     """Bhattacharyya distance between fitted Gaussians.
 
     D_B = ⅛ Δμᵀ Σ⁻¹ Δμ + ½ ln(det Σ / √(det Σa det Σb)),  Σ = (Σa + Σb)/2.
-    Covariances shrunk as in `gaussian_kl`. Lower = closer.
+    Covariances shrunk as in `gaussian_kl_divergence`. Lower = closer.
+
+    >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> a, b = Summary.from_rows(x), Summary.from_rows(x + [1.0, 0.0])
+    >>> round(bhattacharyya_distance(a, b).value, 6)  # ⅛ Δμᵀ Σ⁻¹ Δμ, equal covariances
+    0.09375
     """
     cov_a, cov_b = shrink(a.cov, shrinkage), shrink(b.cov, shrinkage)
     cov = symmetrize(0.5 * (cov_a + cov_b))

@@ -13,11 +13,11 @@ from ._pairwise import (
     MAX_EXACT_ROWS_PER_SIDE,
     Matrix,
     PooledSample,
-    permutation_test,
     pool_samples,
     pooled_matrix,
     projection_standard_error,
 )
+from ._permutation import permutation_test
 
 BANDWIDTH_RULE_MEDIAN = "median_heuristic_source"
 
@@ -62,13 +62,13 @@ def _kth_smallest(values: NDArray[np.float64], k: int) -> float:
     return float(np.partition(values, k)[k])
 
 
-def mmd_test(
+def mmd_distance(
     x_source: Matrix,
     x_target: Matrix,
     *,
+    rng: np.random.Generator,
     bandwidth: float | None = None,
     permutations: int = 200,
-    seed: int = 0,
     biased: bool = False,
     pooled: PooledSample | None = None,
     consume_pooled: bool = False,
@@ -85,26 +85,35 @@ def mmd_test(
 
     Shapes: x_source (n, d), x_target (m, d), n, m ≥ 2. Larger = more different; 0 ⇔ same
     distribution (characteristic kernel). p-value: B = ``permutations`` relabellings of the
-    pooled sample drawn from ``numpy.random.default_rng(seed)``; p = (1 + #{T_perm ≥ T_obs}) /
-    (1 + B), never 0 (Phipson & Smyth 2010); None when B = 0. The pooled kernel matrix is built
-    once; all permuted statistics come from one float32 triangular product (TRMM) with float64 re-checks (see
-    ``_pairwise``). Above ``MAX_EXACT_ROWS_PER_SIDE`` rows per side a seeded subsample is tested
-    (``details["path"] == "subsample"``, with ``standard_error`` of the value).
+    pooled sample drawn from ``rng``; p = (1 + #{T_perm ≥ T_obs}) / (1 + B), never 0
+    (Phipson & Smyth 2010); None when B = 0. The pooled kernel matrix is built once; all
+    permuted statistics come from one float32 triangular product (TRMM) with float64 re-checks
+    (see ``_permutation``). Above ``MAX_EXACT_ROWS_PER_SIDE`` rows per side a random subsample
+    is tested (``details["path"] == "subsample"``, with ``standard_error`` of the value); it
+    is drawn from ``rng`` before the relabellings.
 
     Golden values: shared/reference/shift/values.json rows ``mmd2`` (numpy formula and
     alibi-detect 0.13); tests/golden/test_shift_golden.py.
 
-    Pass ``pooled`` (from ``pool_samples(x_source, x_target, seed=seed)``) to reuse the
-    distance matrix with ``energy_distance_test``; x_source/x_target are then not read again
-    (the pooled sample must have been built from them). ``consume_pooled=True`` lets the
-    test overwrite the pooled sample's Gram matrix (its last user saves an N × N allocation).
+    Pass ``pooled`` (from :func:`pool_samples`) to reuse the distance matrix with
+    ``energy_distance``; x_source/x_target are then not read again (the pooled sample must have
+    been built from them) and ``rng`` draws only the relabellings. ``consume_pooled=True`` lets
+    the test overwrite the pooled sample's Gram matrix (its last user saves an N × N allocation).
+
+    >>> x = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> same = mmd_distance(x, x, bandwidth=1.0, biased=True, rng=np.random.default_rng(0))
+    >>> round(same.value, 12), same.p_value
+    (0.0, 1.0)
+    >>> far = mmd_distance(x, x + 10.0, bandwidth=1.0, permutations=9, rng=np.random.default_rng(0))
+    >>> round(far.value, 4), far.p_value  # none of the 9 relabellings reaches it: p = 1 / 10
+    (0.7005, 0.1)
     """
     if permutations < 0:
         raise ValueError("permutations must be ≥ 0")
     if bandwidth is not None and not (math.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError("bandwidth must be a finite positive number")
     if pooled is None:
-        pooled = pool_samples(x_source, x_target, seed=seed,
+        pooled = pool_samples(x_source, x_target, rng=rng,
                               max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
         consume_pooled = True
     n, m = pooled.n_source, pooled.n_target
@@ -138,13 +147,12 @@ def mmd_test(
         "bandwidth_rule": rule,
         "kernel": "gaussian_rbf exp(-|a-b|^2/(2 bandwidth^2))",
         "permutations": permutations,
-        "seed": seed,
         **pooled.describe(),
         "standard_error": projection_standard_error(g_source, g_target),
     }
     p_value: float | None = None
     if permutations > 0:
-        outcome = permutation_test(kernel, statistic, permutations=permutations, seed=seed)
+        outcome = permutation_test(kernel, statistic, permutations=permutations, rng=rng)
         p_value = outcome.p_value
         details.update(outcome.details())
     return MetricResult(value=value, p_value=p_value, details=details)

@@ -16,8 +16,10 @@ RIDGE = 1e-2
 
 
 def _auc(scores: NDArray[np.float64], is_source: NDArray[np.bool_]) -> float:
-    """Area under the ROC curve of ``scores`` for ``is_source`` (Mann–Whitney U / (n·m)),
-    ties counted as ½ (average ranks)."""
+    """Area under the ROC curve of ``scores`` for ``is_source``: Mann–Whitney U / (n·m).
+
+    Ties count ½ (average ranks).
+    """
     ranks = rankdata(scores)
     n_pos = int(is_source.sum())
     n_neg = len(scores) - n_pos
@@ -29,8 +31,8 @@ def proxy_a_distance(
     x_source: Matrix,
     x_target: Matrix,
     *,
+    rng: np.random.Generator,
     folds: int = 5,
-    seed: int = 0,
 ) -> MetricResult:
     """Proxy A-distance from a k-fold cross-validated linear domain classifier.
 
@@ -43,12 +45,17 @@ def proxy_a_distance(
     direction) over features standardised with pooled, label-free statistics, plus an
     intercept; λ = ``RIDGE`` · n_train. Each fold's normal equations come from the full Gram
     matrices minus the held-out fold's, so the whole CV costs O((n+m) d² + k d³).
-    Folds: stratified by domain, assignment from ``numpy.random.default_rng(seed)``.
+    Folds: stratified by domain, assigned at random with ``rng``.
 
     Shapes: x_source (n, d), x_target (m, d); needs ≥ ``folds`` rows per side.
     details: ``auc`` (out-of-fold ROC AUC of the decision score, 0.5 = chance; a shift is
     directionless, so values below 0.5 mean "no signal" too), ``error`` (balanced ε before
-    clipping), ``folds``, ``seed``.
+    clipping), ``folds``.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(40, 3))
+    >>> proxy_a_distance(x, x + 5.0, rng=np.random.default_rng(0)).value
+    2.0
     """
     n, m = len(x_source), len(x_target)
     if folds < 2:
@@ -61,7 +68,6 @@ def proxy_a_distance(
     sq = ((x_source - mean) ** 2).sum(axis=0) + ((x_target - mean) ** 2).sum(axis=0)
     scale = np.sqrt(sq / (n + m))
     scale[scale == 0.0] = 1.0
-    rng = np.random.default_rng(seed)
     fold_of = (rng.permutation(np.arange(n) % folds), rng.permutation(np.arange(m) % folds))
     sides = (x_source, x_target)
 
@@ -118,7 +124,6 @@ def proxy_a_distance(
             "classifier": "class-balanced ridge on standardised features (linear)",
             "ridge": RIDGE,
             "folds": folds,
-            "seed": seed,
             "n_source": n,
             "n_target": m,
         },

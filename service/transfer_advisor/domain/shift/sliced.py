@@ -21,11 +21,11 @@ _scipy_exact_2samp = getattr(_stats_py, "_attempt_exact_2kssamp", None)
 
 
 def random_directions(d: int, projections: int, seed: int) -> Matrix:
-    """Unit directions (d, P) as POT 0.9 draws them: columns of
-    ``RandomState(seed).randn(d, P)`` normalised to unit length.
+    """Unit directions (d, P) as POT 0.9 draws them.
 
-    (POT seeds numpy's legacy generator with ``seed``; a private ``RandomState`` gives the same
-    stream without touching global state.)
+    Columns of ``RandomState(seed).randn(d, P)`` normalised to unit length. (POT seeds numpy's
+    legacy generator with ``seed``; a private ``RandomState`` gives the same stream without
+    touching global state.)
     """
     g = np.random.RandomState(seed).randn(d, projections)  # POT 0.9 draws from this stream
     return np.asarray(g / np.sqrt(np.sum(g * g, axis=0, keepdims=True)), dtype=np.float64)
@@ -53,7 +53,7 @@ def wasserstein_1d_pp(u: Matrix, v: Matrix, p: float = 2.0) -> NDArray[np.float6
     return np.asarray(widths @ diff, dtype=np.float64)
 
 
-def sliced_wasserstein(
+def sliced_wasserstein_distance(
     x_source: Matrix,
     x_target: Matrix,
     *,
@@ -70,6 +70,14 @@ def sliced_wasserstein(
     samples. Monte-Carlo error of the direction average: details ``mc_standard_error``
     (delta-method SE of SW from the spread of the per-direction W₂²; ~5 % at P = 128 on the
     golden data). Golden: values.json rows ``sliced_wasserstein`` (POT 0.9.7).
+    Takes a ``seed``, not a Generator: POT's directions are defined by the legacy
+    ``RandomState(seed)`` stream, which no ``numpy.random.Generator`` reproduces.
+
+    >>> x = np.array([[0.0], [1.0], [5.0]])
+    >>> sliced_wasserstein_distance(x, x).value
+    0.0
+    >>> sliced_wasserstein_distance(x, x + 2.0).value  # in 1-D every direction is ±1
+    2.0
     """
     if projections < 1:
         raise ValueError("projections must be ≥ 1")
@@ -150,8 +158,11 @@ def _ks_exact_equal_n(n: int, h: NDArray[np.int64]) -> NDArray[np.float64]:
 
 
 def _ks_exact_unequal(u: NDArray[np.float64], v: NDArray[np.float64], d: float) -> float:
-    """scipy's two-sided 'auto' p-value for one column (its own exact routine when importable,
-    with its fallback to the asymptotic formula when that fails)."""
+    """Two-sided p-value of one column as scipy's 'auto' method computes it.
+
+    scipy's own exact routine when importable, with its fallback to the asymptotic formula
+    when that fails.
+    """
     n, m = len(u), len(v)
     if _scipy_exact_2samp is not None:
         ok, _, prob = _scipy_exact_2samp(n, m, math.gcd(n, m), d, "two-sided")
@@ -164,9 +175,9 @@ def _ks_exact_unequal(u: NDArray[np.float64], v: NDArray[np.float64], d: float) 
 def ks_per_feature(
     x_source: Matrix, x_target: Matrix
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per-column two-sided KS statistics and p-values, equal to ``scipy.stats.ks_2samp``
-    (method='auto': exact for max(n, m) ≤ 10,000, else Smirnov's asymptotic ``kstwo.sf``).
+    """Per-column two-sided KS statistics and p-values, equal to ``scipy.stats.ks_2samp``.
 
+    method='auto': exact for max(n, m) ≤ 10,000, else Smirnov's asymptotic ``kstwo.sf``.
     The p-value depends on a column only through (D, n, m), so it is computed once per
     distinct D (scipy's public wrapper costs ~1-3 ms per call, too much for 384 columns):
     vectorised exact series for n = m, scipy's exact routine for n ≠ m, ``kstwo.sf`` above
@@ -195,15 +206,20 @@ def ks_per_feature(
 
 
 def ks_fdr_share(x_source: Matrix, x_target: Matrix, *, alpha: float = 0.05) -> MetricResult:
-    """Share of features whose marginal distribution shifted, per-feature KS with
-    Benjamini–Hochberg FDR control at level ``alpha``.
+    """Share of features whose marginal distribution shifted (per-feature KS, BH FDR).
 
+    Benjamini–Hochberg false-discovery-rate control at level ``alpha``:
     value = #{j : p_j^BH ≤ α} / d, where p^BH are the BH-adjusted p-values (Benjamini &
     Hochberg 1995; ``scipy.stats.false_discovery_control``) of the per-column two-sample KS
     tests (``ks_per_feature``). Shapes: x_source (n, d), x_target (m, d). Range [0, 1];
     higher = more features shifted; 0 expected under no shift (FDR ≤ α controls false
     flags). ``p_value`` = min adjusted p (a global test of "no feature shifted", valid under
     BH's independence / PRDS assumptions). Golden: values.json rows ``ks_per_feature`` (scipy).
+
+    >>> x = np.random.default_rng(0).normal(size=(200, 3))
+    >>> result = ks_fdr_share(x, x + [0.0, 0.0, 3.0])  # only the last feature moved
+    >>> result.value, result.details["most_shifted_features"][0]
+    (0.3333333333333333, 2)
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError("alpha must lie in (0, 1)")

@@ -43,7 +43,15 @@ def gbc_score(
     pca_dim: int | None = DEFAULT_PCA_DIM,
     gaussian_type: Literal["spherical", "diagonal"] = "spherical",
 ) -> MetricResult:
-    """GBC of features (n, d) for integer labels (n,), optionally after PCA to `pca_dim`."""
+    """GBC of features (n, d) for integer labels (n,), optionally after PCA to `pca_dim`.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> result = gbc_score(features, labels)
+    >>> round(result.value, 4), round(result.details["normalized"], 4)  # in [−1, 0]
+    (-0.5741, -0.0957)
+    """
     if gaussian_type not in ("spherical", "diagonal"):
         raise ValueError(f"gaussian_type must be 'spherical' or 'diagonal', got {gaussian_type!r}")
     if pca_dim is not None and pca_dim < 1:

@@ -38,8 +38,16 @@ from ._common import (
 )
 
 
-def hscore(features: ArrayLike, labels: ArrayLike) -> MetricResult:
-    """H-score of features (n, d) for integer labels (n,). Higher = more transferable."""
+def h_score(features: ArrayLike, labels: ArrayLike) -> MetricResult:
+    """H-score of features (n, d) for integer labels (n,). Higher = more transferable.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> result = h_score(features, labels)
+    >>> round(result.value, 4), round(result.details["normalized"], 4)  # H / (C − 1)
+    (1.5654, 0.7827)
+    """
     x, enc = _prepare(features, labels)
     eigenvalues, proj2 = _scatter_spectrum(x - x.mean(axis=0), enc)
     n = x.shape[0]
@@ -48,11 +56,17 @@ def hscore(features: ArrayLike, labels: ArrayLike) -> MetricResult:
                    enc.num_classes, n, x.shape[1], int(eigenvalues.size))
 
 
-def hscore_shrinkage(features: ArrayLike, labels: ArrayLike) -> MetricResult:
+def shrinkage_h_score(features: ArrayLike, labels: ArrayLike) -> MetricResult:
     """Shrinkage (regularised) H-score with the Ledoit–Wolf covariance. Higher = better.
 
     H_a = (1 − a) Σ_c n_c/(n − 1) Σ_i (v_iᵀ m_c)² / ((1 − a) λ_i/n + a μ),  μ = tr(S)/d,
     where λ_i are eigenvalues of the centred scatter XᵀX (so S = XᵀX / n) and m_c = μ_c − μ.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> round(shrinkage_h_score(features, labels).value, 4)
+    1.3485
     """
     x, enc = _prepare(features, labels)
     n, d = x.shape
@@ -70,13 +84,19 @@ def hscore_shrinkage(features: ArrayLike, labels: ArrayLike) -> MetricResult:
     return MetricResult(result.value, None, details)
 
 
-def hscore_from_summary(summary: Summary) -> MetricResult:
+def h_score_from_summary(summary: Summary) -> MetricResult:
     """H-score from count, mean, covariance, class counts and class means (no rows).
 
-    Exact (same value as `hscore` on the rows) when the class statistics describe the summary's
+    Exact (same value as `h_score` on the rows) when the class statistics describe the summary's
     rows (Σ n_c == count). Otherwise Σ_f is the covariance of all summarised rows and Σ_g the
     between-class covariance of the labeled subset about its own mean, divisor n_l − 1; then
     `details["exact"]` is False.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> round(h_score_from_summary(Summary.from_rows(features, labels)).value, 4)
+    1.5654
     """
     if summary.class_counts is None or summary.class_means is None:
         raise MetricNotApplicable("the summary has no class_counts/class_means")

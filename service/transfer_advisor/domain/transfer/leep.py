@@ -37,6 +37,13 @@ def leep_score(source_probs: ArrayLike, labels: ArrayLike) -> MetricResult:
 
     Source classes that no row gives any probability are skipped (the reference divides 0/0).
     Rows are renormalised to sum to 1 after checking they already do within 1e-3.
+
+    >>> labels = np.array([0, 0, 1, 1])
+    >>> probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8]])
+    >>> round(leep_score(probs, labels).value, 4)
+    -0.2955
+    >>> round(leep_score(np.full((4, 2), 0.5), labels).value, 4)  # uninformative: −H(Y) = −log 2
+    -0.6931
     """
     theta = _check_probs(source_probs)
     enc = encode_labels(labels, theta.shape[0])
@@ -58,7 +65,12 @@ def leep_score(source_probs: ArrayLike, labels: ArrayLike) -> MetricResult:
 
 
 def nce_score(source_probs: ArrayLike, labels: ArrayLike) -> MetricResult:
-    """NCE on z = argmax of source probabilities (n, C_s) for labels (n,). Higher = better (≤ 0)."""
+    """NCE on z = argmax of source probabilities (n, C_s) for labels (n,). Higher = better (≤ 0).
+
+    >>> probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8]])
+    >>> nce_score(probs, np.array([0, 0, 1, 1])).value  # z determines y: −H(Y | Z) = 0
+    0.0
+    """
     theta = _check_probs(source_probs)
     return nce_from_source_labels(np.argmax(theta, axis=1), labels,
                                   num_source_classes=theta.shape[1])
@@ -95,7 +107,7 @@ def pseudo_source_probs(
     y_source: ArrayLike,
     x_target: ArrayLike,
     *,
-    seed: int = 0,
+    rng: np.random.Generator,
     max_rows: int = HEAD_MAX_ROWS,
     max_iterations: int = HEAD_MAX_ITERATIONS,
 ) -> Matrix:
@@ -105,11 +117,17 @@ def pseudo_source_probs(
     mean and standard deviation (constant columns get s = 1). Fit on the source rows
     x_source (n_s, d), y_source (n_s,) by L-BFGS (scipy, at most `max_iterations` steps) on
         mean cross-entropy + ‖W‖² / (2 n_s)        (scikit-learn's C = 1; b unpenalised),
-    from W = 0, b = 0. More than `max_rows` source rows are subsampled uniformly with
-    `np.random.default_rng(seed)`; otherwise the fit is deterministic. Column z of the result
+    from W = 0, b = 0. More than `max_rows` source rows are subsampled uniformly with `rng`
+    (not drawn from otherwise: the fit itself is deterministic). Column z of the result
     is the z-th smallest source label. Use as `source_probs` for `leep_score`/`nce_score`.
+
+    >>> x_source = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    >>> probs = pseudo_source_probs(x_source, np.array([0, 0, 1, 1]), np.array([[-3.0], [3.0]]),
+    ...                             rng=np.random.default_rng(0))
+    >>> probs.shape, bool(probs[0, 0] > 0.5 > probs[1, 0])
+    ((2, 2), True)
     """
-    head = fit_source_head(x_source, y_source, seed=seed, max_rows=max_rows,
+    head = fit_source_head(x_source, y_source, rng=rng, max_rows=max_rows,
                            max_iterations=max_iterations)
     return head.predict_proba(x_target)
 
@@ -135,7 +153,7 @@ def fit_source_head(
     x_source: ArrayLike,
     y_source: ArrayLike,
     *,
-    seed: int = 0,
+    rng: np.random.Generator,
     max_rows: int = HEAD_MAX_ROWS,
     max_iterations: int = HEAD_MAX_ITERATIONS,
 ) -> SourceHead:
@@ -144,7 +162,7 @@ def fit_source_head(
     enc = encode_labels(y_source, x.shape[0])
     codes = enc.codes
     if x.shape[0] > max_rows:
-        chosen = np.sort(np.random.default_rng(seed).choice(x.shape[0], max_rows, replace=False))
+        chosen = np.sort(rng.choice(x.shape[0], max_rows, replace=False))
         x, codes = x[chosen], codes[chosen]
     n, d = x.shape
     c = enc.num_classes

@@ -27,7 +27,7 @@ arrangement is equally likely when labels are independent of the features, so th
 exact: p = (1 + #{acc_perm ≥ acc}) / (1 + B) (Phipson & Smyth 2010). For large inputs B is capped
 by a work budget; `details["permutations"]` is the B actually used.
 
-Rows: more than `max_rows` (default 4,000) labeled rows are subsampled per class (seeded), and
+Rows: more than `max_rows` (default 4,000) labeled rows are subsampled per class (with `rng`), and
 `details["n"]`/`details["n_labeled"]` report both counts.
 Folds: k = min(folds, smallest class count), each class dealt round-robin (balanced fold sizes,
 independent of how classes are numbered); if a class has a single example, leave-one-out.
@@ -42,7 +42,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from ..results import MetricResult
+from ..results import MetricNotApplicable, MetricResult
 from ._common import (
     EncodedLabels,
     Labels,
@@ -68,19 +68,26 @@ def linear_probe_accuracy(
     features: ArrayLike,
     labels: ArrayLike,
     *,
+    rng: np.random.Generator,
     folds: int = DEFAULT_FOLDS,
     permutations: int = DEFAULT_PERMUTATIONS,
-    seed: int = 0,
     ridge: float = DEFAULT_RIDGE,
     max_rows: int | None = DEFAULT_MAX_ROWS,
 ) -> MetricResult:
     """Stratified k-fold accuracy of a ridge classifier on features (n, d), labels (n,).
 
     Value in [0, 1], higher = better; `p_value` from the within-fold label-permutation null.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> result = linear_probe_accuracy(features, labels, permutations=99,
+    ...                                rng=np.random.default_rng(0))
+    >>> result.value, result.p_value, round(result.details["chance"], 4)
+    (1.0, 0.01, 0.3333)
     """
     if ridge <= 0.0:
         raise ValueError(f"ridge must be positive, got {ridge}")
-    rng = np.random.default_rng(seed)
     x, enc, labeled = _prepare(features, labels, max_rows, rng)
     n, d = x.shape
     fold_of, n_folds = _stratified_folds(enc, folds, rng)
@@ -119,19 +126,25 @@ def knn_accuracy(
     features: ArrayLike,
     labels: ArrayLike,
     *,
+    rng: np.random.Generator,
     k: int = DEFAULT_K,
     folds: int = DEFAULT_FOLDS,
     permutations: int = DEFAULT_PERMUTATIONS,
-    seed: int = 0,
     max_rows: int | None = DEFAULT_MAX_ROWS,
 ) -> MetricResult:
     """Stratified k-fold accuracy of cosine k-NN (centred rows) on features (n, d), labels (n,).
 
     k is capped at the smallest training-split size. Value in [0, 1], higher = better.
+
+    >>> rng = np.random.default_rng(0)
+    >>> labels = np.repeat([0, 1, 2], 20)
+    >>> features = 3.0 * np.eye(3)[labels] + rng.normal(size=(60, 3))  # 3 separated classes
+    >>> result = knn_accuracy(features, labels, k=5, permutations=99, rng=np.random.default_rng(0))
+    >>> result.value, result.p_value
+    (1.0, 0.01)
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    rng = np.random.default_rng(seed)
     x, enc, labeled = _prepare(features, labels, max_rows, rng)
     n, d = x.shape
     fold_of, n_folds = _stratified_folds(enc, folds, rng)
@@ -174,7 +187,7 @@ def _prepare(
     if max_rows is None or n <= max_rows:
         return x, enc, n
     if max_rows < 2 * enc.num_classes:
-        raise ValueError(f"max_rows must allow 2 rows per class, got {max_rows}")
+        raise MetricNotApplicable(f"max_rows must allow 2 rows per class, got {max_rows}")
     quota = np.maximum(np.minimum(enc.counts, 2), enc.counts * max_rows // n)
     order = rng.permutation(n)
     by_class = order[np.argsort(enc.codes[order], kind="stable")]  # grouped, random inside
@@ -228,7 +241,7 @@ def _ridge_factor(x: Matrix, ridge: float) -> tuple[Matrix, float]:
 
 
 def _held_out_solver(z_fold: Matrix) -> Callable[[Matrix], Matrix]:
-    """r ↦ (I − Z_f Z_fᵀ)⁻¹ r for one fold, factorised once in the smaller space.
+    """The map r ↦ (I − Z_f Z_fᵀ)⁻¹ r for one fold, factorised once in the smaller space.
 
     n_f ≤ r: Cholesky of I − Z_f Z_fᵀ (n_f × n_f). Otherwise Woodbury:
     (I − Z_f Z_fᵀ)⁻¹ = I + Z_f (I − Z_fᵀ Z_f)⁻¹ Z_fᵀ with an (r × r) Cholesky.

@@ -1,0 +1,173 @@
+"""One request's metric inputs and the intermediate results its metrics share.
+
+`MetricInputs` is what the caller decoded (immutable); `MetricContext` wraps it for one run of
+`compute_metrics` and computes shared work on first use: the target halves of the Gaussian
+baselines, the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and
+energy distance. Randomness is explicit: `MetricContext.rng()` hands each metric a fresh
+generator from the request's seed, so a metric draws the same numbers alone or beside others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .linalg import psd_eigh
+from .results import MetricNotApplicable
+from .shift._pairwise import PooledSample, pool_samples
+from .summary import Summary
+from .transfer.leep import pseudo_source_probs
+
+Matrix = NDArray[np.float64]
+Labels = NDArray[np.int64]
+
+# Target rows below this count give too noisy a same-distribution baseline to report.
+MIN_BASELINE_ROWS = 8
+# Rows drawn for a parametric baseline (summary-only target): bounds the work at any count.
+PARAMETRIC_BASELINE_MAX_ROWS = 4000
+
+NEEDS_ROWS = "needs embeddings (rows) for both source and target; a summary was given"
+NEEDS_TARGET_LABELS = "needs target embeddings with target labels"
+NEEDS_SOURCE_HEAD = ("needs target.source_probs, or source embeddings with source labels "
+                     "(to fit a pseudo source head)")
+PSEUDO_HEAD_ORIGIN = "pseudo source head (logistic model fit on the labeled source rows)"
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """Everything a metric may use. Rows are None when the side came as a summary."""
+
+    source: Summary
+    target: Summary
+    x_source: Matrix | None = None
+    x_target: Matrix | None = None
+    y_source: Labels | None = None
+    y_target: Labels | None = None
+    source_probs: Matrix | None = None
+    task_type: str = "classification"
+    num_classes: int | None = None
+    permutations: int = 200
+    seed: int = 0
+    kernel_bandwidth: float | None = None
+
+    @property
+    def labeled_target(self) -> tuple[Matrix, Labels] | None:
+        """The labeled target rows (the first len(y_target) rows) and their labels, if any."""
+        if self.x_target is None or self.y_target is None or len(self.y_target) == 0:
+            return None
+        return self.x_target[: len(self.y_target)], self.y_target
+
+
+@dataclass(frozen=True)
+class TargetHalves:
+    """Two random halves of the target, summarised, for a metric's no-shift baseline.
+
+    `size_factor` rescales a metric between them to halves of the full target count
+    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller.
+    """
+
+    first: Summary
+    second: Summary
+    rule: str
+    size_factor: float
+
+
+class MetricContext:
+    """The inputs of one `compute_metrics` run plus the work its metrics share.
+
+    `pooled_users` names the selected metrics that read the pooled Gram matrix: the last of
+    them to ask for it may overwrite it (saving an N × N allocation), and the context lets
+    go of it then.
+    """
+
+    def __init__(self, inputs: MetricInputs, *, pooled_users: Iterable[str] = ()) -> None:
+        self.inputs = inputs
+        self._pooled_users = set(pooled_users)
+        self._pooled: PooledSample | None = None
+
+    def rng(self) -> np.random.Generator:
+        """A fresh generator from the request's seed (one per metric, never shared)."""
+        return np.random.default_rng(self.inputs.seed)
+
+    @property
+    def rows(self) -> tuple[Matrix, Matrix]:
+        """Source and target rows; not applicable when either side came as a summary."""
+        x_source, x_target = self.inputs.x_source, self.inputs.x_target
+        if x_source is None or x_target is None:
+            raise MetricNotApplicable(NEEDS_ROWS)
+        return x_source, x_target
+
+    @property
+    def labeled(self) -> tuple[Matrix, Labels]:
+        """The labeled target rows and their labels; not applicable without them."""
+        labeled = self.inputs.labeled_target
+        if labeled is None:
+            raise MetricNotApplicable(NEEDS_TARGET_LABELS)
+        return labeled
+
+    @cached_property
+    def target_halves(self) -> TargetHalves | None:
+        """Two random halves of the target rows, or of a Gaussian sample from its summary.
+
+        None when the target has fewer than `MIN_BASELINE_ROWS` rows (or count).
+        """
+        rng = self.rng()
+        x = self.inputs.x_target
+        if x is not None:
+            if len(x) < MIN_BASELINE_ROWS:
+                return None
+            rule = "same metric between two random halves of the target rows"
+            size_factor = 1.0
+        else:
+            target = self.inputs.target
+            if target.count < MIN_BASELINE_ROWS:
+                return None
+            rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
+            values, vectors = psd_eigh(target.cov)
+            x = target.mean + rng.standard_normal((rows, target.dim)) @ (vectors * np.sqrt(values)).T
+            rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
+                    "summary's mean and covariance (no target rows were sent)")
+            size_factor = _half_bias(target.count) / _half_bias(rows)
+        order = rng.permutation(len(x))
+        half = len(x) // 2
+        return TargetHalves(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]),
+                            rule, size_factor)
+
+    @cached_property
+    def source_probs(self) -> tuple[Matrix, str]:
+        """Source-model probabilities on the labeled target rows, and where they came from.
+
+        The client's `source_probs` when sent, else a pseudo source head fit once on the
+        labeled source rows (LEEP and NCE share it).
+        """
+        if self.inputs.source_probs is not None:
+            return self.inputs.source_probs, "target.source_probs"
+        x_target, _ = self.labeled
+        x_source, y_source = self.inputs.x_source, self.inputs.y_source
+        if x_source is None or y_source is None:
+            raise MetricNotApplicable(NEEDS_SOURCE_HEAD)
+        probs = pseudo_source_probs(x_source[: len(y_source)], y_source, x_target, rng=self.rng())
+        return probs, PSEUDO_HEAD_ORIGIN
+
+    def take_pooled(self, user: str) -> tuple[PooledSample, bool]:
+        """The pooled sample of source and target rows, and whether `user` may overwrite it.
+
+        Built on first use. `user` is its last user when no other selected metric still needs
+        it; the context then forgets the sample, so nobody reads the overwritten matrix.
+        """
+        pooled = self._pooled
+        if pooled is None:
+            pooled = pool_samples(*self.rows, rng=self.rng())
+        self._pooled_users.discard(user)
+        last_use = not self._pooled_users
+        self._pooled = None if last_use else pooled
+        return pooled, last_use
+
+
+def _half_bias(n: int) -> float:
+    h = n // 2
+    return 1.0 / h + 1.0 / (n - h)
