@@ -125,21 +125,8 @@ class AssessmentRecord:
         return cls(**{k: v for k, v in body.items() if k in names and k != "record_sha256"},
                    record_sha256=record_sha256)
 
-    @property
-    def created(self) -> datetime:
-        if self.created_at is None:
-            raise ValueError("record is not chained yet")
-        return datetime.fromisoformat(self.created_at)
-
-    @property
-    def strategy(self) -> str:
-        return str(self.recommendation["strategy"])
-
-    @property
-    def transfer_score(self) -> float:
-        return float(self.recommendation["transfer_score"])
-
     def indexed_columns(self) -> JSON:
+        """The indexed columns this record fills (see `indexed_columns`)."""
         return indexed_columns(self.body())
 
 
