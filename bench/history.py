@@ -31,13 +31,15 @@ from sqlalchemy.engine import make_url
 from transfer_advisor.app import create_app
 from transfer_advisor.db import migrate
 from transfer_advisor.db.engine import make_engine, make_sessionmaker
-from transfer_advisor.db.repositories import AssessmentRepository, HistoryFilter
+from transfer_advisor.db.repositories import AssessmentRepository
 from transfer_advisor.domain.audit import GENESIS, canonical_json, record_hash, sha256_hex
+from transfer_advisor.domain.record import HistoryFilter
+from transfer_advisor.domain.vocabulary import Strategy
 from transfer_advisor.services import history
 from transfer_advisor.settings import Settings
 
 TENANT = "dashboard"
-STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
+STRATEGIES: tuple[str, ...] = tuple(Strategy)
 RISKS = ("low", "medium", "high")
 COLUMNS = ("id", "tenant", "seq", "created_at", "source_name", "target_name", "strategy",
            "transfer_score", "negative_transfer_risk", "confidence", "policy_version",

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from transfer_advisor.domain.record import AssessmentRecord
+from transfer_advisor.domain.vocabulary import Strategy
 from transfer_advisor.services import records
 
 T0 = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # a Monday, mid-hour
-STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
+STRATEGIES: tuple[str, ...] = tuple(Strategy)
 
 
 @dataclasses.dataclass(frozen=True)

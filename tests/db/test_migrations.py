@@ -19,7 +19,7 @@ from tests.history_seed import STRATEGIES, hourly, seed
 from transfer_advisor.db import migrate
 from transfer_advisor.db.engine import make_sessionmaker
 from transfer_advisor.db.models import AssessmentRow
-from transfer_advisor.db.repositories import HistoryFilter
+from transfer_advisor.domain.record import HistoryFilter
 from transfer_advisor.services import audit, history
 
 BUCKETS = ("hour", "day", "week")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator
 
 from ..domain.record import HistoryFilter
+from ..domain.vocabulary import Strategy
 from ..errors import InvalidInput
 from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary, no_nul_or_none
 from ..schemas.history import Replay, Stats
@@ -18,7 +19,6 @@ from .deps import AssessCaller, AssessmentId, ReadCaller, SessionsDep
 
 router = APIRouter(tags=["assessments"])
 
-StrategyParam = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
 Name = Annotated[str | None, Query(min_length=1, max_length=200), AfterValidator(no_nul_or_none)]
 
 
@@ -27,7 +27,7 @@ def history_filter(
     until: Annotated[datetime | None, Query(description="ISO 8601, exclusive; naive = UTC")] = None,
     source_name: Name = None,
     target_name: Name = None,
-    strategy: StrategyParam | None = None,
+    strategy: Strategy | None = None,
     extractor: Name = None,
 ) -> HistoryFilter:
     since, until = _utc(since, "since"), _utc(until, "until")

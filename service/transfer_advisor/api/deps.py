@@ -10,13 +10,14 @@ from fastapi import Depends, Path, Request
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..domain.vocabulary import Scope
 from ..errors import MissingScope, RateLimited, Unauthorized
 from ..schemas.assess import no_nul
 from ..services import keys
 from ..settings import Settings
 from .ratelimit import TokenBucket, retry_after
 
-ALL_SCOPES = frozenset({"assess", "read", "admin"})
+ALL_SCOPES = frozenset(Scope)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,6 @@ def require_scope(scope: str) -> Callable[[Caller], Caller]:
     return check
 
 
-AssessCaller = Annotated[Caller, Depends(require_scope("assess"))]
-ReadCaller = Annotated[Caller, Depends(require_scope("read"))]
-AdminCaller = Annotated[Caller, Depends(require_scope("admin"))]
+AssessCaller = Annotated[Caller, Depends(require_scope(Scope.ASSESS))]
+ReadCaller = Annotated[Caller, Depends(require_scope(Scope.READ))]
+AdminCaller = Annotated[Caller, Depends(require_scope(Scope.ADMIN))]

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 import numpy as np
 from numpy.typing import NDArray
 
+from ..domain.vocabulary import Modality
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -39,7 +40,7 @@ __all__ = ["EXIT_REFUSED", "EXIT_USAGE", "InputFileError", "Refused", "assess_lo
            "build_request", "load_dataset", "read_labels", "register", "render_problem",
            "render_table", "run"]
 
-MODALITIES = ("image", "text", "audio", "tabular", "time_series", "other")
+MODALITIES = tuple(Modality)
 EXIT_CODES = ("exit codes: 0 assessed; 1 the service refused the request or failed (the "
               "problem on stderr); 2 bad arguments or an unusable file")
 

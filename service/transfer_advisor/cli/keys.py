@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..domain.vocabulary import Scope
 from ..settings import Settings
 from .common import EXIT_OK, add_command, open_database
 
@@ -16,7 +17,7 @@ def register(sub: Any) -> None:
     create = add_command(actions, "create", "print a new key (shown once, stored hashed)",
                          create_key)
     create.add_argument("--tenant", required=True)
-    create.add_argument("--scope", action="append", choices=["assess", "read", "admin"])
+    create.add_argument("--scope", action="append", choices=list(Scope))
     listing = add_command(actions, "list", "keys of one tenant (or all), never the secret",
                           list_keys)
     listing.add_argument("--tenant")

@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from ..domain.vocabulary import Strategy
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
+STRATEGIES: tuple[str, ...] = tuple(Strategy)
 SCORE_BINS = 10  # equal-width bins of the transfer score over [0, 1]
 LATEST = 20
 
@@ -49,7 +51,7 @@ def score_edges() -> list[float]:
 def build_overview(per_day_counts: Mapping[date, Mapping[str, int]], score_sum: float,
                    score_counts: Sequence[int], latest: Iterable[Any]) -> Overview:
     """Exact counts per day and strategy, the score sum and histogram, the newest records."""
-    counts = dict.fromkeys(STRATEGIES, 0)
+    counts: dict[str, int] = dict.fromkeys(STRATEGIES, 0)
     for day_counts in per_day_counts.values():
         for strategy, n in day_counts.items():
             counts[strategy] = counts.get(strategy, 0) + n

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from ..domain.vocabulary import Modality
 from ..errors import FieldError, InvalidInput
 
-MODALITIES = ("image", "text", "audio", "tabular", "time_series", "other")
+MODALITIES = tuple(Modality)
 # ONNX element types a declared input may use, by the numpy name clients send.
 INPUT_DTYPES: dict[str, np.dtype[Any]] = {
     "float32": np.dtype(np.float32),

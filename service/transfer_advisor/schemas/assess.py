@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from ..domain.vocabulary import Modality, Risk, Strategy
+
 # Every number is bounded at the wire, so no value can overflow an int64, a float or a shape
 # product further in (and none is stored that no real dataset could have).
 MAX_COUNT = 2**53  # rows, examples: any count a float64 still holds exactly
@@ -30,9 +32,6 @@ Text = Annotated[str, AfterValidator(no_nul)]
 Name = Annotated[Text, Field(min_length=1, max_length=200)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Dim = Annotated[int, Field(ge=0, le=MAX_DIM)]
-Modality = Literal["image", "text", "audio", "tabular", "time_series", "other"]
-Strategy = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
-Risk = Literal["low", "medium", "high"]
 
 
 class WireModel(BaseModel):

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..dashboard import LATEST, Overview, build_overview, score_edges
 from ..db.repositories import AssessmentRepository, Bucket, BucketCount, Cells
 from ..domain.record import HistoryFilter, RecordSummary, day_start, hour_start
+from ..domain.vocabulary import Strategy
 from ..errors import InvalidInput
 
-STRATEGIES = ("fine_tune", "feature_extraction", "train_from_scratch")
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
@@ -113,13 +113,13 @@ def stats(sessions: sessionmaker[Session], tenant: str, bucket: Bucket,
           flt: HistoryFilter) -> dict[str, Any]:
     with sessions() as session:
         cells = bucket_counts(AssessmentRepository(session, tenant), bucket, flt)
-    counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STRATEGIES, 0))
+    counts: dict[datetime, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Strategy, 0))
     sums: dict[datetime, float] = defaultdict(float)
     for cell in cells:
         counts[cell.start][cell.strategy] = counts[cell.start].get(cell.strategy, 0) + cell.n
         sums[cell.start] += cell.score_sum
     buckets = []
-    totals = dict.fromkeys(STRATEGIES, 0)
+    totals: dict[str, int] = dict.fromkeys(Strategy, 0)
     for start in sorted(counts):
         n = sum(counts[start].values())
         for strategy, k in counts[start].items():

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db.models import ApiKey, utcnow
+from ..domain.vocabulary import Scope
 from ..errors import InvalidInput, NotFound
 
-SCOPES = ("assess", "read", "admin")
+SCOPES = tuple(Scope)
 KEY_PREFIX = "ta_"
 
 

@@ -8,11 +8,8 @@ from .assessment_metrics import AssessmentMetrics
 from .assessment_page import AssessmentPage
 from .assessment_stats import AssessmentStats
 from .assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
-from .assessment_stats_assessments_stats_get_strategy_type_0 import AssessmentStatsAssessmentsStatsGetStrategyType0
 from .assessment_stats_bucket import AssessmentStatsBucket
 from .assessment_summary import AssessmentSummary
-from .assessment_summary_negative_transfer_risk import AssessmentSummaryNegativeTransferRisk
-from .assessment_summary_strategy import AssessmentSummaryStrategy
 from .audit_verification import AuditVerification
 from .body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
 from .dataset_spec import DatasetSpec
@@ -27,24 +24,22 @@ from .extractor_ref import ExtractorRef
 from .field_change import FieldChange
 from .healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
 from .input_spec import InputSpec
-from .list_assessments_assessments_get_strategy_type_0 import ListAssessmentsAssessmentsGetStrategyType0
 from .metric_out import MetricOut
 from .metric_out_details import MetricOutDetails
+from .modality import Modality
 from .output_spec import OutputSpec
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
 from .raw_inputs import RawInputs
 from .recommendation_out import RecommendationOut
-from .recommendation_out_negative_transfer_risk import RecommendationOutNegativeTransferRisk
-from .recommendation_out_strategy import RecommendationOutStrategy
 from .replay import Replay
 from .replay_changes import ReplayChanges
+from .risk import Risk
 from .stats_bucket import StatsBucket
+from .strategy import Strategy
 from .strategy_counts import StrategyCounts
 from .summary_spec import SummarySpec
 from .task_spec import TaskSpec
-from .task_spec_source_modality import TaskSpecSourceModality
-from .task_spec_target_modality import TaskSpecTargetModality
 from .task_spec_type import TaskSpecType
 
 __all__ = (
@@ -54,11 +49,8 @@ __all__ = (
     "AssessmentPage",
     "AssessmentStats",
     "AssessmentStatsAssessmentsStatsGetBucket",
-    "AssessmentStatsAssessmentsStatsGetStrategyType0",
     "AssessmentStatsBucket",
     "AssessmentSummary",
-    "AssessmentSummaryNegativeTransferRisk",
-    "AssessmentSummaryStrategy",
     "AssessOptions",
     "AssessRequest",
     "AuditVerification",
@@ -75,23 +67,21 @@ __all__ = (
     "FieldChange",
     "HealthzHealthzGetResponseHealthzHealthzGet",
     "InputSpec",
-    "ListAssessmentsAssessmentsGetStrategyType0",
     "MetricOut",
     "MetricOutDetails",
+    "Modality",
     "OutputSpec",
     "Problem",
     "ProblemErrorsItem",
     "RawInputs",
     "RecommendationOut",
-    "RecommendationOutNegativeTransferRisk",
-    "RecommendationOutStrategy",
     "Replay",
     "ReplayChanges",
+    "Risk",
     "StatsBucket",
+    "Strategy",
     "StrategyCounts",
     "SummarySpec",
     "TaskSpec",
-    "TaskSpecSourceModality",
-    "TaskSpecTargetModality",
     "TaskSpecType",
 )

@@ -8,10 +8,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.assessment_summary_negative_transfer_risk import AssessmentSummaryNegativeTransferRisk
-from ..models.assessment_summary_negative_transfer_risk import check_assessment_summary_negative_transfer_risk
-from ..models.assessment_summary_strategy import AssessmentSummaryStrategy
-from ..models.assessment_summary_strategy import check_assessment_summary_strategy
+from ..models.risk import check_risk
+from ..models.risk import Risk
+from ..models.strategy import check_strategy
+from ..models.strategy import Strategy
 from ..types import UNSET, Unset
 from typing import cast
 import datetime
@@ -32,10 +32,10 @@ class AssessmentSummary:
             confidence (float):
             created_at (datetime.datetime):
             id (str):
-            negative_transfer_risk (AssessmentSummaryNegativeTransferRisk):
+            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
             policy_version (str):
             source_name (str):
-            strategy (AssessmentSummaryStrategy):
+            strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
             target_name (str):
             transfer_score (float):
             extractor (None | str | Unset):
@@ -44,10 +44,10 @@ class AssessmentSummary:
     confidence: float
     created_at: datetime.datetime
     id: str
-    negative_transfer_risk: AssessmentSummaryNegativeTransferRisk
+    negative_transfer_risk: Risk
     policy_version: str
     source_name: str
-    strategy: AssessmentSummaryStrategy
+    strategy: Strategy
     target_name: str
     transfer_score: float
     extractor: None | str | Unset = UNSET
@@ -115,7 +115,7 @@ class AssessmentSummary:
 
         id = d.pop("id")
 
-        negative_transfer_risk = check_assessment_summary_negative_transfer_risk(d.pop("negative_transfer_risk"))
+        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
 
 
 
@@ -124,7 +124,7 @@ class AssessmentSummary:
 
         source_name = d.pop("source_name")
 
-        strategy = check_assessment_summary_strategy(d.pop("strategy"))
+        strategy = check_strategy(d.pop("strategy"))
 
 
 

@@ -8,10 +8,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.recommendation_out_negative_transfer_risk import check_recommendation_out_negative_transfer_risk
-from ..models.recommendation_out_negative_transfer_risk import RecommendationOutNegativeTransferRisk
-from ..models.recommendation_out_strategy import check_recommendation_out_strategy
-from ..models.recommendation_out_strategy import RecommendationOutStrategy
+from ..models.risk import check_risk
+from ..models.risk import Risk
+from ..models.strategy import check_strategy
+from ..models.strategy import Strategy
 from typing import cast
 
 
@@ -28,16 +28,16 @@ class RecommendationOut:
     """ 
         Attributes:
             confidence (float):
-            negative_transfer_risk (RecommendationOutNegativeTransferRisk):
+            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
             reasons (list[str]):
-            strategy (RecommendationOutStrategy):
+            strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
             transfer_score (float):
      """
 
     confidence: float
-    negative_transfer_risk: RecommendationOutNegativeTransferRisk
+    negative_transfer_risk: Risk
     reasons: list[str]
-    strategy: RecommendationOutStrategy
+    strategy: Strategy
     transfer_score: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -78,7 +78,7 @@ class RecommendationOut:
         d = dict(src_dict)
         confidence = d.pop("confidence")
 
-        negative_transfer_risk = check_recommendation_out_negative_transfer_risk(d.pop("negative_transfer_risk"))
+        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
 
 
 
@@ -86,7 +86,7 @@ class RecommendationOut:
         reasons = cast(list[str], d.pop("reasons"))
 
 
-        strategy = check_recommendation_out_strategy(d.pop("strategy"))
+        strategy = check_strategy(d.pop("strategy"))
 
 
 

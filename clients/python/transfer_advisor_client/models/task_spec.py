@@ -8,10 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.task_spec_source_modality import check_task_spec_source_modality
-from ..models.task_spec_source_modality import TaskSpecSourceModality
-from ..models.task_spec_target_modality import check_task_spec_target_modality
-from ..models.task_spec_target_modality import TaskSpecTargetModality
+from ..models.modality import check_modality
+from ..models.modality import Modality
 from ..models.task_spec_type import check_task_spec_type
 from ..models.task_spec_type import TaskSpecType
 from ..types import UNSET, Unset
@@ -31,16 +29,16 @@ class TaskSpec:
     """ 
         Attributes:
             labeled_examples (int):
-            source_modality (TaskSpecSourceModality):
-            target_modality (TaskSpecTargetModality):
+            source_modality (Modality): The kind of data a source model was trained on, or a target holds.
+            target_modality (Modality): The kind of data a source model was trained on, or a target holds.
             compute_budget_gpu_hours (float | None | Unset):
             num_classes (int | None | Unset):
             type_ (TaskSpecType | Unset):  Default: 'classification'.
      """
 
     labeled_examples: int
-    source_modality: TaskSpecSourceModality
-    target_modality: TaskSpecTargetModality
+    source_modality: Modality
+    target_modality: Modality
     compute_budget_gpu_hours: float | None | Unset = UNSET
     num_classes: int | None | Unset = UNSET
     type_: TaskSpecType | Unset = 'classification'
@@ -97,12 +95,12 @@ class TaskSpec:
         d = dict(src_dict)
         labeled_examples = d.pop("labeled_examples")
 
-        source_modality = check_task_spec_source_modality(d.pop("source_modality"))
+        source_modality = check_modality(d.pop("source_modality"))
 
 
 
 
-        target_modality = check_task_spec_target_modality(d.pop("target_modality"))
+        target_modality = check_modality(d.pop("target_modality"))
 
 
 

@@ -11,9 +11,9 @@ from ... import errors
 from ...models.assessment_stats import AssessmentStats
 from ...models.assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
 from ...models.assessment_stats_assessments_stats_get_bucket import check_assessment_stats_assessments_stats_get_bucket
-from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import AssessmentStatsAssessmentsStatsGetStrategyType0
-from ...models.assessment_stats_assessments_stats_get_strategy_type_0 import check_assessment_stats_assessments_stats_get_strategy_type_0
 from ...models.problem import Problem
+from ...models.strategy import check_strategy
+from ...models.strategy import Strategy
 from ...types import UNSET, Unset
 from typing import cast
 import datetime
@@ -27,7 +27,7 @@ def _get_kwargs(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def sync_detailed(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
@@ -160,7 +160,7 @@ def sync_detailed(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -197,7 +197,7 @@ def sync(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
@@ -211,7 +211,7 @@ def sync(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -243,7 +243,7 @@ async def asyncio_detailed(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
@@ -257,7 +257,7 @@ async def asyncio_detailed(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -294,7 +294,7 @@ async def asyncio(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
@@ -308,7 +308,7 @@ async def asyncio(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (AssessmentStatsAssessmentsStatsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:

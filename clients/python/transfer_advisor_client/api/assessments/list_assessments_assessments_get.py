@@ -9,9 +9,9 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.assessment_page import AssessmentPage
-from ...models.list_assessments_assessments_get_strategy_type_0 import check_list_assessments_assessments_get_strategy_type_0
-from ...models.list_assessments_assessments_get_strategy_type_0 import ListAssessmentsAssessmentsGetStrategyType0
 from ...models.problem import Problem
+from ...models.strategy import check_strategy
+from ...models.strategy import Strategy
 from ...types import UNSET, Unset
 from typing import cast
 import datetime
@@ -26,7 +26,7 @@ def _get_kwargs(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def sync_detailed(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
@@ -168,7 +168,7 @@ def sync_detailed(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (ListAssessmentsAssessmentsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -207,7 +207,7 @@ def sync(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
@@ -226,7 +226,7 @@ def sync(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (ListAssessmentsAssessmentsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -260,7 +260,7 @@ async def asyncio_detailed(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
@@ -279,7 +279,7 @@ async def asyncio_detailed(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (ListAssessmentsAssessmentsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
@@ -318,7 +318,7 @@ async def asyncio(
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
     target_name: None | str | Unset = UNSET,
-    strategy: ListAssessmentsAssessmentsGetStrategyType0 | None | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
@@ -337,7 +337,7 @@ async def asyncio(
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset):
         target_name (None | str | Unset):
-        strategy (ListAssessmentsAssessmentsGetStrategyType0 | None | Unset):
+        strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
 
     Raises:
