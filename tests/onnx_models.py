@@ -18,6 +18,7 @@ def image_model(
     dim: int = FEATURE_DIM,
     produce_nan: bool = False,
     seed: int = 0,
+    scale: float = 1.0,
 ) -> bytes:
     """images float32 [batch, 4, 4, 1] → flatten → (× W + b) → features [batch, dim].
 
@@ -25,7 +26,7 @@ def image_model(
     """
     rng = np.random.default_rng(seed)
     flat = int(np.prod(IMAGE_SHAPE))
-    weight = numpy_helper.from_array(rng.normal(size=(flat, dim)).astype(np.float32), "W")
+    weight = numpy_helper.from_array((scale * rng.normal(size=(flat, dim))).astype(np.float32), "W")
     bias = numpy_helper.from_array(rng.normal(size=(dim,)).astype(np.float32), "B")
     shape = numpy_helper.from_array(np.array([-1, flat], dtype=np.int64), "flat_shape")
     inits = [weight, bias, shape]

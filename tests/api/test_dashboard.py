@@ -59,6 +59,15 @@ class TestDashboard:
         assert reasons == record["recommendation"]["reasons"]
         assert f'id="transfer-score">{record["recommendation"]["transfer_score"]:.3f}<' in page.text
 
+    def test_pages_send_security_headers(self, client: TestClient) -> None:
+        record = seed(client, 1)[0]
+        for path in ("/dashboard", f"/dashboard/assessments/{record['id']}"):
+            headers = client.get(path).headers
+            assert "script-src 'self'" in headers["content-security-policy"]
+            assert "frame-ancestors 'none'" in headers["content-security-policy"]
+            assert headers["x-frame-options"] == "DENY"
+            assert headers["x-content-type-options"] == "nosniff"
+
     def test_names_are_escaped(self, client: TestClient) -> None:
         body = embeddings_request(n=20, d=3, labels=9)
         body["source"]["name"] = "<script>alert(1)</script>"

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from tests.onnx_models import image_metadata, image_model
+from tests.payloads import embeddings_request
 
 from transfer_advisor.settings import Settings
 
@@ -223,6 +224,26 @@ class TestAssessRawInputs:
         assert resp.status_code == 422
         assert resp.json()["type"].endswith("unknown-extractor")
 
+    def test_unknown_extractor_beside_embeddings_is_422(self, client: TestClient) -> None:
+        body = embeddings_request()
+        body["extractor"] = "nope"
+        resp = client.post("/assess", json=body)
+        assert resp.status_code == 422, resp.text
+        assert resp.json()["errors"][0]["field"] == "extractor"
+        body["extractor"] = "digits-cnn"  # a known one is recorded as the embeddings' origin
+        resp = client.post("/assess", json=body)
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["extractor"]["name"] == "digits-cnn"
+
+    def test_huge_extractor_outputs_get_the_magnitude_bound(self, client: TestClient) -> None:
+        huge = image_model(seed=1, scale=1e16)  # finite float32, far over the 1e15 bound
+        assert register(client, huge, image_metadata("huge-out")).status_code == 201
+        body = self.body("huge-out", shape=(4, 4, 1))
+        resp = client.post("/assess", json=body)
+        assert resp.status_code == 422, resp.text
+        assert resp.json()["errors"][0]["field"] == "source.inputs"
+        assert client.get("/assessments").json()["items"] == []
+
     def test_wrong_image_shape_is_422_naming_the_field(self, client: TestClient) -> None:
         resp = client.post("/assess", json=self.body("digits-cnn", shape=(8, 8, 1)))
         assert resp.status_code == 422
@@ -236,6 +257,9 @@ class TestAssessRawInputs:
         resp = client.post("/assess", json=body)
         assert resp.status_code == 503
         assert "extractors build" in resp.json()["detail"]
+        data_dir = str(client.app.state.settings.data_dir)  # type: ignore[attr-defined]
+        assert data_dir not in resp.text  # no server paths to callers
+        assert data_dir not in client.get("/extractors").text
 
 
 class TestReadinessWithBrokenExtractorFiles:

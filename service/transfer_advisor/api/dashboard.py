@@ -19,6 +19,16 @@ from ..schemas.assess import Assessment
 from ..services import history, records
 from .deps import AssessmentId, ReadCaller, SessionsDep
 
+# Pages show names clients chose: no inline script or style runs, no framing, no sniffing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=TEMPLATES)
 
@@ -37,7 +47,8 @@ def dashboard(
 ) -> HTMLResponse:
     overview = history.overview(sessions, caller.tenant, datetime.now(UTC) - timedelta(days=days))
     return templates.TemplateResponse(
-        request, "dashboard.html", _context(request, caller.tenant, overview=overview, days=days))
+        request, "dashboard.html", _context(request, caller.tenant, overview=overview, days=days),
+        headers=SECURITY_HEADERS)
 
 
 @router.get("/dashboard/assessments/{assessment_id}", response_class=HTMLResponse)
@@ -46,7 +57,8 @@ def dashboard_assessment(request: Request, assessment_id: AssessmentId, caller: 
     record = Assessment.model_validate(
         records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
     return templates.TemplateResponse(
-        request, "assessment.html", _context(request, caller.tenant, a=record))
+        request, "assessment.html", _context(request, caller.tenant, a=record),
+        headers=SECURITY_HEADERS)
 
 
 def install_dashboard(app: FastAPI) -> None:

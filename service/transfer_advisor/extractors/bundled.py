@@ -82,7 +82,9 @@ def bundled_extractors(data_dir: Path) -> list[BundledExtractor]:
         tok = base / entry["tokenizer"] if entry.get("tokenizer") else None
         missing = [p for p in (path, tok) if p is not None and not p.is_file()]
         if missing:
-            reason = (f"not built: {', '.join(p.name for p in missing)} missing under {base}; "
+            # Names the files, never the server's paths: any caller with `read` sees this.
+            where = "the package" if base == BUNDLED_DIR else "the data directory's bundled/"
+            reason = (f"not built: {', '.join(p.name for p in missing)} missing from {where}; "
                       f"run `{BUILD_HINT}`")
             out.append(BundledExtractor(spec, path, tok, None, entry.get("sha256"),
                                         entry.get("origin", ""), False, reason))

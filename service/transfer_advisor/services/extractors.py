@@ -168,8 +168,10 @@ class ExtractorService:
             row = repo.get(name)
             return self._from_row(row) if row is not None else None
 
-    def resolve(self, name: str | None, field_name: str = "extractor") -> Extractor:
-        """The usable extractor `name`, or a clear problem (422 unknown, 503 unavailable)."""
+    def resolve(self, name: str | None, field_name: str = "extractor",
+                to_run: bool = True) -> Extractor:
+        """The extractor `name`, or a clear problem (422 unknown; 503 unavailable when it is
+        `to_run`)."""
         if not name:
             raise InvalidInput.at(field_name, "name a registered extractor to embed 'inputs'")
         ext = self.find(name)
@@ -177,7 +179,7 @@ class ExtractorService:
             known = ", ".join(e.name for e in self.list())
             raise UnknownExtractor(f"{field_name}: no extractor named '{name}' (known: {known})",
                                    errors=[FieldError(field_name, "unknown extractor")])
-        if not ext.available:
+        if to_run and not ext.available:
             raise ExtractorUnavailable(f"extractor '{name}' is not available: {ext.reason}")
         return ext
 
@@ -292,10 +294,17 @@ class ExtractorService:
         return _checked(ext, out, len(feed))
 
     def embed_request(self, request: AssessRequest) -> EmbeddedInputs:
-        """Embed the raw `inputs` of the request's sides through `request.extractor`."""
+        """Embed the raw `inputs` of the request's sides through `request.extractor`.
+
+        An extractor named beside embeddings is resolved too (an unknown name is a 422, not
+        ignored) and recorded as the one the embeddings claim to come from.
+        """
         sides = {"source": request.source, "target": request.target}
         if all(spec.inputs is None for spec in sides.values()):
-            return EmbeddedInputs(None, None, None)
+            if request.extractor is None:
+                return EmbeddedInputs(None, None, None)
+            named = self.resolve(request.extractor, "extractor", to_run=False)
+            return EmbeddedInputs(named.record(), None, None)
         ext = self.resolve(request.extractor, "extractor")
         rows: dict[str, NDArray[np.float64] | None] = {}
         for side, spec in sides.items():

@@ -127,6 +127,8 @@ def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings
     if rows is None:
         assert spec.embeddings is not None  # guaranteed by DatasetSpec's validator
         rows = decode_matrix(spec.embeddings, f"{field}.embeddings")
+    else:  # an extractor's output gets the same magnitude bound as sent embeddings
+        arrays.check_magnitude(rows, f"{field}.inputs")
     _check_size(rows, f"{field}.{form}", settings)
     if rows.shape[0] < 2:
         raise InvalidInput.at(f"{field}.{form}", "needs at least 2 rows")
