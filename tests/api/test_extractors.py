@@ -139,6 +139,14 @@ def test_refused_model_leaves_nothing_behind(
     ("{not json", "metadata"),
     (json.dumps({"name": "x", "modality": "image"}), "metadata.input"),
     (json.dumps(image_metadata("Bad Name!")), "metadata.name"),
+    # each of these was a 500 or a 503 "database unavailable"
+    ('{"name": ' * 50_000 + '"x"' + "}" * 50_000, "metadata"),
+    (json.dumps(image_metadata("nan-prep", preprocessing={"scale": float("nan")})), "metadata"),
+    (json.dumps(image_metadata("deep-prep", preprocessing={"a": {"b": {"c": {"d": {"e": {
+        "f": {"g": {"h": {"i": {"j": 1}}}}}}}}}})), "metadata.preprocessing"),
+    (json.dumps(image_metadata("nul-version", version="1\u0000")), "metadata.version"),
+    (json.dumps(image_metadata("nul-prep", preprocessing={"k": "a\u0000"})),
+     "metadata.preprocessing"),
 ])
 def test_bad_metadata_is_422_naming_the_field(
         metadata: str, field: str, client: TestClient, settings: Settings) -> None:
@@ -282,3 +290,24 @@ class TestReadinessWithBrokenExtractorFiles:
         assert client.post("/assess", json=embeddings_request(form="summary")).status_code == 201
         stored.unlink()
         assert "missing" in client.get("/readyz").json()["checks"]["extractors"]
+
+
+def test_concurrent_registrations_of_one_name_are_one_201_and_409s(
+        client: TestClient, settings: Settings) -> None:
+    """The loser of a race on one name gets a 409 (another model) or the winner (same model),
+    never a 503, and the winner's files stay."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    models = [image_model(seed=s) for s in (11, 12, 13, 14)]
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(
+            lambda m: register(client, m, image_metadata("raced")).status_code, models))
+    assert statuses == [201, 409, 409, 409]
+    with ThreadPoolExecutor(4) as pool:  # the same model four times: one 201 or 200s only
+        same = image_model(seed=21)
+        again = sorted(pool.map(
+            lambda _: register(client, same, image_metadata("raced-same")).status_code, range(4)))
+    assert again.count(201) == 1
+    assert set(again) <= {200, 201}
+    ready = client.get("/readyz").json()
+    assert ready["checks"]["extractors"] == "ok", ready

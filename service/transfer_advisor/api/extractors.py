@@ -57,6 +57,22 @@ def _read(upload: UploadFile, limit: int, part: str) -> bytes:
     return data
 
 
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not JSON")
+
+
+def _parse_metadata(text: str) -> Any:
+    """Strict JSON (no NaN/Infinity), and no nesting deep enough to exhaust the stack."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.at("metadata", f"is not valid JSON ({exc.msg})") from None
+    except ValueError as exc:
+        raise InvalidInput.at("metadata", f"is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise InvalidInput.at("metadata", "is nested too deeply") from None
+
+
 @router.post("/extractors", status_code=201, response_model=ExtractorOut,
              responses={200: {"model": ExtractorOut,
                               "description": "the same model was already registered"}})
@@ -69,10 +85,7 @@ def register_extractor(
     tokenizer: Annotated[UploadFile | None, File(description="tokenizer.json (text)")] = None,
 ) -> JSONResponse:
     """Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store."""
-    try:
-        meta: Any = json.loads(metadata)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput.at("metadata", f"is not valid JSON ({exc.msg})") from None
+    meta = _parse_metadata(metadata)
     if not isinstance(meta, dict):
         raise InvalidInput.at("metadata", "must be a JSON object")
     model = _read(file, settings.max_extractor_bytes, "file")

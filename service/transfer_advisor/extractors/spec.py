@@ -92,8 +92,8 @@ def spec_from_metadata(meta: Mapping[str, Any], field_prefix: str = "metadata") 
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         bad("name", "must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting alphanumeric")
     version = meta.get("version", "1")
-    if not isinstance(version, str) or not 0 < len(version) <= 64:
-        bad("version", "must be a string of 1-64 characters")
+    if not isinstance(version, str) or not 0 < len(version) <= 64 or "\x00" in version:
+        bad("version", "must be a string of 1-64 characters, without NUL")
     modality = meta.get("modality")
     if modality not in MODALITIES:
         bad("modality", f"must be one of {list(MODALITIES)}")
@@ -138,6 +138,8 @@ def spec_from_metadata(meta: Mapping[str, Any], field_prefix: str = "metadata") 
     prep = meta.get("preprocessing") or {}
     if not isinstance(prep, Mapping):
         bad("preprocessing", "must be an object")
+    elif (why := _json_problem(prep)) is not None:
+        bad("preprocessing", why)
     if modality == "text" and in_name not in (None, *TEXT_INPUT_NAMES):
         bad("input.name", f"a text extractor's declared input must be one of {TEXT_INPUT_NAMES}")
     if errors:
@@ -147,3 +149,24 @@ def spec_from_metadata(meta: Mapping[str, Any], field_prefix: str = "metadata") 
         name=str(name), version=str(version), modality=str(modality), input_name=str(in_name),
         input_dtype=str(in_dtype), input_shape=tuple(shape), output_name=str(out_name),
         output_dim=int(out_dim), preprocessing=dict(prep))
+
+
+MAX_PREPROCESSING_DEPTH = 8
+
+
+def _json_problem(value: Any, depth: int = 0) -> str | None:
+    """Why `value` cannot be stored as plain JSON metadata, or None: finite numbers only, no NUL
+    in any string, nesting bounded."""
+    if depth > MAX_PREPROCESSING_DEPTH:
+        return f"nests deeper than {MAX_PREPROCESSING_DEPTH} levels"
+    if isinstance(value, float) and not np.isfinite(value):
+        return "holds NaN or Infinity"
+    if isinstance(value, str):
+        return "holds a NUL character" if "\x00" in value else None
+    if isinstance(value, Mapping):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((why for v in items if (why := _json_problem(v, depth + 1))), None)

@@ -18,8 +18,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..db.engine import WRITE_TRANSACTION
 from ..db.models import ExtractorRow
 from ..db.repositories import ExtractorRepository
 from ..errors import (
@@ -42,7 +44,7 @@ from ..extractors.runtime import ProgressFn, SessionCache, run_batched, short_er
 from ..extractors.spec import ExtractorSpec, spec_from_metadata
 from ..extractors.text import TextTokenizer, TokenizerCache
 from ..extractors.text import embed_texts as run_texts
-from ..extractors.validate import validate_model
+from ..extractors.validate import ValidatedModel, validate_model
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from .inputs import decode_images
@@ -104,8 +106,10 @@ class ExtractorService:
         self._sessions = sessions
 
     @contextmanager
-    def _repository(self) -> Iterator[tuple[Session, ExtractorRepository]]:
+    def _repository(self, write: bool = False) -> Iterator[tuple[Session, ExtractorRepository]]:
         with self._sessions() as session:
+            if write:  # read-then-write: hold the write lock from the start (SQLite)
+                session.connection(execution_options={WRITE_TRANSACTION: True})
             yield session, ExtractorRepository(session)
 
     # -- lookup
@@ -196,16 +200,10 @@ class ExtractorService:
         checked = validate_model(model, spec, tokenizer,
                                  max_model_bytes=self.settings.max_extractor_bytes,
                                  max_tokenizer_bytes=self.settings.max_tokenizer_bytes)
-        with self._repository() as (session, repo):
+        with self._repository(write=True) as (session, repo):
             existing = repo.get(spec.name)
             if existing is not None:
-                if (existing.sha256 == checked.sha256
-                        and existing.tokenizer_sha256 == checked.tokenizer_sha256
-                        and (known := self._from_row(existing)).spec == spec):
-                    return known, False
-                raise Conflict(f"an extractor named '{spec.name}' is already registered "
-                               f"(sha256 {existing.sha256[:12]}…)",
-                               errors=[FieldError("metadata.name", "name already registered")])
+                return self._same_or_conflict(existing, spec, checked), False
             files = [(self.files.model_path(checked.sha256), model)]
             if tokenizer is not None and checked.tokenizer_sha256:
                 files.append((self.files.tokenizer_path(checked.tokenizer_sha256), tokenizer))
@@ -213,10 +211,29 @@ class ExtractorService:
             try:
                 row = repo.add(spec, checked.sha256, checked.tokenizer_sha256, description)
                 session.commit()
+            except IntegrityError:
+                # A concurrent registration of this name committed first. Its files may be the
+                # ones just written (content-addressed), so nothing is removed.
+                session.rollback()
+                winner = repo.get(spec.name)
+                if winner is None:
+                    raise
+                return self._same_or_conflict(winner, spec, checked), False
             except BaseException:
                 self.files.remove(written)
                 raise
             return self._from_row(row), True
+
+    def _same_or_conflict(self, existing: ExtractorRow, spec: ExtractorSpec,
+                          checked: ValidatedModel) -> Extractor:
+        """The registered extractor when it is this very model and spec; else 409."""
+        if (existing.sha256 == checked.sha256
+                and existing.tokenizer_sha256 == checked.tokenizer_sha256
+                and (known := self._from_row(existing)).spec == spec):
+            return known
+        raise Conflict(f"an extractor named '{spec.name}' is already registered "
+                       f"(sha256 {existing.sha256[:12]}…)",
+                       errors=[FieldError("metadata.name", "name already registered")])
 
     # -- runtime
     def session(self, ext: Extractor) -> ort.InferenceSession:
