@@ -75,6 +75,32 @@ class TestAssessInputForms:
             assert as_b64.json()["metrics"][name]["value"] == pytest.approx(metric["value"],
                                                                            rel=1e-12)
 
+    def test_encoded_summary_equals_json_summary(self, client: TestClient) -> None:
+        body = embeddings_request(n=40, d=6, form="summary")
+        rng = np.random.default_rng(3)
+        x = rng.normal(size=(40, 6))
+        target = summary_of(x)
+        target["class_means"] = [x[:20].mean(0).tolist(), x[20:].mean(0).tolist()]
+        target["class_counts"] = [20, 20]
+        body["target"]["summary"] = target
+        encoded = copy.deepcopy(body)
+        for side in ("source", "target"):
+            s = encoded[side]["summary"]
+            mean = np.asarray(s["mean"])
+            s["mean"] = {"shape": [len(mean)], "dtype": "float64",
+                         "data": base64.b64encode(mean.astype("<f8").tobytes()).decode()}
+            s["covariance"] = b64_matrix(np.asarray(s["covariance"]), "float64")
+        encoded["target"]["summary"]["class_means"] = b64_matrix(
+            np.asarray(target["class_means"]), "float64")
+        as_json, as_b64 = client.post("/assess", json=body), client.post("/assess", json=encoded)
+        assert as_json.status_code == as_b64.status_code == 201, as_b64.text
+        assert as_b64.json()["metrics"].keys() == as_json.json()["metrics"].keys()
+        for name, metric in as_json.json()["metrics"].items():
+            assert as_b64.json()["metrics"][name]["value"] == pytest.approx(metric["value"],
+                                                                           rel=1e-12), name
+        assert (as_b64.json()["recommendation"]["transfer_score"]
+                == pytest.approx(as_json.json()["recommendation"]["transfer_score"], rel=1e-12))
+
     def test_summary_only_lowers_confidence_and_says_why(self, client: TestClient) -> None:
         rows = client.post("/assess", json=embeddings_request(labels=40))
         summary = client.post("/assess", json=embeddings_request(labels=40, form="summary"))

@@ -49,13 +49,28 @@ class EncodedMatrix(WireModel):
 Matrix = EncodedMatrix | list[list[FiniteFloat]]
 
 
+class EncodedVector(WireModel):
+    """A vector as base64 of little-endian values (shape [d])."""
+
+    shape: list[Dim] = Field(min_length=1, max_length=1, examples=[[3]])
+    dtype: Literal["float32", "float64"] = "float64"
+    data: str
+
+
+Vector = EncodedVector | list[FiniteFloat]
+
+
 class SummarySpec(WireModel):
-    """Client-side moments: count, mean, unbiased covariance (divisor count − 1)."""
+    """Client-side moments: count, mean, unbiased covariance (divisor count − 1).
+
+    `mean`, `covariance` and `class_means` may each be sent encoded (base64, as embeddings): a
+    d = 768 covariance is then 4.7 MB of float64 instead of 590k JSON numbers to parse.
+    """
 
     count: int = Field(ge=2, le=MAX_COUNT)
-    mean: list[FiniteFloat] = Field(min_length=1)
-    covariance: list[list[FiniteFloat]] = Field(min_length=1)
-    class_means: list[list[FiniteFloat]] | None = None
+    mean: Vector
+    covariance: Matrix
+    class_means: Matrix | None = None
     class_counts: list[Count] | None = None
 
 

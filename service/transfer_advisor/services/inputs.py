@@ -20,8 +20,10 @@ from ..schemas.assess import (
     DatasetSpec,
     EncodedImages,
     EncodedMatrix,
+    EncodedVector,
     Matrix,
     SummarySpec,
+    Vector,
 )
 from ..settings import Settings
 
@@ -82,23 +84,43 @@ def _check_size(rows: Rows, field: str, settings: Settings) -> None:
         raise PayloadTooLarge.over(field, f"{n} × {d}", "max_cells", settings.max_cells)
 
 
+def decode_vector(value: Vector, field: str) -> NDArray[np.float64]:
+    if isinstance(value, EncodedVector):
+        row: NDArray[np.float64] = arrays.decode_base64_matrix(
+            value.data, [1, *value.shape], value.dtype, field)[0]
+        return row
+    if len(value) == 0:
+        raise InvalidInput.at(field, "must hold at least one value")
+    return np.asarray(value, dtype=np.float64)
+
+
+def _matrix_of_width(value: Matrix, field: str, d: int, what: str) -> Rows:
+    """A decoded (k, d) matrix, or InvalidInput naming the field when its width is not d."""
+    try:
+        matrix = decode_matrix(value, field)
+    except InvalidInput:
+        if isinstance(value, EncodedMatrix):
+            raise
+        matrix = None  # ragged or empty JSON rows
+    if matrix is None or matrix.shape[1] != d:
+        raise InvalidInput.at(field, f"must be {what}")
+    return matrix
+
+
 def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
-    d = len(spec.mean)
-    cov = np.asarray(spec.covariance, dtype=np.float64) if all(
-        len(r) == d for r in spec.covariance) else None
-    if cov is None or cov.shape != (d, d):
+    mean = decode_vector(spec.mean, f"{field}.mean")
+    d = len(mean)
+    cov = _matrix_of_width(spec.covariance, f"{field}.covariance", d, f"{d} × {d} to match mean")
+    if cov.shape != (d, d):
         raise InvalidInput.at(f"{field}.covariance", f"must be {d} × {d} to match mean")
-    arrays.check_magnitude(np.asarray(spec.mean, dtype=np.float64), f"{field}.mean")
+    arrays.check_magnitude(mean, f"{field}.mean")
     arrays.check_magnitude(cov, f"{field}.covariance", arrays.MAX_ABS_VALUE**2)
     cov = arrays.check_covariance(cov, f"{field}.covariance")
     class_counts = class_means = None
     if (spec.class_means is None) != (spec.class_counts is None):
         raise InvalidInput.at(f"{field}.class_means", "give class_means and class_counts together")
     if spec.class_means is not None and spec.class_counts is not None:
-        class_means = np.asarray(spec.class_means, dtype=np.float64) if all(
-            len(r) == d for r in spec.class_means) else None
-        if class_means is None or len(spec.class_means) == 0:
-            raise InvalidInput.at(f"{field}.class_means", f"must be C × {d}")
+        class_means = _matrix_of_width(spec.class_means, f"{field}.class_means", d, f"C × {d}")
         arrays.check_magnitude(class_means, f"{field}.class_means")
         if len(spec.class_counts) != class_means.shape[0]:
             raise InvalidInput.at(f"{field}.class_counts",
@@ -109,8 +131,7 @@ def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
         class_counts = np.asarray(spec.class_counts, dtype=np.int64)
         if class_counts.sum() > spec.count:
             raise InvalidInput.at(f"{field}.class_counts", "sum exceeds count")
-    return Summary.from_covariance(spec.count, np.asarray(spec.mean), cov, class_counts,
-                                   class_means)
+    return Summary.from_covariance(spec.count, mean, cov, class_counts, class_means)
 
 
 def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings: Settings,

@@ -17,6 +17,8 @@ from .encoded_images import EncodedImages
 from .encoded_images_dtype import EncodedImagesDtype
 from .encoded_matrix import EncodedMatrix
 from .encoded_matrix_dtype import EncodedMatrixDtype
+from .encoded_vector import EncodedVector
+from .encoded_vector_dtype import EncodedVectorDtype
 from .extractor_list import ExtractorList
 from .extractor_out import ExtractorOut
 from .extractor_out_preprocessing import ExtractorOutPreprocessing
@@ -60,6 +62,8 @@ __all__ = (
     "EncodedImagesDtype",
     "EncodedMatrix",
     "EncodedMatrixDtype",
+    "EncodedVector",
+    "EncodedVectorDtype",
     "ExtractorList",
     "ExtractorOut",
     "ExtractorOutPreprocessing",

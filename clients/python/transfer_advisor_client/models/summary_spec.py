@@ -11,6 +11,9 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.encoded_matrix import EncodedMatrix
+  from ..models.encoded_vector import EncodedVector
 
 
 
@@ -24,37 +27,52 @@ T = TypeVar("T", bound="SummarySpec")
 class SummarySpec:
     """ Client-side moments: count, mean, unbiased covariance (divisor count − 1).
 
+    `mean`, `covariance` and `class_means` may each be sent encoded (base64, as embeddings): a
+    d = 768 covariance is then 4.7 MB of float64 instead of 590k JSON numbers to parse.
+
         Attributes:
             count (int):
-            covariance (list[list[float]]):
-            mean (list[float]):
+            covariance (EncodedMatrix | list[list[float]]):
+            mean (EncodedVector | list[float]):
             class_counts (list[int] | None | Unset):
-            class_means (list[list[float]] | None | Unset):
+            class_means (EncodedMatrix | list[list[float]] | None | Unset):
      """
 
     count: int
-    covariance: list[list[float]]
-    mean: list[float]
+    covariance: EncodedMatrix | list[list[float]]
+    mean: EncodedVector | list[float]
     class_counts: list[int] | None | Unset = UNSET
-    class_means: list[list[float]] | None | Unset = UNSET
+    class_means: EncodedMatrix | list[list[float]] | None | Unset = UNSET
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.encoded_matrix import EncodedMatrix # noqa: PLC0415
+        from ..models.encoded_vector import EncodedVector # noqa: PLC0415
         count = self.count
 
-        covariance = []
-        for covariance_item_data in self.covariance:
-            covariance_item = covariance_item_data
+        covariance: dict[str, Any] | list[list[float]]
+        if isinstance(self.covariance, EncodedMatrix):
+            covariance = self.covariance.to_dict()
+        else:
+            covariance = []
+            for covariance_type_1_item_data in self.covariance:
+                covariance_type_1_item = covariance_type_1_item_data
 
 
-            covariance.append(covariance_item)
+                covariance.append(covariance_type_1_item)
 
 
 
-        mean = self.mean
+
+        mean: dict[str, Any] | list[float]
+        if isinstance(self.mean, EncodedVector):
+            mean = self.mean.to_dict()
+        else:
+            mean = self.mean
+
 
 
 
@@ -68,16 +86,18 @@ class SummarySpec:
         else:
             class_counts = self.class_counts
 
-        class_means: list[list[float]] | None | Unset
+        class_means: dict[str, Any] | list[list[float]] | None | Unset
         if isinstance(self.class_means, Unset):
             class_means = UNSET
+        elif isinstance(self.class_means, EncodedMatrix):
+            class_means = self.class_means.to_dict()
         elif isinstance(self.class_means, list):
             class_means = []
-            for class_means_type_0_item_data in self.class_means:
-                class_means_type_0_item = class_means_type_0_item_data
+            for class_means_type_1_item_data in self.class_means:
+                class_means_type_1_item = class_means_type_1_item_data
 
 
-                class_means.append(class_means_type_0_item)
+                class_means.append(class_means_type_1_item)
 
 
         else:
@@ -102,18 +122,54 @@ class SummarySpec:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.encoded_matrix import EncodedMatrix # noqa: PLC0415
+        from ..models.encoded_vector import EncodedVector # noqa: PLC0415
         d = dict(src_dict)
         count = d.pop("count")
 
-        covariance = []
-        _covariance = d.pop("covariance")
-        for covariance_item_data in (_covariance):
-            covariance_item = cast(list[float], covariance_item_data)
+        def _parse_covariance(data: object) -> EncodedMatrix | list[list[float]]:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                covariance_type_0 = EncodedMatrix.from_dict(data)
 
-            covariance.append(covariance_item)
 
 
-        mean = cast(list[float], d.pop("mean"))
+                return covariance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            covariance_type_1 = []
+            _covariance_type_1 = data
+            for covariance_type_1_item_data in (_covariance_type_1):
+                covariance_type_1_item = cast(list[float], covariance_type_1_item_data)
+
+                covariance_type_1.append(covariance_type_1_item)
+
+            return covariance_type_1
+
+        covariance = _parse_covariance(d.pop("covariance"))
+
+
+        def _parse_mean(data: object) -> EncodedVector | list[float]:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                mean_type_0 = EncodedVector.from_dict(data)
+
+
+
+                return mean_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            mean_type_1 = cast(list[float], data)
+
+            return mean_type_1
+
+        mean = _parse_mean(d.pop("mean"))
 
 
         def _parse_class_counts(data: object) -> list[int] | None | Unset:
@@ -134,25 +190,35 @@ class SummarySpec:
         class_counts = _parse_class_counts(d.pop("class_counts", UNSET))
 
 
-        def _parse_class_means(data: object) -> list[list[float]] | None | Unset:
+        def _parse_class_means(data: object) -> EncodedMatrix | list[list[float]] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
             try:
-                if not isinstance(data, list):
+                if not isinstance(data, dict):
                     raise TypeError()
-                class_means_type_0 = []
-                _class_means_type_0 = data
-                for class_means_type_0_item_data in (_class_means_type_0):
-                    class_means_type_0_item = cast(list[float], class_means_type_0_item_data)
+                class_means_type_0 = EncodedMatrix.from_dict(data)
 
-                    class_means_type_0.append(class_means_type_0_item)
+
 
                 return class_means_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[list[float]] | None | Unset, data)
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                class_means_type_1 = []
+                _class_means_type_1 = data
+                for class_means_type_1_item_data in (_class_means_type_1):
+                    class_means_type_1_item = cast(list[float], class_means_type_1_item_data)
+
+                    class_means_type_1.append(class_means_type_1_item)
+
+                return class_means_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EncodedMatrix | list[list[float]] | None | Unset, data)
 
         class_means = _parse_class_means(d.pop("class_means", UNSET))
 
