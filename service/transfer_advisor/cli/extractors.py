@@ -2,10 +2,10 @@
 
     transfer-advisor extractors list
     transfer-advisor extractors register model.onnx --metadata meta.json [--tokenizer tok.json]
+    transfer-advisor extractors build            # needs: pip install -e '.[export]'
 
 Extractors registered here are shared: every tenant sees and uses them, like the bundled ones.
 One registered through POST /extractors belongs to the caller's tenant alone.
-    transfer-advisor extractors build            # needs: pip install -e '.[export]'
 """
 
 from __future__ import annotations
