@@ -6,9 +6,10 @@ from sqlalchemy import create_engine, text
 
 
 def forget_registered_extractors(url: str) -> None:
-    """Extractors are global (not per tenant) and their files live in each test's own data dir,
-    so a registration left by an earlier test on the shared database would point at a file this
-    test cannot see (and make /readyz report it). Start each test with an empty registry."""
+    """Extractor rows (shared ones, and every tenant's, which /readyz checks) outlive a test on
+    the shared database while their files live in each test's own data dir, so a registration
+    left by an earlier test would point at a file this test cannot see (and make /readyz report
+    it). Start each test with an empty registry."""
     engine = create_engine(url)
     try:
         with engine.begin() as conn:

@@ -1,9 +1,12 @@
-"""GET/POST /extractors: registration validated by onnxruntime, refused models leave nothing."""
+"""GET/POST /extractors: registration validated by onnxruntime, refused models leave nothing;
+registrations are per tenant, the operator's are shared."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from fastapi.testclient import TestClient
 from tests.onnx_models import image_metadata, image_model
 from tests.payloads import embeddings_request
 
+from transfer_advisor.app import create_app
 from transfer_advisor.settings import Settings
 
 
@@ -187,14 +191,14 @@ class TestList:
         assert resp.headers["content-type"].startswith("application/problem+json")
 
 
-def test_registered_model_embeds_like_onnxruntime(client: TestClient) -> None:
+def test_registered_model_embeds_like_onnxruntime(client: TestClient, settings: Settings) -> None:
     """The stored model, run through the service, equals onnxruntime on the original bytes."""
     import onnxruntime as ort
 
     model = image_model(seed=3)
     assert register(client, model, image_metadata("tiny-run")).status_code == 201
     service = client.app.state.extractors  # type: ignore[attr-defined]
-    ext = service.resolve("tiny-run")
+    ext = service.resolve("tiny-run", settings.default_tenant)
     images = np.random.default_rng(0).integers(0, 256, size=(70, 4, 4, 1), dtype=np.uint8)
     ours = service.embed_images(ext, images)
     direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
@@ -311,3 +315,154 @@ def test_concurrent_registrations_of_one_name_are_one_201_and_409s(
     assert set(again) <= {200, 201}
     ready = client.get("/readyz").json()
     assert ready["checks"]["extractors"] == "ok", ready
+
+
+class TestTenantScope:
+    """POST /extractors registers for the caller's tenant; the operator's CLI registers shared
+    extractors every tenant uses. Another tenant's extractor is answered exactly as a name that
+    does not exist (issue 18.9)."""
+
+    @pytest.fixture
+    def tenants(self, settings: Settings) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+        from transfer_advisor.services import keys
+
+        required = settings.model_copy(update={"auth": "required"})
+        with TestClient(create_app(required), raise_server_exceptions=False) as client:
+            sessions = client.app.state.sessions  # type: ignore[attr-defined]
+            headers = {}
+            for who in ("a", "b", "c"):
+                _, key = keys.create_key(sessions, f"{who}-{uuid.uuid4().hex[:8]}",
+                                         ("assess", "read", "admin"))
+                headers[who] = {"Authorization": f"Bearer {key}"}
+            yield client, headers
+
+    @pytest.fixture
+    def operator(self, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                 tmp_path: Path) -> Callable[[bytes, str], int]:
+        """`transfer-advisor extractors register` on the test's data dir and database."""
+        from transfer_advisor.cli import main
+
+        monkeypatch.setenv("TRANSFER_ADVISOR_DATA_DIR", str(settings.data_dir))
+        if settings.database_url:
+            monkeypatch.setenv("TRANSFER_ADVISOR_DATABASE_URL", settings.database_url)
+        else:
+            monkeypatch.delenv("TRANSFER_ADVISOR_DATABASE_URL", raising=False)
+
+        def run(model: bytes, name: str) -> int:
+            (tmp_path / "op.onnx").write_bytes(model)
+            (tmp_path / "op.json").write_text(json.dumps(image_metadata(name)))
+            return main(["extractors", "register", str(tmp_path / "op.onnx"),
+                         "--metadata", str(tmp_path / "op.json")])
+        return run
+
+    @staticmethod
+    def register_as(client: TestClient, headers: dict[str, str], model: bytes,
+                    name: str) -> Any:
+        return client.post("/extractors", headers=headers,
+                           files={"file": ("model.onnx", model, "application/octet-stream")},
+                           data={"metadata": json.dumps(image_metadata(name))})
+
+    @staticmethod
+    def names(client: TestClient, headers: dict[str, str]) -> list[str]:
+        resp = client.get("/extractors", headers=headers)
+        assert resp.status_code == 200, resp.text
+        return [e["name"] for e in resp.json()["items"]]
+
+    @staticmethod
+    def assess_with(client: TestClient, headers: dict[str, str], name: str,
+                    raw: bool = True) -> Any:
+        body = (TestAssessRawInputs().body(name, shape=(4, 4, 1)) if raw
+                else {**embeddings_request(), "extractor": name})
+        return client.post("/assess", headers=headers, json=body)
+
+    def test_another_tenant_cannot_list_get_or_use_it(
+            self, tenants: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
+        client, h = tenants
+        created = self.register_as(client, h["a"], image_model(), "private-x")
+        assert created.status_code == 201, created.text
+        assert "private-x" in self.names(client, h["a"])
+        assert client.get("/extractors/private-x", headers=h["a"]).status_code == 200
+        assert self.assess_with(client, h["a"], "private-x").status_code == 201
+
+        assert "private-x" not in self.names(client, h["b"])
+        theirs = client.get("/extractors/private-x", headers=h["b"])
+        nobodys = client.get("/extractors/nobodys-x", headers=h["b"])
+        assert theirs.status_code == nobodys.status_code == 404
+        assert theirs.json()["detail"] == nobodys.json()["detail"].replace("nobodys", "private")
+        for raw in (True, False):  # raw inputs to embed, or named beside embeddings
+            theirs = self.assess_with(client, h["b"], "private-x", raw)
+            nobodys = self.assess_with(client, h["b"], "nobodys-x", raw)
+            assert theirs.status_code == nobodys.status_code == 422, theirs.text
+            assert theirs.json()["type"].endswith("unknown-extractor")
+            assert theirs.json()["detail"] == nobodys.json()["detail"].replace(
+                "nobodys", "private")
+        assert client.get("/assessments", headers=h["b"]).json()["items"] == []
+
+    def test_tenants_register_one_name_independently(
+            self, tenants: tuple[TestClient, dict[str, dict[str, str]]],
+            settings: Settings) -> None:
+        client, h = tenants
+        model_a, model_b = image_model(seed=1), image_model(seed=2)
+        assert self.register_as(client, h["a"], model_a, "same-x").status_code == 201
+        assert self.register_as(client, h["b"], model_b, "same-x").status_code == 201
+        assert self.register_as(client, h["c"], model_a, "same-x").status_code == 201
+        assert self.register_as(client, h["b"], model_b, "same-x").status_code == 200
+        assert self.register_as(client, h["b"], model_a, "same-x").status_code == 409
+        sha = {who: client.get("/extractors/same-x", headers=h[who]).json()["sha256"]
+               for who in h}
+        assert sha["a"] == sha["c"] == hashlib.sha256(model_a).hexdigest()
+        assert sha["b"] == hashlib.sha256(model_b).hexdigest()
+        assert len(stored_files(settings)) == 2  # content-addressed: a's and c's bytes once
+        for who in h:  # each tenant's assessment runs its own model
+            resp = self.assess_with(client, h[who], "same-x")
+            assert resp.status_code == 201, resp.text
+            assert resp.json()["extractor"]["sha256"] == sha[who]
+        assert client.get("/readyz").json()["checks"]["extractors"] == "ok"
+
+    def test_operator_registered_is_shared_and_its_name_taken(
+            self, tenants: tuple[TestClient, dict[str, dict[str, str]]],
+            operator: Callable[[bytes, str], int]) -> None:
+        client, h = tenants
+        shared = image_model(seed=4)
+        assert operator(shared, "shared-x") == 0
+        for who in h:
+            assert "shared-x" in self.names(client, h[who])
+            got = client.get("/extractors/shared-x", headers=h[who])
+            assert got.json()["sha256"] == hashlib.sha256(shared).hexdigest()
+            assert self.assess_with(client, h[who], "shared-x").status_code == 201
+        taken = self.register_as(client, h["a"], image_model(seed=5), "shared-x")
+        assert taken.status_code == 409, taken.text
+        assert taken.json()["errors"][0]["field"] == "metadata.name"
+        # the very same model is the idempotent answer it was before registration was scoped
+        assert self.register_as(client, h["a"], shared, "shared-x").status_code == 200
+        bundled = self.register_as(client, h["a"], image_model(), "digits-cnn")
+        assert bundled.status_code == 409
+        assert "shared-x" in self.names(client, h["b"])
+
+    def test_operator_cannot_share_a_name_a_tenant_holds(
+            self, tenants: tuple[TestClient, dict[str, dict[str, str]]],
+            operator: Callable[[bytes, str], int], capsys: pytest.CaptureFixture[str]) -> None:
+        client, h = tenants
+        mine = image_model(seed=6)
+        assert self.register_as(client, h["a"], mine, "mine-x").status_code == 201
+        assert operator(mine, "mine-x") == 2  # it would shadow tenant a's own
+        assert "registered 'mine-x' themselves" in capsys.readouterr().err
+        assert "mine-x" not in self.names(client, h["b"])
+        assert client.get("/extractors/mine-x", headers=h["a"]).status_code == 200
+
+    def test_embed_cli_uses_shared_not_tenant_extractors(
+            self, tenants: tuple[TestClient, dict[str, dict[str, str]]],
+            operator: Callable[[bytes, str], int], settings: Settings, tmp_path: Path) -> None:
+        from transfer_advisor.cli.embed import embed_file
+        from transfer_advisor.errors import UnknownExtractor
+
+        client, h = tenants
+        assert operator(image_model(seed=7), "shared-y") == 0
+        assert self.register_as(client, h["a"], image_model(seed=8), "own-y").status_code == 201
+        images = np.random.default_rng(0).integers(0, 256, size=(3, 4, 4, 1), dtype=np.uint8)
+        np.save(tmp_path / "images.npy", images)
+        out, record = embed_file(settings, "shared-y", tmp_path / "images.npy")
+        assert out.shape == (3, 8)
+        assert record["name"] == "shared-y"
+        with pytest.raises(UnknownExtractor):
+            embed_file(settings, "own-y", tmp_path / "images.npy")

@@ -1,26 +1,32 @@
 """Alembic upgrade -> downgrade -> upgrade on SQLite and on a fresh PostgreSQL database, with
-records written in between: they survive, and the stats rollups are backfilled exactly."""
+records written in between: they survive, and the stats rollups are backfilled exactly;
+extractors registered before tenants scoped them stay shared."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import postgres_url_or_skip
 from tests.history_seed import STRATEGIES, hourly, seed
+from tests.onnx_models import image_metadata, image_model
 
 from transfer_advisor.db import migrate
 from transfer_advisor.db.engine import make_sessionmaker
-from transfer_advisor.db.models import AssessmentRow
+from transfer_advisor.db.models import AssessmentRow, ExtractorRow, UTCDateTime
 from transfer_advisor.domain.record import HistoryFilter
+from transfer_advisor.errors import Conflict
 from transfer_advisor.services import audit, history
+from transfer_advisor.services.extractors import ExtractorService
+from transfer_advisor.settings import Settings
 
 BUCKETS = ("hour", "day", "week")
 
@@ -97,5 +103,66 @@ def test_upgrade_downgrade_upgrade_keeps_records_and_backfills_stats(empty_url: 
         migrate.upgrade(engine)
         assert {"assessment_hour", "assessment_day"} <= set(inspect(engine).get_table_names())
         assert audit.verify(sessions, "mig").checked == 0
+    finally:
+        engine.dispose()
+
+
+def _old_extractor_rows(names: list[str]) -> list[dict[str, Any]]:
+    """Rows as the schema before 0004 stores them (keyed by name, no tenant)."""
+    meta = image_metadata("x")
+    return [{"name": name, "version": "1", "modality": "image", "input_spec": meta["input"],
+             "output_name": "features", "output_dim": 8, "sha256": f"{i:064x}",
+             "tokenizer_sha256": None, "preprocessing": {}, "bundled": False,
+             "created_at": datetime.now(UTC), "description": "before tenants"}
+            for i, name in enumerate(names)]
+
+
+def test_extractors_from_before_tenants_become_shared_and_survive_down_up(
+        empty_url: str, tmp_path: Path) -> None:
+    engine = create_engine(empty_url)
+    sessions = make_sessionmaker(engine)
+    old = sa.table("extractor", *(sa.column(c) for c in (
+        "name", "version", "modality", "output_name", "output_dim", "sha256",
+        "tokenizer_sha256", "bundled", "description")),
+        sa.column("input_spec", sa.JSON), sa.column("preprocessing", sa.JSON),
+        sa.column("created_at", UTCDateTime()))
+    try:
+        migrate.upgrade(engine, "0003_daily_rollup")
+        with engine.begin() as conn:
+            conn.execute(sa.insert(old), _old_extractor_rows(["old-a", "old-b"]))
+        migrate.upgrade(engine)
+        service = ExtractorService(Settings(data_dir=tmp_path / "data", database_url=empty_url),
+                                   sessions)
+        for tenant in ("t1", "t2", None):  # nothing disappears: every tenant still sees them
+            assert {"old-a", "old-b"} <= {e.name for e in service.list(tenant)}
+            found = service.find("old-a", tenant)
+            assert found is not None
+            assert found.description == "before tenants"
+        for tenant in ("t1", "t2"):
+            service.register(image_model(), image_metadata("dup"), tenant=tenant)
+        with pytest.raises(Conflict):  # a shared name is not a tenant's to take
+            service.register(image_model(seed=1), image_metadata("old-a"), tenant="t1")
+
+        with pytest.raises(RuntimeError, match=r"more than one tenant.*: dup\."):
+            migrate.downgrade(engine, "0003_daily_rollup")
+        assert service.find("dup", "t2") is not None  # refused, so nothing changed
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM extractor WHERE tenant = 't2'"))
+        migrate.downgrade(engine, "0003_daily_rollup")
+        columns = {c["name"] for c in inspect(engine).get_columns("extractor")}
+        assert "tenant" not in columns
+        assert inspect(engine).get_pk_constraint("extractor")["constrained_columns"] == ["name"]
+        with engine.connect() as conn:
+            names = conn.execute(text("SELECT name FROM extractor ORDER BY name")).scalars()
+            assert list(names) == ["dup", "old-a", "old-b"]
+
+        migrate.upgrade(engine)  # downgrading made t1's global; upgrading keeps it shared
+        with sessions() as session:
+            rows = session.scalars(select(ExtractorRow).order_by(ExtractorRow.name)).all()
+            assert [(r.name, r.tenant) for r in rows] == [
+                ("dup", None), ("old-a", None), ("old-b", None)]
+        assert "dup" in {e.name for e in service.list("t2")}
+        service.register(image_model(), image_metadata("new-one"), tenant="t2")
+        assert service.find("new-one", "t1") is None
     finally:
         engine.dispose()

@@ -65,10 +65,10 @@ def test_raw_images_equal_onnxruntime_direct(tmp_path: Path, make_service: MakeS
         "name": "scenario-cnn", "version": "1", "modality": "image",
         "input": {"name": spec["input_name"], "dtype": spec["input_dtype"],
                   "shape": spec["input_shape"]},
-        "output": {"name": spec["output_name"], "dim": spec["output_dim"]}})
+        "output": {"name": spec["output_name"], "dim": spec["output_dim"]}}, tenant=None)
     assert created
     assert ext.sha256 == hashlib.sha256(model).hexdigest()
-    ours = service.embed_images(service.resolve("scenario-cnn"), images)
+    ours = service.embed_images(service.resolve("scenario-cnn", None), images)
     direct = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(
         [spec["output_name"]], {spec["input_name"]: images.astype(np.float32)})[0]
     assert ours.shape == (len(images), spec["output_dim"])
@@ -81,7 +81,7 @@ def test_raw_images_equal_onnxruntime_direct(tmp_path: Path, make_service: MakeS
 def test_bundled_digits_cnn_runs_on_uint8_images(tmp_path: Path,
                                                   make_service: MakeService) -> None:
     service = make_service(tmp_path)
-    ext = service.resolve("digits-cnn")
+    ext = service.resolve("digits-cnn", None)
     images = np.random.default_rng(0).integers(0, 256, size=(5, 28, 28, 1), dtype=np.uint8)
     out = service.embed_images(ext, images)
     assert out.shape == (5, 64)
@@ -96,7 +96,7 @@ def test_batching_does_not_change_results(tmp_path: Path, make_service: MakeServ
     results = []
     for batch in (1, 7, 64):
         service = make_service(tmp_path / str(batch), extractor_batch_size=batch)
-        ext, _ = service.register(model, image_metadata("m"))
+        ext, _ = service.register(model, image_metadata("m"), tenant=None)
         results.append(service.embed_images(ext, images))
     np.testing.assert_allclose(results[0], image_reference(model, images), rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(results[0], results[1])
@@ -105,7 +105,7 @@ def test_batching_does_not_change_results(tmp_path: Path, make_service: MakeServ
 
 def test_image_shape_and_limits_are_checked(tmp_path: Path, make_service: MakeService) -> None:
     service = make_service(tmp_path, max_raw_items=10)
-    ext, _ = service.register(image_model(), image_metadata("m"))
+    ext, _ = service.register(image_model(), image_metadata("m"), tenant=None)
     with pytest.raises(InvalidInput) as bad_shape:
         service.embed_images(ext, np.zeros((2, 5, 4, 1), dtype=np.uint8))
     assert bad_shape.value.errors[0].field == "inputs.images.shape"
@@ -114,7 +114,7 @@ def test_image_shape_and_limits_are_checked(tmp_path: Path, make_service: MakeSe
     with pytest.raises(InvalidInput):
         service.embed_images(ext, np.full((2, 4, 4, 1), np.nan, dtype=np.float32))
     with pytest.raises(UnknownExtractor):
-        service.resolve("nope")
+        service.resolve("nope", None)
 
 
 def test_unbuilt_text_model_gives_a_clear_problem(tmp_path: Path,
@@ -123,7 +123,7 @@ def test_unbuilt_text_model_gives_a_clear_problem(tmp_path: Path,
 
     service = make_service(tmp_path)  # empty data dir: nothing built
     with pytest.raises(ExtractorUnavailable, match="extractors build"):
-        service.resolve("minilm-l6-v2")
+        service.resolve("minilm-l6-v2", None)
 
 
 # ---- text: sorted batching must restore input order

@@ -39,12 +39,12 @@ def to_wire(ext: Extractor) -> ExtractorOut:
 @router.get("/extractors", response_model=ExtractorList)
 def list_extractors(caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorList:
     """Bundled extractors first (unavailable ones say why), then registered ones by name."""
-    return ExtractorList(items=[to_wire(e) for e in extractors.list()])
+    return ExtractorList(items=[to_wire(e) for e in extractors.list(caller.tenant)])
 
 
 @router.get("/extractors/{name}", response_model=ExtractorOut)
 def get_extractor(name: str, caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorOut:
-    found = extractors.find(name)
+    found = extractors.find(name, caller.tenant)
     if found is None:
         raise NotFound(f"no extractor named '{name}'")
     return to_wire(found)
@@ -92,7 +92,8 @@ def register_extractor(
     tok = _read(tokenizer, settings.max_tokenizer_bytes, "tokenizer") if tokenizer else None
     description = meta.pop("description", None)
     ext, created = extractors.register(
-        model, meta, tok, description if isinstance(description, str) else None)
+        model, meta, tok, description if isinstance(description, str) else None,
+        tenant=caller.tenant)
     body = to_wire(ext).model_dump(mode="json")
     return JSONResponse(body, status_code=201 if created else 200,
                         headers={"Location": f"/extractors/{ext.name}"})

@@ -110,11 +110,12 @@ def embed_file(settings: Settings, extractor: str, path: Path,
                progress: bool | None = None) -> tuple[NDArray[np.float32], dict[str, Any]]:
     """Rows of one file through `extractor`, and the record of the extractor used.
 
-    The database is opened (and migrated) only to look up a registered extractor."""
+    The database is opened (and migrated) only to look up a shared (operator-registered)
+    extractor; tenants' own extractors are used through the API."""
     from ..services.extractors import ExtractorService
 
     service = ExtractorService(settings, LazyDatabase(settings))
-    ext = service.resolve(extractor, "--extractor")
+    ext = service.resolve(extractor, None, "--extractor")
     if ext.spec.modality == "text":
         texts = read_texts(path)
         out = service.embed_texts(ext, texts, str(path), Progress(len(texts), "embed", progress))

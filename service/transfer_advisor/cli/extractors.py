@@ -3,6 +3,9 @@
     transfer-advisor extractors list
     transfer-advisor extractors register model.onnx --metadata meta.json [--tokenizer tok.json]
     transfer-advisor extractors build            # needs: pip install -e '.[export]'
+
+Extractors registered here are shared: every tenant sees and uses them, like the bundled ones.
+One registered through POST /extractors belongs to the caller's tenant alone.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ def register(sub: Any) -> None:
     ex = add_command(sub, "extractors", "list, register or build ONNX feature extractors",
                      description=__doc__)
     actions = ex.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add_command(actions, "list", "bundled and registered extractors", list_extractors)
-    reg = add_command(actions, "register", "validate and store an ONNX model", register_model,
+    add_command(actions, "list", "bundled and shared extractors", list_extractors)
+    reg = add_command(actions, "register", "validate and store an ONNX model, shared by every "
+                      "tenant", register_model,
                       description="Validate an ONNX model as POST /extractors does (load, "
-                                  "declared names/dtypes/shapes, finite dry run), then store it.")
+                                  "declared names/dtypes/shapes, finite dry run), then store it "
+                                  "as a shared extractor every tenant may use.")
     reg.add_argument("model")
     reg.add_argument("--metadata", required=True, help="JSON file as in POST /extractors")
     reg.add_argument("--tokenizer", help="tokenizer.json (text extractors)")
@@ -41,11 +46,11 @@ def _service(settings: Settings) -> Any:
 
 
 def list_extractors(args: argparse.Namespace) -> int:
-    for ext in _service(Settings()).list():
+    for ext in _service(Settings()).list(None):
         state = "ok" if ext.available else f"unavailable: {ext.reason}"
         sha = (ext.sha256 or "-")[:12]
         print(f"{ext.name:<22} {ext.spec.modality:<6} dim={ext.spec.output_dim:<5} "
-              f"sha256={sha:<12} {'bundled' if ext.bundled else 'registered'}  {state}")
+              f"sha256={sha:<12} {'bundled' if ext.bundled else 'shared'}  {state}")
     return EXIT_OK
 
 
@@ -57,7 +62,7 @@ def register_model(args: argparse.Namespace) -> int:
         raise InputFileError(f"{path}: not JSON ({exc.msg})") from None
     model = Path(args.model).read_bytes()
     tok = Path(args.tokenizer).read_bytes() if args.tokenizer else None
-    ext, created = _service(Settings()).register(model, meta, tok)
+    ext, created = _service(Settings()).register(model, meta, tok, tenant=None)
     print(json.dumps({"created": created, **ext.as_dict()}, indent=2))
     return EXIT_OK
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Float,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -144,10 +146,25 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
-class ExtractorRow(Base):
-    __tablename__ = "extractor"
+SHARED_EXTRACTOR = text("tenant IS NULL")
 
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+class ExtractorRow(Base):
+    """A registered extractor: `tenant` NULL is shared (registered by the operator, seen by
+    every tenant); otherwise only that tenant sees it. Names are unique per tenant and among
+    shared rows; the service keeps a tenant's names apart from the shared ones."""
+
+    __tablename__ = "extractor"
+    __table_args__ = (
+        UniqueConstraint("tenant", "name", name="uq_extractor_tenant_name"),
+        # NULLs are distinct in the constraint above, so shared names need their own index.
+        Index("uq_extractor_shared_name", "name", unique=True,
+              sqlite_where=SHARED_EXTRACTOR, postgresql_where=SHARED_EXTRACTOR),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    tenant: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(64))
     modality: Mapped[str] = mapped_column(String(32))
     input_spec: Mapped[dict[str, Any]] = mapped_column(JSON)

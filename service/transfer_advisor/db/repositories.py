@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -255,22 +256,53 @@ def _record(row: AssessmentRow | None) -> AssessmentRecord | None:
 
 
 class ExtractorRepository:
-    """Registered ONNX extractors. Global, not per tenant: any tenant with `read` may use them,
-    only `admin` registers. Files live content-addressed under the data dir; rows describe them."""
+    """Registered ONNX extractors as one tenant sees them: the shared ones (`tenant` NULL,
+    registered by the operator) and its own. `tenant` None is the operator: shared rows only.
+    Files live content-addressed under the data dir; rows describe them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tenant: str | None) -> None:
         self.session = session
+        self.tenant = tenant
+
+    def _visible(self) -> Select[ExtractorRow]:
+        shared = ExtractorRow.tenant.is_(None)
+        if self.tenant is None:
+            return select(ExtractorRow).where(shared)
+        return select(ExtractorRow).where(shared | (ExtractorRow.tenant == self.tenant))
 
     def get(self, name: str) -> ExtractorRow | None:
-        return self.session.get(ExtractorRow, name)
+        """The shared extractor `name`, else this tenant's own."""
+        rows = self.session.scalars(self._visible().where(ExtractorRow.name == name)).all()
+        return min(rows, key=lambda r: r.tenant is not None, default=None)
 
     def list(self) -> Sequence[ExtractorRow]:
-        return self.session.scalars(select(ExtractorRow).order_by(ExtractorRow.name)).all()
+        return self.session.scalars(self._visible().order_by(ExtractorRow.name)).all()
+
+    def tenants_holding(self, name: str) -> Sequence[str]:
+        """Tenants that registered `name` themselves (the operator's check before sharing it)."""
+        held = self.session.scalars(select(ExtractorRow.tenant).where(
+            ExtractorRow.name == name).order_by(ExtractorRow.tenant))
+        return [tenant for tenant in held if tenant is not None]
+
+    def every(self) -> Sequence[ExtractorRow]:
+        """Every tenant's rows and the shared ones: for the operator's integrity check only."""
+        return self.session.scalars(
+            select(ExtractorRow).order_by(ExtractorRow.name, ExtractorRow.id)).all()
+
+    def lock_name(self, name: str) -> None:
+        """Serialise registrations of `name` across tenants until commit. The unique indexes
+        cannot keep a tenant's name apart from a shared one; SQLite's write transaction is
+        already exclusive, PostgreSQL takes a transaction-scoped advisory lock."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            digest = hashlib.sha256(f"transfer_advisor.extractor:{name}".encode()).digest()
+            key = int.from_bytes(digest[:8], "big", signed=True)
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def add(self, spec: ExtractorSpec, sha256: str, tokenizer_sha256: str | None,
             description: str | None) -> ExtractorRow:
+        """A row owned by this repository's tenant (shared when it is None)."""
         row = ExtractorRow(
-            name=spec.name, version=spec.version, modality=spec.modality,
+            tenant=self.tenant, name=spec.name, version=spec.version, modality=spec.modality,
             input_spec={"name": spec.input_name, "dtype": spec.input_dtype,
                         "shape": list(spec.input_shape)},
             output_name=spec.output_name, output_dim=spec.output_dim, sha256=sha256,

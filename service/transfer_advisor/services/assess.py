@@ -100,7 +100,8 @@ def assess(
         if existing is not None:
             return existing
     extractor, source_rows, target_rows = (
-        extractors.embed_request(request) if extractors is not None else (None, None, None))
+        extractors.embed_request(request, tenant) if extractors is not None
+        else (None, None, None))
     evaluation = evaluate(request, settings, source_rows, target_rows)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)

@@ -4,6 +4,10 @@ A registered model is validated (extractors.validate), written content-addressed
 `<data_dir>/extractors/` (extractors.files) and described by an `extractor` row. A refused
 model leaves nothing behind: files are written only after validation, and removed again if
 the database insert fails. Each use case opens its own session and commits at most once.
+
+Scopes: a model registered through the API belongs to the caller's tenant; one registered by
+the operator (tenant None, the CLI) is shared by every tenant, like the bundled ones. A tenant
+looks names up as bundled, then shared, then its own, and never sees another tenant's.
 """
 
 from __future__ import annotations
@@ -106,11 +110,12 @@ class ExtractorService:
         self._sessions = sessions
 
     @contextmanager
-    def _repository(self, write: bool = False) -> Iterator[tuple[Session, ExtractorRepository]]:
+    def _repository(self, tenant: str | None, write: bool = False
+                    ) -> Iterator[tuple[Session, ExtractorRepository]]:
         with self._sessions() as session:
             if write:  # read-then-write: hold the write lock from the start (SQLite)
                 session.connection(execution_options={WRITE_TRANSACTION: True})
-            yield session, ExtractorRepository(session)
+            yield session, ExtractorRepository(session, tenant)
 
     # -- lookup
     def bundled(self) -> list[Extractor]:
@@ -132,14 +137,13 @@ class ExtractorService:
         return Extractor(spec, path, tok, row.sha256, row.tokenizer_sha256, False,
                          not missing, reason, row.description, created)
 
-    def _registered(self) -> list[Extractor]:
-        with self._repository() as (_, repo):
-            return [self._from_row(row) for row in repo.list()]
-
-    def list(self) -> list[Extractor]:
-        """Bundled extractors first, then registered ones by name."""
+    def list(self, tenant: str | None) -> list[Extractor]:
+        """What `tenant` may use (None: the operator, bundled and shared only): bundled
+        extractors first, then the shared ones and its own by name."""
         found = {e.name: e for e in self.bundled()}
-        for ext in self._registered():
+        with self._repository(tenant) as (_, repo):
+            registered = [self._from_row(row) for row in repo.list()]
+        for ext in registered:
             found.setdefault(ext.name, ext)
         return sorted(found.values(), key=lambda e: (not e.bundled, e.name))
 
@@ -149,6 +153,7 @@ class ExtractorService:
         Registered models are content-addressed, so their bytes must hash to their name;
         committed bundled models must match the manifest. A bundled model that was never built
         is not a problem (the service works without it; using it gives a clear 503).
+        Covers every tenant's extractors; a tenant's is keyed `name (tenant t)`.
         """
         problems: dict[str, str] = {}
         for b in bundled_extractors(self.data_dir):
@@ -157,30 +162,39 @@ class ExtractorService:
                 problems[b.spec.name] = b.reason or "bundled file missing"
             elif committed and b.sha256 != b.expected_sha256:
                 problems[b.spec.name] = "bundled file does not match the manifest's sha256"
-        for ext in self._registered():
+        with self._repository(None) as (_, repo):
+            rows = [(row.tenant, self._from_row(row)) for row in repo.every()]
+        hashed: dict[Path, str] = {}  # tenants may share one file: hash it once
+        for tenant, ext in rows:
+            key = ext.name if tenant is None else f"{ext.name} (tenant {tenant})"
             if not ext.available:
-                problems[ext.name] = ext.reason or "stored file missing"
-            elif file_sha256(ext.path) != ext.sha256:
-                problems[ext.name] = "stored file is corrupt (sha256 differs from its address)"
+                problems[key] = ext.reason or "stored file missing"
+                continue
+            if ext.path not in hashed:
+                hashed[ext.path] = file_sha256(ext.path)
+            if hashed[ext.path] != ext.sha256:
+                problems[key] = "stored file is corrupt (sha256 differs from its address)"
         return problems
 
-    def find(self, name: str) -> Extractor | None:
+    def find(self, name: str, tenant: str | None) -> Extractor | None:
+        """The extractor `name` as `tenant` sees it: bundled, else shared, else its own.
+        Another tenant's is None, exactly as a name nobody registered."""
         for b in self.bundled():
             if b.name == name:
                 return b
-        with self._repository() as (_, repo):
+        with self._repository(tenant) as (_, repo):
             row = repo.get(name)
             return self._from_row(row) if row is not None else None
 
-    def resolve(self, name: str | None, field_name: str = "extractor",
+    def resolve(self, name: str | None, tenant: str | None, field_name: str = "extractor",
                 to_run: bool = True) -> Extractor:
-        """The extractor `name`, or a clear problem (422 unknown; 503 unavailable when it is
-        `to_run`)."""
+        """The extractor `name` as `tenant` sees it, or a clear problem (422 unknown; 503
+        unavailable when it is `to_run`)."""
         if not name:
             raise InvalidInput.at(field_name, "name a registered extractor to embed 'inputs'")
-        ext = self.find(name)
+        ext = self.find(name, tenant)
         if ext is None:
-            known = ", ".join(e.name for e in self.list())
+            known = ", ".join(e.name for e in self.list(tenant))
             raise UnknownExtractor(f"{field_name}: no extractor named '{name}' (known: {known})",
                                    errors=[FieldError(field_name, "unknown extractor")])
         if to_run and not ext.available:
@@ -189,10 +203,12 @@ class ExtractorService:
 
     # -- registration
     def register(self, model: bytes, metadata: Mapping[str, Any],
-                 tokenizer: bytes | None = None, description: str | None = None
-                 ) -> tuple[Extractor, bool]:
-        """Validate and store; returns (extractor, created). Same name + same bytes + same
-        spec again is idempotent (created False); same name otherwise is a 409."""
+                 tokenizer: bytes | None = None, description: str | None = None, *,
+                 tenant: str | None) -> tuple[Extractor, bool]:
+        """Validate and store for `tenant` (None: shared, the operator's); returns (extractor,
+        created). A name already visible to `tenant` (its own or a shared one) with the same
+        bytes and spec is idempotent (created False), otherwise a 409. Bundled names are
+        reserved; the operator cannot share a name a tenant holds (it would shadow theirs)."""
         spec = spec_from_metadata(metadata)
         if spec.name in bundled_names():
             raise Conflict(f"'{spec.name}' is a bundled extractor; choose another name",
@@ -200,10 +216,16 @@ class ExtractorService:
         checked = validate_model(model, spec, tokenizer,
                                  max_model_bytes=self.settings.max_extractor_bytes,
                                  max_tokenizer_bytes=self.settings.max_tokenizer_bytes)
-        with self._repository(write=True) as (session, repo):
+        with self._repository(tenant, write=True) as (session, repo):
+            repo.lock_name(spec.name)
             existing = repo.get(spec.name)
             if existing is not None:
                 return self._same_or_conflict(existing, spec, checked), False
+            if tenant is None and (holders := repo.tenants_holding(spec.name)):
+                raise Conflict(
+                    f"tenant(s) {', '.join(holders)} registered '{spec.name}' themselves; a "
+                    "shared extractor of that name would replace theirs. Choose another name",
+                    errors=[FieldError("metadata.name", "name held by a tenant")])
             files = [(self.files.model_path(checked.sha256), model)]
             if tokenizer is not None and checked.tokenizer_sha256:
                 files.append((self.files.tokenizer_path(checked.tokenizer_sha256), tokenizer))
@@ -231,7 +253,8 @@ class ExtractorService:
                 and existing.tokenizer_sha256 == checked.tokenizer_sha256
                 and (known := self._from_row(existing)).spec == spec):
             return known
-        raise Conflict(f"an extractor named '{spec.name}' is already registered "
+        whose = "a shared extractor" if existing.tenant is None else "an extractor"
+        raise Conflict(f"{whose} named '{spec.name}' is already registered "
                        f"(sha256 {existing.sha256[:12]}…)",
                        errors=[FieldError("metadata.name", "name already registered")])
 
@@ -310,8 +333,9 @@ class ExtractorService:
                           lim.extractor_batch_size, progress)
         return _checked(ext, out, len(feed))
 
-    def embed_request(self, request: AssessRequest) -> EmbeddedInputs:
-        """Embed the raw `inputs` of the request's sides through `request.extractor`.
+    def embed_request(self, request: AssessRequest, tenant: str) -> EmbeddedInputs:
+        """Embed the raw `inputs` of the request's sides through `request.extractor`, as
+        `tenant` sees that name.
 
         An extractor named beside embeddings is resolved too (an unknown name is a 422, not
         ignored) and recorded as the one the embeddings claim to come from.
@@ -320,9 +344,9 @@ class ExtractorService:
         if all(spec.inputs is None for spec in sides.values()):
             if request.extractor is None:
                 return EmbeddedInputs(None, None, None)
-            named = self.resolve(request.extractor, "extractor", to_run=False)
+            named = self.resolve(request.extractor, tenant, "extractor", to_run=False)
             return EmbeddedInputs(named.record(), None, None)
-        ext = self.resolve(request.extractor, "extractor")
+        ext = self.resolve(request.extractor, tenant, "extractor")
         rows: dict[str, NDArray[np.float64] | None] = {}
         for side, spec in sides.items():
             raw = spec.inputs
