@@ -153,7 +153,8 @@ class ExtractorService:
         Registered models are content-addressed, so their bytes must hash to their name;
         committed bundled models must match the manifest. A bundled model that was never built
         is not a problem (the service works without it; using it gives a clear 503).
-        Covers every tenant's extractors; a tenant's is keyed `name (tenant t)`.
+        Covers every tenant's extractors. /readyz is public, so a tenant's extractor is named by
+        its file's sha256 prefix, never by its name or tenant.
         """
         problems: dict[str, str] = {}
         for b in bundled_extractors(self.data_dir):
@@ -166,7 +167,7 @@ class ExtractorService:
             rows = [(row.tenant, self._from_row(row)) for row in repo.every()]
         hashed: dict[Path, str] = {}  # tenants may share one file: hash it once
         for tenant, ext in rows:
-            key = ext.name if tenant is None else f"{ext.name} (tenant {tenant})"
+            key = ext.name if tenant is None else f"a tenant's extractor {(ext.sha256 or "")[:12]}…"
             if not ext.available:
                 problems[key] = ext.reason or "stored file missing"
                 continue
