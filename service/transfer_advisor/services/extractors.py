@@ -167,7 +167,8 @@ class ExtractorService:
             rows = [(row.tenant, self._from_row(row)) for row in repo.every()]
         hashed: dict[Path, str] = {}  # tenants may share one file: hash it once
         for tenant, ext in rows:
-            key = ext.name if tenant is None else f"a tenant's extractor {(ext.sha256 or "")[:12]}…"
+            short = (ext.sha256 or "")[:12]
+            key = ext.name if tenant is None else f"a tenant's extractor {short}…"
             if not ext.available:
                 problems[key] = ext.reason or "stored file missing"
                 continue
