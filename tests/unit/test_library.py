@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from tests.payloads import b64_matrix, summary_of
@@ -30,6 +29,12 @@ def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("srv"), auth="disabled")
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def pd() -> Any:
+    """pandas, from the `tables` extra (DataFrame and CSV input); these tests skip without it."""
+    return pytest.importorskip("pandas", reason="needs the tables extra")
 
 
 @pytest.fixture(scope="module")
@@ -99,14 +104,14 @@ class TestSameAnswerAsTheHttpApi:
 
 
 class TestInputs:
-    def test_dataframes_equal_arrays(self, data: dict[str, Any]) -> None:
+    def test_dataframes_equal_arrays(self, data: dict[str, Any], pd: Any) -> None:
         frame = pd.DataFrame(data["xt"], columns=[f"e{i}" for i in range(5)])
         labels = pd.Series(data["y"])
         from_frame = assess(pd.DataFrame(data["xs"]), frame, target_labels=labels, permutations=0)
         from_arrays = assess(data["xs"], data["xt"], target_labels=data["y"], permutations=0)
         assert from_frame.to_dict() == from_arrays.to_dict()
 
-    def test_non_numeric_columns_are_named(self, data: dict[str, Any]) -> None:
+    def test_non_numeric_columns_are_named(self, data: dict[str, Any], pd: Any) -> None:
         frame = pd.DataFrame(data["xt"]).assign(id=[f"row{i}" for i in range(48)])
         with pytest.raises(InvalidInput, match="'id'") as exc:
             assess(data["xs"], frame)
@@ -182,7 +187,7 @@ class TestSummaries:
         np.testing.assert_allclose(back.covariance, s.covariance, rtol=1e-12)
         assert repr(back) == "Summary(count=48, dim=5, classes=3)"
 
-    def test_dataframe_rows(self, data: dict[str, Any]) -> None:
+    def test_dataframe_rows(self, data: dict[str, Any], pd: Any) -> None:
         s = summarize(pd.DataFrame(data["xt"]), labels=pd.Series(data["y"]))
         np.testing.assert_allclose(s.mean, data["xt"].mean(axis=0))
 
