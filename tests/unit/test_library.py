@@ -187,6 +187,19 @@ class TestSummaries:
         np.testing.assert_allclose(back.covariance, s.covariance, rtol=1e-12)
         assert repr(back) == "Summary(count=48, dim=5, classes=3)"
 
+    @pytest.mark.parametrize(("doc", "field"), [
+        ({"count": 3, "mean": [0.0]}, "covariance"),
+        ({"count": 0, "mean": [0.0], "covariance": [[1.0]]}, "count"),
+        ({"count": 3, "mean": [0.0, 1.0], "covariance": [[1.0]]}, "covariance"),
+        ({"count": 3, "mean": [0.0], "covariance": [[1.0]], "class_counts": [1]}, "class_means"),
+        ({"count": 3, "mean": [0.0], "covariance": [[1.0]], "class_counts": [2, 2],
+          "class_means": [[0.0], [1.0]]}, "class_counts"),
+    ])
+    def test_from_dict_names_the_field(self, doc: dict[str, Any], field: str) -> None:
+        with pytest.raises(InvalidInput) as exc:
+            Summary.from_dict(doc)
+        assert field_of(exc) == [field]
+
     def test_dataframe_rows(self, data: dict[str, Any], pd: Any) -> None:
         s = summarize(pd.DataFrame(data["xt"]), labels=pd.Series(data["y"]))
         np.testing.assert_allclose(s.mean, data["xt"].mean(axis=0))
@@ -199,6 +212,7 @@ class TestSummaries:
         ([[1.0], [2.0]], [[0], [1]], "labels", "flat sequence"),
         ([[1.0], [2.0]], [0, 1, 1], "labels", "3 labels for 2 rows"),
         ([[1.0], [2.0]], [0, -1], "labels", "negative"),
+        ([[1.0], [2.0]], [True, False], "labels", "must be integers"),
     ])
     def test_bad_input_names_the_field(self, rows: Any, labels: Any, field: str,
                                        message: str) -> None:

@@ -316,8 +316,8 @@ def render_problem(problem: dict[str, Any]) -> str:
 def register(sub: Any) -> None:
     p = add_command(sub, "assess", "assess a source/target pair from files (locally or via "
                     "--server)", run, description=__doc__, epilog=EXIT_CODES)
-    p.add_argument("--source", required=True, help=".npy, .jsonl or summary .json")
-    p.add_argument("--target", required=True, help=".npy, .jsonl or summary .json")
+    p.add_argument("--source", required=True, help=".npy, .jsonl, .csv, .parquet or summary .json")
+    p.add_argument("--target", required=True, help=".npy, .jsonl, .csv, .parquet or summary .json")
     p.add_argument("--source-name", help="default: the file name without extension")
     p.add_argument("--target-name", help="default: the file name without extension")
     p.add_argument("--source-labels", help="labels of the first source rows (.npy, .json or text)")
@@ -325,9 +325,11 @@ def register(sub: Any) -> None:
     p.add_argument("--source-probs", help="source model's class probabilities on the labeled "
                                           "target rows (.npy or .json), for leep/nce")
     p.add_argument("--task-type", choices=["classification", "regression"], default="classification")
-    p.add_argument("--num-classes", type=int, help="default: 1 + the largest target label")
+    p.add_argument("--num-classes", type=int, help="default: 1 + the largest target label, or "
+                                                   "the number of a target summary's class_counts")
     p.add_argument("--labeled-examples", type=int,
-                   help="labeled target examples available for training (default: target labels given)")
+                   help="labeled target examples available for training (default: target labels "
+                        "given, or the sum of a target summary's class_counts)")
     p.add_argument("--modality", choices=MODALITIES, default="other",
                    help="both sides' modality unless --source/--target-modality say otherwise")
     p.add_argument("--source-modality", choices=MODALITIES)

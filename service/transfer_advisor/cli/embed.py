@@ -60,7 +60,8 @@ IMAGE_SUFFIXES = (".npy", ".npz", ".csv", ".parquet")
 
 def register(sub: Any) -> None:
     for name, func, helptext, description in (
-            ("embed", embed, "embed texts (.jsonl/.txt) or images (.npy/.npz) to .npy", EMBED),
+            ("embed", embed, "embed texts (.jsonl/.txt/.csv) or images (.npy/.npz) to .npy",
+             EMBED),
             ("summarize", summarize, "embed, then write a summary JSON for POST /assess",
              SUMMARIZE)):
         p = add_command(sub, name, helptext, func, description=description)

@@ -60,10 +60,8 @@ def as_labels(value: Any, field: str) -> NDArray[np.int64]:
     if y.dtype.kind == "f":
         if not np.isfinite(y).all() or not np.array_equal(y, np.round(y)):
             raise InvalidInput.at(field, "must be integers (got fractional, NaN or Inf values)")
-    elif y.dtype.kind not in "iub" and len(y):
+    elif y.dtype.kind not in "iu" and len(y):  # booleans, strings, objects
         raise InvalidInput.at(field, f"must be integers, got dtype {y.dtype}")
-    if y.dtype.kind == "b":
-        raise InvalidInput.at(field, "must be integers, not booleans")
     if len(y) and y.min() < 0:
         raise InvalidInput.at(field, f"holds a negative label ({int(y.min())})")
     if len(y) and y.max() > 2**31 - 1:
