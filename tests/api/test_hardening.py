@@ -60,6 +60,9 @@ class TestNumbersAreBoundedAtTheWire:
         assert response.json()["evidence"]["target"]["labels"] == 20
         probe = response.json()["metrics"]["linear_probe_accuracy"]["details"]
         assert probe["chance"] == pytest.approx(0.5)
+        # the policy decided on 2 classes too, and the record says so (a replay sees the same)
+        assert response.json()["evidence"]["task"]["num_classes"] == 2
+        assert any("per class = 10" in r for r in response.json()["recommendation"]["reasons"])
 
     def test_empty_idempotency_key(self, client: TestClient) -> None:
         response = client.post("/assess", json=embeddings_request(),

@@ -106,9 +106,9 @@ def test_unknown_extractor_is_a_message_and_exit_2(
     (["extractors", "register", "{dir}/missing.onnx", "--metadata", "{dir}/ok.json"],
      "missing.onnx"),
     (["embed", "{dir}/bad.jsonl", "--extractor", "digits-cnn", "-o", "{dir}/o.npy"],
-     "bad.jsonl: not a plain .npy/.npz array"),
+     "bad.jsonl: extractor 'digits-cnn' takes image arrays; give .npy"),
     (["embed", "{dir}/missing.npy", "--extractor", "digits-cnn", "-o", "{dir}/o.npy"],
-     "missing.npy"),
+     "missing.npy: no such file"),
 ])
 def test_file_problems_are_messages_and_exit_2(
         argv: list[str], message: str, data_dir: Path, tmp_path: Path,

@@ -5,7 +5,13 @@ Each side is one file:
 - `.jsonl`: one row per line, either a JSON list of d numbers or an object
   `{"embedding": [...], "label": int}` (labeled rows first: labels label the leading rows);
 - `.json`: a summary `{"count", "mean", "covariance", ...}` (also wrapped as `{"summary": {...}}`,
-  as `transfer-advisor summarize` writes it) or a JSON list of rows.
+  as `transfer-advisor summarize` writes it) or a JSON list of rows;
+- `.csv`/`.parquet`: numeric embedding columns, plus an optional `label` column (labeled rows
+  first, empty cells after them); needs `pip install 'transfer-advisor[tables]'`.
+
+Defaults: --labeled-examples is the number of target labels, or the sum of a target summary's
+class_counts; --num-classes is the number of distinct target labels (as the service counts
+them), or the length of class_counts.
 
 Locally the same code path as POST /assess runs (`services.assess.evaluate`), without a database;
 with `--server URL` the request goes over HTTP and the stored record comes back.
@@ -26,15 +32,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..domain.vocabulary import Modality
+from ..library.result import render_table
 from .common import (
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
     HANDLED,
     InputFileError,
+    Stages,
     add_command,
+    input_file,
     report_error,
 )
+from .tables import TABLE_SUFFIXES
 
 __all__ = ["EXIT_REFUSED", "EXIT_USAGE", "InputFileError", "Refused", "assess_local", "assess_remote",
            "build_request", "load_dataset", "read_labels", "register", "render_problem",
@@ -123,8 +133,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def read_labels(path: Path) -> list[int]:
     """Integer labels from .npy (1-D), .json (a list) or text (whitespace/newline separated)."""
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+    input_file(path)
     try:
         if path.suffix == ".npy":
             values: Any = np.load(path, allow_pickle=False)
@@ -147,8 +156,7 @@ def read_labels(path: Path) -> list[int]:
 
 def load_dataset(path: Path, name: str | None = None, labels_path: Path | None = None) -> dict[str, Any]:
     """One side of POST /assess (a DatasetSpec as JSON) from a file, plus optional labels."""
-    if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+    input_file(path)
     spec: dict[str, Any] = {"name": name or path.stem}
     suffix = path.suffix.lower()
     if suffix == ".npy":
@@ -164,8 +172,15 @@ def load_dataset(path: Path, name: str | None = None, labels_path: Path | None =
             spec["labels"] = labels
     elif suffix == ".json":
         spec.update(_read_json(path))
+    elif suffix in TABLE_SUFFIXES:
+        from .tables import table_embeddings
+
+        x, labels = table_embeddings(path)
+        spec["embeddings"] = _matrix_wire(x)
+        if labels:
+            spec["labels"] = labels
     else:
-        raise InputFileError(f"{path}: use .npy, .jsonl or a summary .json")
+        raise InputFileError(f"{path}: use .npy, .jsonl, .csv, .parquet or a summary .json")
     if labels_path is not None:
         if "summary" in spec:
             raise InputFileError(f"{labels_path}: labels need rows, but {path} is a summary "
@@ -174,28 +189,40 @@ def load_dataset(path: Path, name: str | None = None, labels_path: Path | None =
     return spec
 
 
+def read_matrix(path: Path) -> NDArray[Any]:
+    """An (n, d) array from .npy or a JSON list of rows."""
+    input_file(path)
+    try:
+        if path.suffix.lower() == ".npy":
+            x = np.load(path, allow_pickle=False)
+        else:
+            x = np.asarray(json.loads(path.read_text("utf-8")), dtype=np.float64)
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        raise InputFileError(f"{path}: expected a .npy array or a JSON list of rows ({exc})") from None
+    return _check_rows(x, path)
+
+
 def build_request(args: argparse.Namespace) -> dict[str, Any]:
     """The POST /assess body the flags describe."""
+    from ..library.assess import fill_task_defaults
+
     source = load_dataset(Path(args.source), args.source_name,
                           Path(args.source_labels) if args.source_labels else None)
     target = load_dataset(Path(args.target), args.target_name,
                           Path(args.target_labels) if args.target_labels else None)
     if args.source_probs:
-        probs = np.load(args.source_probs, allow_pickle=False) if args.source_probs.endswith(
-            ".npy") else np.asarray(json.loads(Path(args.source_probs).read_text("utf-8")))
-        target["source_probs"] = _matrix_wire(_check_rows(np.asarray(probs), Path(args.source_probs)))
-    labels = target.get("labels") or []
-    num_classes = args.num_classes
-    if num_classes is None and args.task_type == "classification" and labels:
-        num_classes = max(labels) + 1  # a person's default; pass --num-classes when classes are missing
-    labeled = args.labeled_examples if args.labeled_examples is not None else len(labels)
+        target["source_probs"] = _matrix_wire(read_matrix(Path(args.source_probs)))
+    classification = args.task_type == "classification"
     task: dict[str, Any] = {
         "type": args.task_type,
-        "num_classes": num_classes if args.task_type == "classification" else None,
-        "labeled_examples": labeled,
+        "num_classes": args.num_classes,
+        "labeled_examples": args.labeled_examples,
         "source_modality": args.source_modality or args.modality,
         "target_modality": args.target_modality or args.modality,
     }
+    fill_task_defaults(task, target)  # from a target summary's class_counts
+    if not classification:
+        task["num_classes"] = None
     if args.compute_budget is not None:
         task["compute_budget_gpu_hours"] = args.compute_budget
     options: dict[str, Any] = {"permutations": args.permutations, "seed": args.seed}
@@ -223,21 +250,11 @@ class Refused(Exception):
 
 def assess_local(body: dict[str, Any]) -> dict[str, Any]:
     """POST /assess's computation in-process: no server, no database, nothing stored."""
-    from pydantic import ValidationError
-
     from ..errors import AdvisorError
-    from ..schemas.assess import AssessRequest
-    from ..services.assess import evaluate
-    from ..settings import Settings
+    from ..library.assess import run_request
 
     try:
-        request = AssessRequest.model_validate(body)
-        evaluation = evaluate(request, Settings(migrate_on_start=False))
-    except ValidationError as exc:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                  for e in exc.errors()]
-        raise Refused({"status": 422, "title": "Input is not usable",
-                       "detail": f"{len(errors)} invalid field(s)", "errors": errors}) from None
+        request, evaluation = run_request(body)
     except AdvisorError as exc:
         raise Refused({"status": exc.status, "title": exc.title, "detail": exc.detail,
                        "errors": [e.as_dict() for e in exc.errors]}) from None
@@ -282,40 +299,6 @@ def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,
 # Output
 
 
-def _num(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def render_table(result: dict[str, Any]) -> str:
-    """A person's view: the answer first, then each metric, then the reasons."""
-    rec = result["recommendation"]
-    lines = [f"Transfer Advisor: {result['source_name']} -> {result['target_name']}", ""]
-    head = [("strategy", rec["strategy"]),
-            ("transfer score", f"{rec['transfer_score']:.3f}"),
-            ("negative-transfer risk", rec["negative_transfer_risk"]),
-            ("confidence", f"{rec['confidence']:.3f}"),
-            ("policy version", result.get("policy_version", ""))]
-    if result.get("id"):
-        head.append(("record", result["id"]))
-    width = max(len(k) for k, _ in head)
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in head]
-    metrics = result.get("metrics") or {}
-    if metrics:
-        name_w = max(len("metric"), *(len(k) for k in metrics))
-        rows = [(k, _num(m.get("value")), _num(m.get("p_value"))) for k, m in sorted(metrics.items())]
-        value_w = max(len("value"), *(len(r[1]) for r in rows))
-        lines += ["", f"  {'metric'.ljust(name_w)}  {'value'.rjust(value_w)}  p-value",
-                  f"  {'-' * name_w}  {'-' * value_w}  -------"]
-        lines += [f"  {n.ljust(name_w)}  {v.rjust(value_w)}  {p}".rstrip() for n, v, p in rows]
-    if rec.get("reasons"):
-        lines += ["", "  reasons:"] + [f"  - {r}" for r in rec["reasons"]]
-    return "\n".join(lines) + "\n"
-
-
 def render_problem(problem: dict[str, Any]) -> str:
     status = problem.get("status")
     lines = [f"error{f' {status}' if status else ''}: {problem.get('title', 'refused')}: "
@@ -331,8 +314,8 @@ def render_problem(problem: dict[str, Any]) -> str:
 def register(sub: Any) -> None:
     p = add_command(sub, "assess", "assess a source/target pair from files (locally or via "
                     "--server)", run, description=__doc__, epilog=EXIT_CODES)
-    p.add_argument("--source", required=True, help=".npy, .jsonl or summary .json")
-    p.add_argument("--target", required=True, help=".npy, .jsonl or summary .json")
+    p.add_argument("--source", required=True, help=".npy, .jsonl, .csv, .parquet or summary .json")
+    p.add_argument("--target", required=True, help=".npy, .jsonl, .csv, .parquet or summary .json")
     p.add_argument("--source-name", help="default: the file name without extension")
     p.add_argument("--target-name", help="default: the file name without extension")
     p.add_argument("--source-labels", help="labels of the first source rows (.npy, .json or text)")
@@ -340,9 +323,11 @@ def register(sub: Any) -> None:
     p.add_argument("--source-probs", help="source model's class probabilities on the labeled "
                                           "target rows (.npy or .json), for leep/nce")
     p.add_argument("--task-type", choices=["classification", "regression"], default="classification")
-    p.add_argument("--num-classes", type=int, help="default: 1 + the largest target label")
+    p.add_argument("--num-classes", type=int, help="default: the number of distinct target "
+                                                   "labels, or of a target summary's class_counts")
     p.add_argument("--labeled-examples", type=int,
-                   help="labeled target examples available for training (default: target labels given)")
+                   help="labeled target examples available for training (default: target labels "
+                        "given, or the sum of a target summary's class_counts)")
     p.add_argument("--modality", choices=MODALITIES, default="other",
                    help="both sides' modality unless --source/--target-modality say otherwise")
     p.add_argument("--source-modality", choices=MODALITIES)
@@ -360,21 +345,27 @@ def register(sub: Any) -> None:
     p.add_argument("--idempotency-key", help="sent as Idempotency-Key with --server")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds, with --server")
     p.add_argument("--json", action="store_true", help="print the result as JSON (for scripts)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="elapsed time per stage on stderr (default: when stderr is a terminal)")
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None,
         remote: Callable[..., dict[str, Any]] | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    stage = Stages("assess", args.progress, err)
     try:
-        body = build_request(args)
+        with stage("reading files"):
+            body = build_request(args)
     except HANDLED as exc:
         return report_error(exc, err)
     try:
         if args.server:
-            result = (remote or assess_remote)(body, args.server, args.api_key,
-                                               args.idempotency_key, args.timeout)
+            with stage(f"waiting for {args.server}"):
+                result = (remote or assess_remote)(body, args.server, args.api_key,
+                                                   args.idempotency_key, args.timeout)
         else:
-            result = assess_local(body)
+            with stage(f"computing metrics ({_sizes(body)})"):
+                result = assess_local(body)
     except Refused as exc:
         if args.json:
             out.write(json.dumps({"problem": exc.problem}, indent=2) + "\n")
@@ -383,3 +374,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out.write(json.dumps(result, indent=2, sort_keys=True) + "\n" if args.json else render_table(result))
     return EXIT_OK
 
+
+def _sizes(body: dict[str, Any]) -> str:
+    def size(spec: dict[str, Any]) -> str:
+        if "summary" in spec:
+            return f"summary of {spec['summary'].get('count')}"
+        shape = spec["embeddings"]["shape"]
+        return f"{shape[0]} × {shape[1]}"
+
+    return f"source {size(body['source'])}, target {size(body['target'])}"

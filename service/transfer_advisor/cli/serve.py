@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..settings import Settings
-from .common import EXIT_OK, CliError, add_command
+from .common import EXIT_OK, LOG_FORMATS, CliError, add_command, log_format
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--log-format", choices=LOG_FORMATS, default="auto",
+                   help="auto (default): TRANSFER_ADVISOR_LOG_FORMAT if set, else text on a "
+                        "terminal and JSON lines otherwise")
     p.add_argument("--allow-insecure", action="store_true",
                    help="allow a non-loopback bind without TRANSFER_ADVISOR_AUTH=required")
 
@@ -36,5 +39,5 @@ def run(args: argparse.Namespace) -> int:
     # One structured line per request comes from our middleware, so uvicorn's access log is off.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 log_level=args.log_level, access_log=False,
-                log_config=logging_config(settings.log_format, args.log_level))
+                log_config=logging_config(log_format(args.log_format, settings), args.log_level))
     return EXIT_OK

@@ -71,15 +71,16 @@ def evaluate(request: AssessRequest, settings: Settings,
     inputs = build_metric_inputs(request, source, target, settings)
     run = compute_metrics(inputs, request.options.metrics,
                           deadline=time.monotonic() + settings.metric_time_budget_seconds)
-    task = task_info(request)
+    task = task_info(request, target)
     rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted))
-    return Evaluation(run, rec, _evidence_record(request, source, target, run))
+    return Evaluation(run, rec, _evidence_record(request, task, source, target, run))
 
 
-def _evidence_record(request: AssessRequest, source: DecodedSide, target: DecodedSide,
-                     run: MetricRun) -> dict[str, Any]:
+def _evidence_record(request: AssessRequest, task: policy.TaskInfo, source: DecodedSide,
+                     target: DecodedSide, run: MetricRun) -> dict[str, Any]:
+    # The task as decided on (num_classes filled in when inferred), so a replay sees the same.
     return {"source": source.describe(), "target": target.describe(),
-            "task": request.task.model_dump(mode="json"),
+            "task": {**request.task.model_dump(mode="json"), "num_classes": task.num_classes},
             "options": request.options.model_dump(mode="json"),
             "omitted": dict(run.omitted)}
 

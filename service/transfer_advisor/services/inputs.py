@@ -200,9 +200,15 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
         kernel_bandwidth=options.kernel_bandwidth)
 
 
-def task_info(request: AssessRequest) -> TaskInfo:
+def task_info(request: AssessRequest, target: DecodedSide) -> TaskInfo:
+    """The task as the policy reads it; a classification task without `num_classes` has the
+    classes its target labels (or summary class counts) show."""
     t = request.task
-    return TaskInfo(type=t.type, num_classes=t.num_classes, labeled_examples=t.labeled_examples,
+    num_classes = t.num_classes
+    if t.type == "classification" and num_classes is None and target.summary.has_classes:
+        assert target.summary.class_counts is not None
+        num_classes = len(target.summary.class_counts)
+    return TaskInfo(type=t.type, num_classes=num_classes, labeled_examples=t.labeled_examples,
                     source_modality=t.source_modality, target_modality=t.target_modality,
                     compute_budget_gpu_hours=t.compute_budget_gpu_hours)
 
