@@ -24,4 +24,7 @@ GROUPS = {
     "speech": "speech-",
     "signals": "signal-",
     "tabular": "tabular-",
+    "natimg": "natimg-",
+    "textenc": "text-",
+    "crossmodal": "cross-",
 }
