@@ -1,4 +1,4 @@
-"""CLI: `python -m bench.factory build --out DIR [--families a,b] [--jobs N] [--force]`."""
+"""CLI: `python -m bench.factory build --out DIR [--families a,b] [--jobs N]`; `summary`; `check`."""
 
 from __future__ import annotations
 
@@ -62,10 +62,16 @@ def main() -> None:
     b.add_argument("--force", action="store_true", help="rebuild caches and folders")
     s = sub.add_parser("summary", help="per-family counts of a built directory")
     s.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    c = sub.add_parser("check", help="format checks of a built directory")
+    c.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
     if args.cmd == "summary":
         print(summary(args.out))
         return
+    if args.cmd == "check":
+        from .check import check_all
+
+        sys.exit(1 if check_all(args.out) else 0)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     names = [n for n in args.families.split(",") if n]
