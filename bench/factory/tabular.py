@@ -3,6 +3,7 @@
 Two sources, fine-tune always measured:
 - `latent-mlp`: 40 columns generated from an 8-d latent factor z through a fixed random
   two-layer tanh map plus noise; labels = 6 regions of z. Families:
+  - tabular-mild-shift: the source task itself, latent mean shifted and 3x the column noise;
   - tabular-latent-relabel: same generator, a new 4-class labelling of the same latent space;
   - tabular-new-generator: same column count and labelling rule, another random map from
     z to the columns (the columns mean something else);
@@ -33,9 +34,9 @@ def _map(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.normal(0, 1, (LATENT, 32)) / np.sqrt(LATENT), rng.normal(0, 1, (32, D)) / np.sqrt(32)
 
 
-def _columns(z: np.ndarray, map_seed: int, rng: np.random.Generator) -> np.ndarray:
+def _columns(z: np.ndarray, map_seed: int, rng: np.random.Generator, noise: float = 0.3) -> np.ndarray:
     w1, w2 = _map(map_seed)
-    x = np.tanh(z @ w1) @ w2 * 3.0 + rng.normal(0, 0.3, (len(z), D))
+    x = np.tanh(z @ w1) @ w2 * 3.0 + rng.normal(0, noise, (len(z), D))
     scales = np.random.default_rng(map_seed + 1).uniform(0.5, 20, D)   # columns in their own units
     return (x * scales).astype(np.float32)
 
@@ -46,14 +47,14 @@ def _label(z: np.ndarray, rule_seed: int, classes: int) -> np.ndarray:
     return ((z[:, None, :] - centres[None]) ** 2).sum(-1).argmin(1).astype(np.int64)
 
 
-def latent_set(n_per_class: int, classes: int, map_seed: int, rule_seed: int,
-               seed: int) -> dict[str, np.ndarray]:
+def latent_set(n_per_class: int, classes: int, map_seed: int, rule_seed: int, seed: int,
+               z_shift: float = 0.0, noise: float = 0.3) -> dict[str, np.ndarray]:
     """Balanced rows: draw z until every class has n_per_class rows."""
     rng = np.random.default_rng(seed)
     zs, ys = [], []
     counts = np.zeros(classes, dtype=int)
     while counts.min() < n_per_class:
-        z = rng.normal(0, 1, (4000, LATENT))
+        z = rng.normal(z_shift, 1, (4000, LATENT))
         y = _label(z, rule_seed, classes)
         for c in range(classes):
             take = np.flatnonzero(y == c)[: n_per_class - counts[c]]
@@ -61,7 +62,7 @@ def latent_set(n_per_class: int, classes: int, map_seed: int, rule_seed: int,
             ys.append(y[take])
             counts[c] += len(take)
     z, y = np.concatenate(zs), np.concatenate(ys)
-    return {"x": _columns(z, map_seed, rng), "y": y}
+    return {"x": _columns(z, map_seed, rng, noise), "y": y}
 
 
 def unrelated_set(n_per_class: int, classes: int, seed: int) -> dict[str, np.ndarray]:
@@ -116,7 +117,9 @@ def _emit(ctx: common.Context, fam: str, desc: str, data: dict[str, np.ndarray],
 
 
 def build(ctx: common.Context) -> None:
-    if common.wanted(ctx, "tabular-latent-relabel", "tabular-new-generator", "tabular-unrelated"):
+    latent_fams = ("tabular-mild-shift", "tabular-latent-relabel", "tabular-new-generator",
+                   "tabular-unrelated")
+    if common.wanted(ctx, *latent_fams):
         src = ctx.cached("tabular-latent-source", lambda: latent_set(250, 6, map_seed=1, rule_seed=2, seed=3))
         net, make, onnx_path, acc = _source(ctx, "latent-mlp", src["x"], src["y"], 6)
         ctx.log(f"latent-mlp held-out accuracy {acc:.3f}")
@@ -132,6 +135,10 @@ def build(ctx: common.Context) -> None:
             "tabular-unrelated": ("an unrelated make_classification problem in 40 columns (5 classes)",
                                   lambda: unrelated_set(n, 5, seed=13)),
         }
+        targets["tabular-mild-shift"] = (
+            "the source task (same generator and labels) with the latent mean shifted by 0.3 and 3x the "
+            "column noise",
+            lambda: latent_set(n, 6, map_seed=1, rule_seed=2, seed=14, z_shift=0.3, noise=0.9))
         for k, (fam, (d, fn)) in enumerate(targets.items()):
             if common.wanted(ctx, fam):
                 _emit(ctx, fam, d, ctx.cached(fam, fn), net, make, onnx_path, src["x"], src["y"], name,
