@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -35,7 +36,7 @@ class Context:
                 return {k: data[k] for k in data.files}
         arrays = make()
         self.cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(tmp, **arrays)
         tmp.rename(path)
         return arrays
@@ -119,13 +120,15 @@ def export_body(net: Any, example: np.ndarray, input_name: str, path: Path) -> P
     import torch
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")    # atomic: other builders may be reading it
     body = net.body.eval()
     with torch.no_grad():
         torch.onnx.export(
-            body, (torch.from_numpy(np.ascontiguousarray(example[:2], dtype=np.float32)),), str(path),
+            body, (torch.from_numpy(np.ascontiguousarray(example[:2], dtype=np.float32)),), str(tmp),
             input_names=[input_name], output_names=["features"],
             dynamic_axes={input_name: {0: "batch"}, "features": {0: "batch"}},
             opset_version=17, do_constant_folding=True, dynamo=False)
+    tmp.replace(path)
     return path
 
 
