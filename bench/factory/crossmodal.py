@@ -147,7 +147,7 @@ def textenc_tabular(ctx: common.Context) -> None:
 
     fam = "cross-textenc-tabular"
     src = textenc.source_side(ctx)
-    tables = [("wine", load_wine, 20, (1, 3, 10, 30)),
+    tables = [("wine", load_wine, 20, (1, 3, 10, 25)),
               ("breast-cancer", load_breast_cancer, 80, (1, 3, 10, 30, 100))]
     for name, loader, test_per_class, per_class in tables:
         bunch: Any = loader()
