@@ -34,6 +34,20 @@ def build_group(name: str, out: Path, only: set[str] | None, force: bool) -> Non
                                "scenarios": [b["id"] for b in ctx.built]}, indent=1))
 
 
+def selection(names: list[str]) -> dict[str, set[str] | None]:
+    """Group -> family labels to build in it (None = all); no names = every group."""
+    unknown = [n for n in names if n not in GROUPS and not any(n.startswith(p) for p in GROUPS.values())]
+    if unknown:
+        raise SystemExit(f"unknown groups/families: {unknown}; groups: {', '.join(GROUPS)}")
+    plan: dict[str, set[str] | None] = {}
+    for g, prefix in GROUPS.items():
+        if not names or g in names:
+            plan[g] = None
+        elif labels := {n for n in names if n.startswith(prefix)}:
+            plan[g] = labels
+    return plan
+
+
 def summary(out: Path) -> str:
     rows: dict[str, list[int]] = {}
     for truth_path in sorted(out.glob("*/truth.json")):
@@ -74,22 +88,20 @@ def main() -> None:
         sys.exit(1 if check_all(args.out) else 0)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    names = [n for n in args.families.split(",") if n]
-    groups = [g for g in GROUPS if not names or g in names
-              or any(n.startswith(GROUPS[g]) for n in names)]
-    only = {n for n in names if n not in GROUPS} or None
-    if args.jobs <= 1 or len(groups) == 1:
-        for g in groups:
+    plan = selection([n for n in args.families.split(",") if n])
+    if args.jobs <= 1 or len(plan) == 1:
+        for g, only in plan.items():
             build_group(g, out, only, args.force)
     else:
         procs: list[subprocess.Popen[bytes]] = []
-        pending = list(groups)
+        pending = list(plan.items())
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
         while pending or procs:
             while pending and len(procs) < args.jobs:
-                g = pending.pop(0)
+                g, only = pending.pop(0)
                 cmd = [sys.executable, "-m", "bench.factory", "build", "--out", str(out), "--families",
-                       ",".join([g, *(only or [])]), "--jobs", "1", *(["--force"] if args.force else [])]
+                       ",".join(sorted(only) if only else [g]), "--jobs", "1",
+                       *(["--force"] if args.force else [])]
                 procs.append(subprocess.Popen(cmd, cwd=REPO, env=env))
             time.sleep(2)
             procs = [p for p in procs if p.poll() is None]
