@@ -33,7 +33,11 @@ Data only from packages or synthesised; no model weights from a hub. Generated f
 committed: the script rebuilds them (intermediate arrays and source networks are cached in
 OUT/.cache; finished folders are skipped unless --force). Deterministic seeds; torch and BLAS run
 single-threaded. Run it under `nice`.
-WALLTIME
+Built 2026-12: 139 scenarios in 26 families (transfer helps 65, negative transfer 59, within the
+margin 15; fine-tune measured in 70, best in 9). Wall time ~100 min in all on 2 CPU cores shared
+with other jobs at load 10-13 (2-4 builders at nice 15): speech ~29 min, natimg ~26, textenc ~14,
+signals ~12, crossmodal ~12, tabular ~5 (per family in each module). An idle machine with
+--jobs 2 should need far less (CPU time was about a fifth of wall time; not measured alone).
 """
 
 import os
