@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: int = Field(default=3, ge=2)
     # Server-side per statement (PostgreSQL); the client also gives up on a round trip that
     # gets no answer for this long plus 1 s (a stalled server or network). 0 disables both.
-    db_statement_timeout_seconds: float = Field(default=15.0, ge=0)
+    db_statement_timeout_seconds: float = Field(default=10.0, ge=0)
     # Lock waits: PostgreSQL lock_timeout, SQLite busy timeout.
     db_lock_timeout_seconds: float = Field(default=10.0, gt=0)
     # PostgreSQL ends a session left idle inside a transaction (releasing its locks) after this.
