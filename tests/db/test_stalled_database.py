@@ -144,6 +144,7 @@ def listed_ids(client: TestClient) -> list[str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("commit_delivered", [False, True], ids=["commit-lost", "reply-lost"])
 def test_stall_is_a_prompt_503_and_stores_nothing_half(
         stalling: tuple[TestClient, StallingProxy], commit_delivered: bool) -> None:

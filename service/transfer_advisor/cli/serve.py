@@ -47,7 +47,6 @@ def worker_app() -> FastAPI:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..app import create_app
     from ..observability import logging_config
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
@@ -60,11 +59,14 @@ def run(args: argparse.Namespace) -> int:
         "host": settings.host, "port": settings.port, "log_level": args.log_level,
         "access_log": False, "log_config": logging_config(settings.log_format, args.log_level)}
     if args.workers == 1:
+        from ..app import create_app
+
         uvicorn.run(create_app(settings), **options)
         return EXIT_OK
     # Workers are fresh interpreters (spawned) that build Settings from the environment: hand
     # them the host (it decides the auth default) and migrate once here, before they start.
-    # The single-thread BLAS variables `main` set are inherited the same way.
+    # The single-thread BLAS variables `main` set are inherited the same way; this supervising
+    # process never imports the app (nor numpy).
     os.environ["TRANSFER_ADVISOR_HOST"] = settings.host
     os.environ["TRANSFER_ADVISOR_PORT"] = str(settings.port)
     if settings.migrate_on_start:
