@@ -165,6 +165,8 @@ def test_stall_is_a_prompt_503_and_stores_nothing_half(
     assert_database_unavailable(during)
     assert took_during <= STALLED_REQUEST + SLACK, took_during
     assert WATCHDOG.fired > fired  # the client-side deadline ended them, not a TCP timeout
+    print(f"\nstalled: at commit {took_at_commit:.2f} s (bound {STALLED_ROUND_TRIP:g}), "
+          f"new request {took_during:.2f} s (bound {STALLED_REQUEST:g})")
 
     recovered_at = datetime.now(UTC)
     proxy.recover()  # the app is not restarted
@@ -183,6 +185,23 @@ def test_stall_is_a_prompt_503_and_stores_nothing_half(
     assert sorted(listed_ids(client)) == ids
     audit = client.get("/audit/verify").json()
     assert audit == {**audit, "ok": True, "checked": len(ids)}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_request_meeting_a_stalled_pooled_connection(
+        stalling: tuple[TestClient, StallingProxy]) -> None:
+    """The longest path: the pool's pre-ping stalls, then its reconnect does."""
+    client, proxy = stalling
+    assert timed_post(client, "before", 1)[0].status_code == 201
+    proxy.stall()
+    response, took = timed_post(client, "stalled", 2)
+    assert_database_unavailable(response)
+    assert STALLED_ROUND_TRIP <= took <= STALLED_REQUEST + SLACK, took
+    print(f"\nstalled: pooled connection {took:.2f} s (bound {STALLED_REQUEST:g})")
+    proxy.recover()
+    assert timed_post(client, "stalled", 2)[0].status_code == 201
+    assert client.get("/audit/verify").json()["checked"] == 2
 
 
 @pytest.mark.postgres
