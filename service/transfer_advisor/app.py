@@ -13,12 +13,22 @@ from .api.auth_gate import AuthGate
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
 from .api.problems import install_problem_handlers, install_problem_openapi
-from .api.ratelimit import TokenBucket
+from .api.ratelimit import RateLimiter, TokenBucket
 from .db import migrate
-from .db.engine import make_engine, make_sessionmaker
+from .db.engine import is_postgres, make_engine, make_limiter_engine, make_sessionmaker
+from .db.ratelimit import SharedTokenBucket
 from .observability import Metrics, Observability
 from .services.extractors import ExtractorService
 from .settings import Settings, get_settings
+
+
+def rate_limiter(settings: Settings) -> RateLimiter:
+    """One bucket per key shared by every process and replica on PostgreSQL; in-process on
+    SQLite, which one host serves."""
+    rate, burst = settings.rate_limit_per_second, settings.rate_limit_burst
+    if rate > 0 and is_postgres(settings):
+        return SharedTokenBucket(make_limiter_engine(settings), rate, burst)
+    return TokenBucket(rate, burst)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,9 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
         app.state.extractors = ExtractorService(settings, app.state.sessions)
+        limiter = app.state.rate_limiter = rate_limiter(settings)
         try:
             yield
         finally:
+            if isinstance(limiter, SharedTokenBucket):
+                limiter.close()
             engine.dispose()
 
     app = FastAPI(
@@ -52,7 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Outside the body limit: a request without a valid key is refused before its body is read.
     app.add_middleware(AuthGate)
-    app.state.rate_limiter = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
     app.state.metrics = Metrics()
     # Added last = outermost: its request id and timing also cover 413s from BodySizeLimit.
     app.add_middleware(Observability, metrics=app.state.metrics)

@@ -36,10 +36,23 @@ class Settings(BaseSettings):
     max_total_text_chars: int = 5_000_000  # all texts of one side
     max_image_values: int = 50_000_000  # n·h·w·c per side
     max_tokenizer_bytes: int = 20 * 1024 * 1024
-    # Per API key (or per client address when auth is off); in-process token bucket, so with
-    # several worker processes each enforces its own bucket. 0 disables the limit.
+    # Per API key (or per client address when auth is off). On PostgreSQL one bucket per key
+    # in the database, shared by every process and replica; on SQLite an in-process bucket,
+    # so with several worker processes each enforces its own. 0 disables the limit.
     rate_limit_per_second: float = Field(default=0.0, ge=0)
     rate_limit_burst: int = Field(default=20, ge=1)
+    # Bounds on database waits, so a slow or stalled database becomes a prompt 503. Connect:
+    # PostgreSQL only (libpq counts whole seconds, at least 2).
+    db_connect_timeout_seconds: int = Field(default=3, ge=2)
+    # Server-side per statement (PostgreSQL); the client also gives up on a round trip that
+    # gets no answer for this long plus 1 s (a stalled server or network). 0 disables both.
+    db_statement_timeout_seconds: float = Field(default=10.0, ge=0)
+    # Lock waits: PostgreSQL lock_timeout, SQLite busy timeout.
+    db_lock_timeout_seconds: float = Field(default=10.0, gt=0)
+    # PostgreSQL ends a session left idle inside a transaction (releasing its locks) after this.
+    db_idle_in_transaction_timeout_seconds: float = Field(default=30.0, ge=0)
+    # Wait for a free connection of the pool (PostgreSQL).
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # Wall-clock budget for the metric work of one assessment, checked between metrics.
     metric_time_budget_seconds: float = Field(default=120.0, gt=0)
     log_format: Literal["json", "text"] = "json"

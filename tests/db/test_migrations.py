@@ -143,6 +143,9 @@ def test_extractors_from_before_tenants_become_shared_and_survive_down_up(
         with pytest.raises(Conflict):  # a shared name is not a tenant's to take
             service.register(image_model(seed=1), image_metadata("old-a"), tenant="t1")
 
+        # Step down to the per-tenant revision first: SQLite's DDL is not transactional here, so
+        # a refused multi-step downgrade would leave the later revisions already undone.
+        migrate.downgrade(engine, "0004_tenant_extractors")
         with pytest.raises(RuntimeError, match=r"more than one tenant.*: dup\."):
             migrate.downgrade(engine, "0003_daily_rollup")
         assert service.find("dup", "t2") is not None  # refused, so nothing changed

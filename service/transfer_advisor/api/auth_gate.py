@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import AdvisorError
 from .deps import Caller, authenticate_header
-from .problems import send_problem
+from .problems import DATABASE_ERRORS, database_problem, send_problem
 
 CALLER_STATE = "caller"
 
@@ -84,6 +84,9 @@ class AuthGate:
                 caller = await run_in_threadpool(check)
             except AdvisorError as err:
                 await send_problem(send, err, scope.get("path", ""))
+                return
+            except DATABASE_ERRORS as exc:  # outside the app's handlers: map it here (503)
+                await send_problem(send, database_problem(exc), scope.get("path", ""))
                 return
             scope.setdefault("state", {})[CALLER_STATE] = caller
         await self.app(scope, receive, send)

@@ -15,7 +15,7 @@ from ..errors import MissingScope, RateLimited, Unauthorized
 from ..schemas.assess import no_nul
 from ..services import keys
 from ..settings import Settings
-from .ratelimit import TokenBucket, retry_after
+from .ratelimit import RateLimiter, retry_after
 
 ALL_SCOPES = frozenset(Scope)
 
@@ -72,7 +72,9 @@ def get_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -
 def rate_limited_caller(request: Request, settings: SettingsDep, sessions: SessionsDep) -> Caller:
     """The caller, after spending one token of its key's bucket (429 + Retry-After when empty)."""
     caller = get_caller(request, settings, sessions)
-    bucket: TokenBucket | None = getattr(request.app.state, "rate_limiter", None)
+    # Shared by every process on PostgreSQL; a database error fails closed (503, see
+    # db/ratelimit.py).
+    bucket: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if bucket is not None and bucket.enabled:
         # Without a key (auth disabled) the client address stands in for it.
         who = caller.key_id or f"addr:{request.client.host if request.client else '-'}"

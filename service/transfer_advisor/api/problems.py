@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
@@ -106,24 +107,30 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
-        # Only an outage is a 503: a value the database refuses or a lost race is the client's.
-        err: AdvisorError
-        if isinstance(exc, IntegrityError):
-            log.info("database refused a duplicate: %s", exc.__class__.__name__)
-            err = Conflict("the request conflicts with a concurrent one that was stored first; "
-                           "read it back or retry")
-        elif isinstance(exc, DataError):
-            log.info("database refused a value: %s", exc.__class__.__name__)
-            err = InvalidInput("a value in the request cannot be stored (e.g. a NUL character "
-                               "or a number out of range)")
-        else:
-            log.warning("database unavailable: %s", exc.__class__.__name__)
-            err = DatabaseUnavailable(
-                "the database is unreachable or did not confirm the write; retry later (with "
-                "the same Idempotency-Key the retry cannot store twice)",
-                headers={"Retry-After": RETRY_AFTER_SECONDS})
-        return problem(err, request.url.path)
+        return problem(database_problem(exc), request.url.path)
+
+
+DATABASE_ERRORS = (DBAPIError, PoolTimeout)
+
+
+def database_problem(exc: Exception) -> AdvisorError:
+    """Only an outage is a 503: a value the database refuses or a lost race is the client's.
+    A timeout (connect, statement, lock, pool checkout, stalled round trip) is an outage."""
+    if isinstance(exc, IntegrityError):
+        log.info("database refused a duplicate: %s", exc.__class__.__name__)
+        return Conflict("the request conflicts with a concurrent one that was stored first; "
+                        "read it back or retry")
+    if isinstance(exc, DataError):
+        log.info("database refused a value: %s", exc.__class__.__name__)
+        return InvalidInput("a value in the request cannot be stored (e.g. a NUL character "
+                            "or a number out of range)")
+    log.warning("database unavailable: %s", exc.__class__.__name__)
+    return DatabaseUnavailable(
+        "the database is unreachable or did not confirm the write; retry later (with "
+        "the same Idempotency-Key the retry cannot store twice)",
+        headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 class InternalError(AdvisorError):

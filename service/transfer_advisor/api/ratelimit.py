@@ -1,7 +1,9 @@
 """Per-key token bucket: `rate` requests per second on average, bursts up to `burst`.
 
-In-process state: with several worker processes (or replicas) each enforces its own bucket, so
-the effective limit is the per-process limit times the number of processes.
+`TokenBucket` keeps its state in the process: the limiter on SQLite, where one host serves (with
+several worker processes each enforces its own bucket, so the effective limit is the per-process
+limit times the number of processes). On PostgreSQL the app uses the shared bucket of
+db/ratelimit.py instead; both satisfy `RateLimiter`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,16 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
+
+
+class RateLimiter(Protocol):
+    @property
+    def enabled(self) -> bool: ...
+
+    def take(self, key: str) -> float:
+        """Spend one token; returns 0.0 if allowed, else the seconds until one is available."""
+        ...
 
 
 class TokenBucket:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 from ..settings import Settings
 from .common import EXIT_OK, LOG_FORMATS, CliError, add_command, log_format
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+WORKER_APP = "transfer_advisor.cli.serve:worker_app"
 
 
 def register(sub: Any) -> None:
@@ -17,6 +22,9 @@ def register(sub: Any) -> None:
         "TRANSFER_ADVISOR_MIGRATE_ON_START=false."))
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=_positive, default=1,
+                   help="worker processes sharing the port (default 1); on PostgreSQL they "
+                        "share the rate limit, on SQLite each enforces its own")
     p.add_argument("--log-level", default="info")
     p.add_argument("--log-format", choices=LOG_FORMATS, default="auto",
                    help="auto (default): TRANSFER_ADVISOR_LOG_FORMAT if set, else text on a "
@@ -25,10 +33,23 @@ def register(sub: Any) -> None:
                    help="allow a non-loopback bind without TRANSFER_ADVISOR_AUTH=required")
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def worker_app() -> FastAPI:
+    """The app of one `--workers` process: its settings come from the environment `run` set."""
+    from ..app import create_app
+
+    return create_app(Settings())
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..app import create_app
     from ..observability import logging_config
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
@@ -37,7 +58,34 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("refusing to bind a non-loopback address with "
                        "TRANSFER_ADVISOR_AUTH=disabled; pass --allow-insecure to override")
     # One structured line per request comes from our middleware, so uvicorn's access log is off.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=args.log_level, access_log=False,
-                log_config=logging_config(log_format(args.log_format, settings), args.log_level))
+    options: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "log_level": args.log_level,
+        "access_log": False,
+        "log_config": logging_config(log_format(args.log_format, settings), args.log_level)}
+    if args.workers == 1:
+        from ..app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return EXIT_OK
+    # Workers are fresh interpreters (spawned) that build Settings from the environment: hand
+    # them the host (it decides the auth default) and migrate once here, before they start.
+    # The single-thread BLAS variables `main` set are inherited the same way; this supervising
+    # process never imports the app (nor numpy).
+    os.environ["TRANSFER_ADVISOR_HOST"] = settings.host
+    os.environ["TRANSFER_ADVISOR_PORT"] = str(settings.port)
+    if settings.migrate_on_start:
+        _migrate(settings)
+        os.environ["TRANSFER_ADVISOR_MIGRATE_ON_START"] = "false"
+    uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
     return EXIT_OK
+
+
+def _migrate(settings: Settings) -> None:
+    from ..db import migrate
+    from ..db.engine import make_engine
+
+    engine = make_engine(settings)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()

@@ -1,15 +1,26 @@
-"""Run Alembic migrations programmatically (on start and from `transfer-advisor db`)."""
+"""Run Alembic migrations programmatically (on start and from `transfer-advisor db`).
+
+Replicas that start together all migrate on start, so on PostgreSQL the whole upgrade runs in
+one transaction holding a transaction-scoped advisory lock: the first replica migrates, the
+others wait for it and then find the database at head. On SQLite the transaction begins
+IMMEDIATE, which serialises migrators the same way.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+
+from .engine import WRITE_TRANSACTION, without_round_trip_deadline
 
 # migrations/ sits at the repository root, beside service/ (editable install).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+# pg_advisory_xact_lock key of the migrations (any constant shared by every replica).
+MIGRATION_LOCK = 0x7472_616E_7366_6572  # "transfer"
 
 
 def alembic_config(url: str) -> Config:
@@ -21,14 +32,24 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _locked(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    _locked(engine, lambda config: command.downgrade(config, revision))
+
+
+def _locked(engine: Engine, action: Callable[[Config], None]) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    with engine.connect() as connection, without_round_trip_deadline(connection):
+        connection.execution_options(**{WRITE_TRANSACTION: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # A backfill may run long and the lock wait lasts as long as another
+                # replica's migration: neither is a stalled request.
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
+                connection.execute(text("SET LOCAL lock_timeout = 0"))
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
+            config.attributes["connection"] = connection
+            action(config)

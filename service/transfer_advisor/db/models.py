@@ -176,3 +176,16 @@ class ExtractorRow(Base):
     bundled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     description: Mapped[str | None] = mapped_column(Text)
+
+
+class RateBucket(Base):
+    """Token bucket of one API key (or client address), shared by every process and replica on
+    PostgreSQL (db/ratelimit.py); `allowed` is the outcome of the last take. The migration makes
+    it UNLOGGED there: no WAL flush per request, and a crash merely refills the buckets."""
+
+    __tablename__ = "rate_bucket"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime]
+    allowed: Mapped[bool] = mapped_column(Boolean)
