@@ -49,6 +49,7 @@ def decide(
     risk = negative_transfer_risk(p_negative, transfer, task)
     strategy, strategy_notes = choose_strategy(params, obs, task, transfer=transfer)
     completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence)
+    # P(the decision is right) rescaled to [0, 1], times the share of the evidence observed
     confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
     why = [
         *([] if task.modality_match else [reasons.modality_mismatch(task)]),
