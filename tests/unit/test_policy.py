@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -252,9 +253,7 @@ def test_a_failing_feature_raises_instead_of_changing_the_tier(
         return metrics["not there"]
 
     feature = policy.FEATURES["log_shift_excess"]
-    monkeypatch.setitem(policy.FEATURES, feature.name,
-                        policy.Feature(feature.name, broken, feature.direction, feature.label,
-                                       feature.evidence, shift=True))
+    monkeypatch.setitem(policy.FEATURES, feature.name, dataclasses.replace(feature, compute=broken))
     with pytest.raises(KeyError):
         policy.policy_features(full_metrics(), task())
     with pytest.raises(KeyError):
