@@ -159,12 +159,13 @@ def fmt(name: str, s: Scores) -> str:
 HEADER = f"  {'decider':34s} {'acc':>6s} {'negrec':>8s} {'spearman':>9s} {'3-way':>9s} {'n':>4s}"
 
 
-def lofo_answers(scenarios: Sequence[Scenario], mode: Mode) -> list[Answer]:
-    """Refit on all other families, decide the held-out family."""
+def lofo_answers(scenarios: Sequence[Scenario], mode: Mode,
+                 specs: Sequence[policy.TierSpec] = policy.TIERS) -> list[Answer]:
+    """Refit (the tiers `specs`) on all other families, decide the held-out family."""
     out: dict[str, Answer] = {}
     for family in sorted({s.family for s in scenarios}):
         train = [s for s in scenarios if s.family != family]
-        params = policy.parse_params(json.dumps(fit_params(train)).encode())
+        params = policy.parse_params(json.dumps(fit_params(train, specs=specs)).encode())
         decide = policy_decider(params)
         for s in scenarios:
             if s.family == family:

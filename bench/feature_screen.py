@@ -3,7 +3,7 @@
     python bench/feature_screen.py [--split dev] [--only NAME ...]
 
 Each candidate (a metric turned into a scale-free feature, with the direction it may push
-P(transfer) fixed in advance) is added to the full `rows` tier of `scripts/fit_policy.py`; the
+P(transfer) fixed in advance) is added to the full `rows` tier (`policy.TIERS`); the
 policy is refitted and scored in-sample and with every family held out in turn, exactly as
 `bench/decision_quality.py` scores the shipped one. Out-of-family numbers decide: a feature
 earns its place only if it does not lower any of them. The shipped policy is the baseline
@@ -16,7 +16,8 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,35 +33,48 @@ from transfer_advisor.domain.results import MetricResult  # noqa: E402
 Transform = Callable[[float, MetricResult, policy.TaskInfo], float | None]
 
 
-def metric_feature(metric: str, transform: Transform) -> policy.FeatureFn:
-    def feature(metrics: Mapping[str, MetricResult],
+def metric_feature(name: str, metric: str, transform: Transform, direction: int) -> policy.Feature:
+    """A candidate feature: `transform` of one metric's value, None when the metric is absent."""
+    def compute(metrics: Mapping[str, MetricResult],
                 task: policy.TaskInfo) -> policy.Observation | None:
         result = metrics.get(metric)
-        value = None if result is None else policy._finite(result.value)
-        if result is None or value is None:
+        if result is None:
             return None
+        value = float(result.value)  # finite: MetricResult checks it
         out = transform(value, result, task)
         return None if out is None else policy.Observation(out, f"{metric} = {value:.4g}")
-    return feature
+    return policy.Feature(name, compute, direction, label=name, evidence=metric)
 
 
-# name -> (feature, direction on P(transfer)); directions are fixed before looking at outcomes
-CANDIDATES: dict[str, tuple[policy.FeatureFn, int]] = {
-    "log_mmd": (metric_feature("mmd", lambda v, r, t: math.log(max(v, 1e-6))), -1),
-    "proxy_a_distance": (metric_feature("proxy_a_distance", lambda v, r, t: v), -1),
-    "gbc": (metric_feature("gbc", lambda v, r, t: v), +1),
-    "transrate": (metric_feature("transrate", lambda v, r, t: v), +1),
-    "logme": (policy.FEATURES["logme"], +1),
-}
+# Directions on P(transfer) are fixed before looking at outcomes.
+CANDIDATES: dict[str, policy.Feature] = {f.name: f for f in (
+    metric_feature("log_mmd", "mmd", lambda v, r, t: math.log(max(v, 1e-6)), -1),
+    metric_feature("proxy_a_distance", "proxy_a_distance", lambda v, r, t: v, -1),
+    metric_feature("gbc", "gbc", lambda v, r, t: v, +1),
+    metric_feature("transrate", "transrate", lambda v, r, t: v, +1),
+    policy.FEATURES["logme"],
+)}
 
 
-def evaluate(name: str, scenarios: Sequence[Scenario],
-             tiers: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    fit.TIERS = tiers
-    params = policy.parse_params(json.dumps(fit.fit_params(scenarios)).encode())
+@contextmanager
+def registered(feature: policy.Feature) -> Iterator[None]:
+    """The candidate among the policy's features for the length of one screen."""
+    before = policy.FEATURES.get(feature.name)
+    policy.FEATURES[feature.name] = feature
+    try:
+        yield
+    finally:
+        if before is None:
+            del policy.FEATURES[feature.name]
+        else:
+            policy.FEATURES[feature.name] = before
+
+
+def evaluate(name: str, scenarios: Sequence[Scenario], specs: Sequence[policy.TierSpec]) -> str:
+    params = policy.parse_params(json.dumps(fit.fit_params(scenarios, specs=specs)).encode())
     runs = [run_metrics(s, "rows") for s in scenarios]
     inside = dq.score([dq.policy_decider(params)(r) for r in runs], scenarios)
-    lofo = dq.score(dq.lofo_answers(scenarios, "rows"), scenarios)
+    lofo = dq.score(dq.lofo_answers(scenarios, "rows", specs), scenarios)
     return (f"| {name} | {inside.accuracy:.3f} | {inside.neg_recall:.3f} | {inside.spearman:.3f} "
             f"| {inside.three_way:.3f} | {lofo.accuracy:.3f} | {lofo.neg_recall:.3f} "
             f"| {lofo.spearman:.3f} | {lofo.three_way:.3f} |")
@@ -72,26 +86,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="candidate names to screen")
     args = parser.parse_args(argv)
     scenarios = load_scenarios(args.split)
-    shipped = fit.TIERS
-    full_name, full_features = shipped[0]
-    print(f"Full tier: {', '.join(full_features)}; {len(scenarios)} scenarios ({args.split})")
+    shipped = policy.TIERS
+    full = shipped[0]
+    print(f"Full tier: {', '.join(full.features)}; {len(scenarios)} scenarios ({args.split})")
     print("| added feature | acc | negrec | spearman | 3-way | LOFO acc | LOFO negrec "
           "| LOFO spearman | LOFO 3-way |")
     print("|---|---|---|---|---|---|---|---|---|")
     print(evaluate("(shipped policy)", scenarios, shipped))
-    if "knn_lift" in full_features:  # how the k-NN lift earned its place
+    if "knn_lift" in full.features:  # how the k-NN lift earned its place
         print(evaluate("(shipped, without knn_lift)", scenarios, shipped[1:]))
     for name in args.only or list(CANDIDATES):
-        feature, direction = CANDIDATES[name]
-        policy.FEATURES[name], policy.FEATURE_DIRECTION[name] = feature, direction
-        policy.FEATURE_LABEL[name] = name
-        try:
-            tiers = ((f"{full_name}+{name}", (*full_features, name)), *shipped)
-            print(evaluate(f"+ {name}", scenarios, tiers), flush=True)
-        finally:
-            for table in (policy.FEATURES, policy.FEATURE_DIRECTION, policy.FEATURE_LABEL):
-                table.pop(name, None)
-            fit.TIERS = shipped
+        specs = (policy.TierSpec(f"{full.name}+{name}", (*full.features, name)), *shipped)
+        with registered(CANDIDATES[name]):
+            print(evaluate(f"+ {name}", scenarios, specs), flush=True)
     return 0
 
 

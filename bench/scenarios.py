@@ -1,14 +1,16 @@
 """Load the transfer scenarios with measured outcomes and run them through the service's metrics.
 
 Shared by `bench/decision_quality.py` and `scripts/fit_policy.py`. Each scenario is assessed in
-two modes, as a POST /assess body decoded by the service's own `services.inputs` functions:
+two modes, as a POST /assess body run through the service's own `services.assess.evaluate`:
 
 - "rows":    source and target embeddings, target labels on the first rows, the default metrics;
 - "summary": count/mean/covariance for both sides, plus class means/counts from the labeled rows.
 
-Metric results are cached under `.cache/scenario-metrics/` (gitignored), keyed by the scenario,
-the mode and a hash of the domain metric code, so refitting the policy is cheap and a change to
-any metric recomputes them.
+What the service would store of it (metric results and evidence) is cached under
+`.cache/scenario-metrics/` (gitignored), keyed by the scenario, the mode and a hash of the domain
+metric code, so refitting the policy is cheap and a change to any metric recomputes them. The
+policy's inputs are read back from that record by `services.replay.policy_inputs`, as a replay
+reads a stored assessment.
 """
 
 from __future__ import annotations
@@ -30,16 +32,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT / "service") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "service"))
 
-from transfer_advisor.domain.metrics import (  # noqa: E402
-    MetricInputs,
-    compute_metrics,
-    select_metrics,
-)
+from transfer_advisor.domain.metrics import select_metrics  # noqa: E402
 from transfer_advisor.domain.policy import Evidence, TaskInfo  # noqa: E402
 from transfer_advisor.domain.results import MetricResult  # noqa: E402
 from transfer_advisor.domain.summary import Summary  # noqa: E402
 from transfer_advisor.schemas.assess import AssessRequest  # noqa: E402
-from transfer_advisor.services import inputs as inputs_mod  # noqa: E402
+from transfer_advisor.services.assess import evaluate  # noqa: E402
+from transfer_advisor.services.replay import policy_inputs  # noqa: E402
 from transfer_advisor.settings import Settings  # noqa: E402
 
 Mode = Literal["rows", "summary"]
@@ -47,6 +46,9 @@ MODES: tuple[Mode, ...] = ("rows", "summary")
 CACHE_DIR = REPO_ROOT / ".cache" / "scenario-metrics"
 SEED = 0
 PERMUTATIONS = 200
+# Every default metric runs however busy the machine is: the bench measures the policy, not the
+# service's time budget.
+METRIC_TIME_BUDGET_SECONDS = 1e9
 
 
 def shared_dir() -> Path | None:
@@ -156,15 +158,13 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
             "task": task, "options": options}
 
 
-def decode(body: Mapping[str, Any]) -> tuple[Any, MetricInputs, Evidence]:
-    """Parse and decode a body exactly as services.assess.evaluate does (minus the metrics)."""
+def assess_record(body: Mapping[str, Any]) -> dict[str, Any]:
+    """What POST /assess would store of this body that the policy reads: metrics and evidence."""
     request = AssessRequest.model_validate(body)
-    settings = Settings()
-    num_classes = request.task.num_classes if request.task.type == "classification" else None
-    source = inputs_mod.decode_side(request.source, "source", None, settings)
-    target = inputs_mod.decode_side(request.target, "target", num_classes, settings)
-    metric_inputs = inputs_mod.build_metric_inputs(request, source, target, settings)
-    return request, metric_inputs, inputs_mod.evidence_of(source, target, {})
+    evaluation = evaluate(request, Settings(metric_time_budget_seconds=METRIC_TIME_BUDGET_SECONDS))
+    outcome = evaluation.outcome(request)
+    return _jsonable({"metrics": outcome["metrics"], "evidence": outcome["evidence"],
+                      "seconds": evaluation.metrics.seconds})
 
 
 def _jsonable(value: Any) -> Any:
@@ -204,23 +204,14 @@ def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRu
     ignore = REPO_ROOT / ".cache" / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n")
-    path = CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.json"
-    request, inputs, evidence = decode(build_request(scenario, mode))
+    path = CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.record.json"
     if path.is_file() and not refresh:
-        stored = json.loads(path.read_text())
+        record = json.loads(path.read_text())
     else:
-        run = compute_metrics(inputs, request.options.metrics)
-        stored = {"metrics": {k: {"value": r.value, "p_value": r.p_value,
-                                  "details": _jsonable(r.details)}
-                              for k, r in run.results.items()},
-                  "omitted": dict(run.omitted), "seconds": dict(run.seconds)}
-        path.write_text(json.dumps(stored, indent=1, sort_keys=True))
-    results = {k: MetricResult(v["value"], v["p_value"], v["details"])
-               for k, v in stored["metrics"].items()}
-    omitted = dict(stored["omitted"])
-    evidence = Evidence(evidence.source_rows, evidence.target_rows, evidence.target_labeled_rows,
-                        evidence.class_statistics, omitted)
-    return ScenarioRun(scenario, mode, results, omitted, evidence)
+        record = assess_record(build_request(scenario, mode))
+        path.write_text(json.dumps(record, indent=1, sort_keys=True))
+    metrics, _, evidence = policy_inputs(record)
+    return ScenarioRun(scenario, mode, metrics, dict(evidence.omitted), evidence)
 
 
 def iter_runs(scenarios: list[Scenario], mode: Mode, *, verbose: bool = False) -> Iterator[ScenarioRun]:

@@ -11,7 +11,9 @@ feature subset, from most to least evidence) three small logistic heads are fitt
 - negative: P(negative transfer) with soft labels Φ((−margin − gain) / se);
 - strategy (separate tiers): P(fine-tuning beats frozen features), on scenarios where it was measured.
 
-Coefficients are L2-penalised and sign-constrained by `policy.FEATURE_DIRECTION`; the penalty is
+The tiers are declared in `policy.TIERS` / `policy.STRATEGY_TIERS`. Coefficients are
+L2-penalised and sign-constrained by each feature's `direction` in `policy.FEATURES` (the strategy
+head by `policy.STRATEGY_DIRECTION`); the penalty is
 picked from a small grid by leave-one-family-out log-loss, and the transfer/negative heads are
 then Platt-recalibrated on their leave-one-family-out logits (honest out-of-family calibration).
 """
@@ -40,22 +42,6 @@ from transfer_advisor.domain import policy  # noqa: E402
 
 DEFAULT_OUT = REPO_ROOT / "service" / "transfer_advisor" / "domain" / "policy_params.json"
 SCHEMA = "logit-v1"
-# Tiers, most evidence first; the policy uses the first whose features are all present.
-TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("rows", ("probe_lift", "knn_lift", "log2_labels_per_class", "log_shift_excess")),
-    # linear probe only (k-NN not run); also a lone k-NN accuracy, which then is probe_lift
-    ("linear_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
-    # no probe (summary-only, or too few labels per class): LogME from class statistics instead
-    ("class_statistics", ("log2_labels_per_class", "log_shift_excess", "logme")),
-    ("no_probe", ("log2_labels_per_class", "log_shift_excess")),
-    ("labels_only", ("log2_labels_per_class",)),
-)
-STRATEGY_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("strategy", ("log2_labels_per_class", "log_shift_excess")),
-    ("strategy_labels_only", ("log2_labels_per_class",)),
-)
-# Fine-tuning adapts features: more labels and more shift favour it over frozen features.
-STRATEGY_DIRECTION = {"log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1}
 PENALTIES = (0.3, 1.0, 3.0, 10.0)
 
 
@@ -199,40 +185,34 @@ def _r(v: float) -> float:
     return float(round(float(v), 6))
 
 
-def fit_params(scenarios: Sequence[Scenario], split: str = "dev") -> dict[str, Any]:
-    """All tiers and heads as the JSON-ready dict the policy loads."""
+def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
+               specs: Sequence[policy.TierSpec] = policy.TIERS) -> dict[str, Any]:
+    """All tiers (`specs`, by default the declared ones) and heads as the JSON-ready dict the
+    policy loads."""
     rows = scenario_rows(scenarios)
+    directions = {name: f.direction for name, f in policy.FEATURES.items()}
     tiers = []
-    for name, feats in TIERS:
-        t = fit_tier(rows, feats, "transfer", policy.FEATURE_DIRECTION)
-        neg_dirs = {f: -d for f, d in policy.FEATURE_DIRECTION.items()}
-        n = fit_tier(rows, feats, "negative", neg_dirs)
+    for spec in specs:
+        t = fit_tier(rows, spec.features, "transfer", directions)
+        n = fit_tier(rows, spec.features, "negative", {f: -d for f, d in directions.items()})
         if t is None or n is None:
             continue
         tiers.append({
-            "name": name, "features": list(feats),
-            "center": {f: _r(v) for f, v in zip(feats, t["center"], strict=True)},
-            "scale": {f: _r(v) for f, v in zip(feats, t["scale"], strict=True)},
-            "low": {f: _r(v) for f, v in zip(feats, t["low"], strict=True)},
-            "high": {f: _r(v) for f, v in zip(feats, t["high"], strict=True)},
-            "transfer": _head_json(t, feats),
+            "name": spec.name, "features": list(spec.features), **_ranges(t, spec.features),
+            "transfer": _head_json(t, spec.features),
             # the negative head shares the transfer head's standardisation: re-express it
-            "negative": _head_json(_restandardise(n, t), feats),
+            "negative": _head_json(_restandardise(n, t), spec.features),
             "lofo_accuracy": _r(_decision_accuracy(t["lofo_calibrated"], t["scenarios"])),
             "n_scenarios": t["n"],
         })
     strategy = []
-    for name, feats in STRATEGY_TIERS:
-        s = fit_tier(rows, feats, "fine_tune", STRATEGY_DIRECTION)
+    for spec in policy.STRATEGY_TIERS:
+        s = fit_tier(rows, spec.features, "fine_tune", policy.STRATEGY_DIRECTION)
         if s is None:
             continue
         strategy.append({
-            "name": name, "features": list(feats),
-            "center": {f: _r(v) for f, v in zip(feats, s["center"], strict=True)},
-            "scale": {f: _r(v) for f, v in zip(feats, s["scale"], strict=True)},
-            "low": {f: _r(v) for f, v in zip(feats, s["low"], strict=True)},
-            "high": {f: _r(v) for f, v in zip(feats, s["high"], strict=True)},
-            "transfer": _head_json(s, feats), "n_scenarios": s["n"],
+            "name": spec.name, "features": list(spec.features), **_ranges(s, spec.features),
+            "transfer": _head_json(s, spec.features), "n_scenarios": s["n"],
         })
     prior = float(np.mean([transfer_label(s) for s in scenarios]))
     return {
@@ -245,6 +225,12 @@ def fit_params(scenarios: Sequence[Scenario], split: str = "dev") -> dict[str, A
         "tiers": tiers,
         "strategy_tiers": strategy,
     }
+
+
+def _ranges(h: Mapping[str, Any], feats: Sequence[str]) -> dict[str, dict[str, float]]:
+    """The standardisation (center, scale) and calibrated range (low, high) of a fitted head."""
+    return {key: {f: _r(v) for f, v in zip(feats, h[key], strict=True)}
+            for key in ("center", "scale", "low", "high")}
 
 
 def _head_json(h: Mapping[str, Any], feats: Sequence[str]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from transfer_advisor.domain import policy
+from transfer_advisor.domain.baseline import baseline_size_factor, half_split_bias
 from transfer_advisor.domain.policy import Evidence, TaskInfo
 from transfer_advisor.domain.results import MetricResult
 
@@ -122,6 +124,8 @@ GARBAGE: list[dict[str, MetricResult]] = [
     {"frechet_distance": MetricResult(0.0, None, {"baseline": 1.0, "n_source": 2, "n_target": 2})},
     {"frechet_distance": MetricResult(1e300, None, {"baseline": 1e-300})},
     {"frechet_distance": MetricResult(5.0, None, {"baseline": "nan", "n_source": None})},
+    # sizes that cancel: a zero size-adjusted baseline
+    {"frechet_distance": MetricResult(5.0, None, {"baseline": 1.0, "n_source": -4, "n_target": 4})},
     {"linear_probe_accuracy": MetricResult(0.5, None, {"chance": 1.0})},
     {"linear_probe_accuracy": MetricResult(0.5, None, {"chance": float("nan")})},
     {"knn_accuracy": MetricResult(0.7, None, {})},
@@ -218,6 +222,54 @@ def test_shipped_parameters_respect_the_sign_constraints() -> None:
     assert params.tiers, "policy_params.json has no tiers"
     for t in params.tiers:
         for f, c in t.transfer.coef.items():
-            assert c * policy.FEATURE_DIRECTION[f] >= 0, (t.name, f, c)
+            assert c * policy.FEATURES[f].direction >= 0, (t.name, f, c)
         assert t.transfer.calibration[0] >= 0
         assert set(t.features) <= set(policy.FEATURES)
+
+
+def test_declared_tiers_are_the_shipped_ones() -> None:
+    params = policy.load_params()
+    assert [(t.name, t.features) for t in params.tiers] == [
+        (s.name, s.features) for s in policy.TIERS]
+    assert [(t.name, t.features) for t in params.strategy_tiers] == [
+        (s.name, s.features) for s in policy.STRATEGY_TIERS]
+    for spec in policy.STRATEGY_TIERS:
+        assert set(spec.features) <= set(policy.STRATEGY_DIRECTION), spec
+
+
+def test_feature_table_is_consistent() -> None:
+    assert list(policy.FEATURES) == [f.name for f in policy.FEATURE_TABLE]
+    for f in policy.FEATURE_TABLE:
+        assert f.direction in (-1, +1), f.name
+        assert f.label, f.name
+        assert f.evidence, f.name
+    assert set(policy.row_features()) == {"probe_lift", "knn_lift"}
+    assert policy.shift_features() == ("log_shift_excess",)
+
+
+def test_a_failing_feature_raises_instead_of_changing_the_tier(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(metrics: Any, t: TaskInfo) -> policy.Observation | None:
+        return metrics["not there"]
+
+    feature = policy.FEATURES["log_shift_excess"]
+    monkeypatch.setitem(policy.FEATURES, feature.name, dataclasses.replace(feature, compute=broken))
+    with pytest.raises(KeyError):
+        policy.policy_features(full_metrics(), task())
+    with pytest.raises(KeyError):
+        policy.decide(full_metrics(), task(), ROWS)
+
+
+def test_shift_baseline_is_rescaled_to_the_sizes_compared() -> None:
+    assert half_split_bias(5) == pytest.approx(1 / 2 + 1 / 3)
+    assert half_split_bias(1500) == pytest.approx(2 / 750)
+    # source vs whole target (1500 each) has half the bias of two halves of the target
+    assert baseline_size_factor(1500, 1500) == pytest.approx(0.5)
+    obs = policy.policy_features({"frechet_distance": frechet(20.0)}, task())
+    assert obs["log_shift_excess"].value == pytest.approx(math.log(20.0 / (10.0 * 0.5)))
+    # without sizes the baseline is used as it is
+    bare = MetricResult(20.0, None, {"baseline": 10.0})
+    assert policy.policy_features({"frechet_distance": bare}, task())[
+        "log_shift_excess"].value == pytest.approx(math.log(2.0))
+    cancel = MetricResult(20.0, None, {"baseline": 10.0, "n_source": -4, "n_target": 4})
+    assert "log_shift_excess" not in policy.policy_features({"frechet_distance": cancel}, task())

@@ -1,0 +1,176 @@
+"""`decide`: features → tier → calibrated heads → risk, strategy, confidence, reasons."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..results import MetricResult
+from . import reasons
+from .features import Observation, policy_features, row_features, shift_features
+from .inputs import Evidence, TaskInfo
+from .params import Head, PolicyParams, Tier, load_params
+
+Strategy = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
+Risk = Literal["low", "medium", "high"]
+
+# Reporting bands on P(negative transfer); not fitted: 0.5 = "more likely than not".
+RISK_HIGH_AT = 0.5
+RISK_MEDIUM_AT = 0.25
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    strategy: Strategy
+    transfer_score: float
+    negative_transfer_risk: Risk
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+def decide(
+    metrics: Mapping[str, MetricResult],
+    task: TaskInfo,
+    evidence: Evidence,
+    params: PolicyParams | None = None,
+) -> Recommendation:
+    """Recommend a strategy; never NaN, whatever subset of metrics is present."""
+    params = params or load_params()
+    obs = policy_features(metrics, task)
+    tier = choose_tier(params.tiers, obs)
+    if tier is None:
+        return _base_rate(params)
+    x, range_notes = model_inputs(tier, obs, task)
+    p = _probability(tier.transfer, tier, x)
+    p_negative = _probability(tier.negative, tier, x)
+    transfer = p >= 0.5
+    risk = negative_transfer_risk(p_negative, transfer, task)
+    strategy, strategy_notes = choose_strategy(params, obs, task, transfer=transfer)
+    completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence)
+    # P(the decision is right) rescaled to [0, 1], times the share of the evidence observed
+    confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
+    why = [
+        *([] if task.modality_match else [reasons.modality_mismatch(task)]),
+        reasons.transfer_score(p, tier),
+        *_contributions(tier, x, obs),
+        *range_notes,
+        reasons.risk(p_negative, risk, RISK_HIGH_AT, RISK_MEDIUM_AT),
+        *strategy_notes,
+        *_evidence_notes(params, tier, obs, evidence, completeness),
+    ]
+    return Recommendation(strategy, _unit(p), risk, _unit(confidence), tuple(why))
+
+
+def _base_rate(params: PolicyParams) -> Recommendation:
+    """Nothing usable at all: the dev base rate, at zero confidence."""
+    p = params.prior_transfer
+    return Recommendation("feature_extraction" if p >= 0.5 else "train_from_scratch",
+                          p, "medium", 0.0, (reasons.no_usable_metric(p),))
+
+
+def choose_tier(tiers: Sequence[Tier], available: Mapping[str, Observation]) -> Tier | None:
+    """The first tier whose features are all available."""
+    return next((t for t in tiers if all(f in available for f in t.features)), None)
+
+
+def model_inputs(tier: Tier, obs: Mapping[str, Observation],
+                 task: TaskInfo) -> tuple[dict[str, float], list[str]]:
+    """The tier's feature values, clipped to the calibrated range (with a note per clip); on a
+    modality mismatch the shift is taken as the largest seen in calibration."""
+    x, notes = {}, []
+    for f in tier.features:
+        value = obs[f].value
+        x[f] = min(max(value, tier.low[f]), tier.high[f])
+        if x[f] != value:
+            notes.append(reasons.out_of_range(tier, f, value, x[f]))
+    if not task.modality_match:
+        for f in shift_features():
+            if f in x:
+                x[f] = max(x[f], tier.high[f])
+    return x, notes
+
+
+def _sigmoid(z: float) -> float:
+    if not math.isfinite(z):
+        return 0.5 if math.isnan(z) else (1.0 if z > 0 else 0.0)
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def _probability(head: Head, tier: Tier, x: Mapping[str, float]) -> float:
+    return _sigmoid(head.logit(x, tier.center, tier.scale))
+
+
+def _unit(v: float) -> float:
+    return min(max(v, 0.0), 1.0)
+
+
+def _neutral_value(head: Head, tier: Tier, x: Mapping[str, float], f: str) -> float | None:
+    """The value of feature f at which, all else equal, the calibrated score crosses 0.5."""
+    c = head.coef.get(f, 0.0) * head.calibration[0]
+    if c == 0.0:
+        return None
+    rest = head.logit(x, tier.center, tier.scale) - c * (x[f] - tier.center[f]) / tier.scale[f]
+    return tier.center[f] - rest * tier.scale[f] / c
+
+
+def _contributions(tier: Tier, x: Mapping[str, float],
+                   obs: Mapping[str, Observation]) -> list[str]:
+    """One reason per feature of the transfer head, largest push first."""
+    contrib = tier.transfer.contributions(x, tier.center, tier.scale)
+    return [reasons.contribution(tier, f, obs[f], contrib[f],
+                                 _neutral_value(tier.transfer, tier, x, f))
+            for f in sorted(contrib, key=lambda k: -abs(contrib[k]))]
+
+
+def negative_transfer_risk(p_negative: float, transfer: bool, task: TaskInfo) -> Risk:
+    if not task.modality_match or p_negative >= RISK_HIGH_AT:
+        return "high"
+    if p_negative >= RISK_MEDIUM_AT or not transfer:
+        return "medium"
+    return "low"
+
+
+def choose_strategy(params: PolicyParams, obs: Mapping[str, Observation], task: TaskInfo,
+                    *, transfer: bool) -> tuple[Strategy, list[str]]:
+    """Scratch, or among transfer answers the strategy head's pick (frozen features without one)."""
+    if not transfer:
+        return "train_from_scratch", []
+    tier = choose_tier(params.strategy_tiers, obs)
+    if tier is None:
+        return "feature_extraction", []
+    x, _ = model_inputs(tier, obs, task)
+    p_fine_tune = _probability(tier.transfer, tier, x)
+    strategy: Strategy = "fine_tune" if p_fine_tune >= 0.5 else "feature_extraction"
+    return strategy, [reasons.strategy(p_fine_tune, tier, x, strategy)]
+
+
+def _evidence_unit(feature: str) -> str:
+    # the probes count as one kind of evidence: labeled target rows
+    return "labeled target rows" if feature in row_features() else feature
+
+
+def evidence_completeness(full: Tier, tier: Tier, obs: Mapping[str, Observation],
+                          task: TaskInfo, evidence: Evidence) -> float:
+    """The share of the full model's kinds of evidence really observed (not missing, not
+    imputed); it scales the confidence."""
+    imputed = set(shift_features()) if not task.modality_match else set()
+    if evidence.summary_only or evidence.target_labeled_rows == 0:
+        imputed |= set(row_features())
+    # the evidence a full request with labels provides
+    wanted = {_evidence_unit(f) for f in (*full.features, *row_features())}
+    seen = {_evidence_unit(f) for f in tier.features if f in obs and f not in imputed}
+    return len(seen & wanted) / len(wanted)
+
+
+def _evidence_notes(params: PolicyParams, tier: Tier, obs: Mapping[str, Observation],
+                    evidence: Evidence, completeness: float) -> list[str]:
+    """What the request lacked: rows, the full model's features, metrics that did not run."""
+    notes = [reasons.SUMMARY_ONLY] if evidence.summary_only else []
+    full = params.tiers[0]
+    if tier is not full:
+        missing = [f for f in full.features if f not in obs]
+        notes.append(reasons.fell_back(tier, full, missing, completeness))
+    return [*notes, *reasons.omitted(evidence.omitted)]
+

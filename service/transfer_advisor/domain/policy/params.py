@@ -1,0 +1,100 @@
+"""The fitted policy as loaded from `policy_params.json`; its version is a hash of the file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PARAMS_PATH = Path(__file__).parent.with_name("policy_params.json")
+
+
+@dataclass(frozen=True)
+class Head:
+    """logit = intercept + Σ coef·(x − center)/scale, then calibrated: σ(a·logit + b)."""
+
+    intercept: float
+    coef: Mapping[str, float]
+    calibration: tuple[float, float] = (1.0, 0.0)
+
+    def logit(self, x: Mapping[str, float], center: Mapping[str, float],
+              scale: Mapping[str, float]) -> float:
+        z = self.intercept + sum(c * (x[f] - center[f]) / scale[f] for f, c in self.coef.items())
+        return self.calibration[0] * z + self.calibration[1]
+
+    def contributions(self, x: Mapping[str, float], center: Mapping[str, float],
+                      scale: Mapping[str, float]) -> dict[str, float]:
+        return {f: self.calibration[0] * c * (x[f] - center[f]) / scale[f]
+                for f, c in self.coef.items()}
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    features: tuple[str, ...]
+    center: Mapping[str, float]
+    scale: Mapping[str, float]
+    low: Mapping[str, float]
+    high: Mapping[str, float]
+    transfer: Head
+    negative: Head
+    lofo_accuracy: float
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    version: str
+    tiers: tuple[Tier, ...]
+    strategy_tiers: tuple[Tier, ...]
+    best_lofo_accuracy: float
+    prior_transfer: float
+    raw: Mapping[str, Any]
+
+
+def _head(d: Mapping[str, Any]) -> Head:
+    cal = d.get("calibration", [1.0, 0.0])
+    return Head(float(d["intercept"]), {k: float(v) for k, v in d["coef"].items()},
+                (float(cal[0]), float(cal[1])))
+
+
+def _floats(m: Mapping[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in m.items()}
+
+
+def _tier(d: Mapping[str, Any]) -> Tier:
+    neg = d.get("negative") or {"intercept": 0.0, "coef": {}}
+    return Tier(d["name"], tuple(d["features"]), _floats(d["center"]), _floats(d["scale"]),
+                _floats(d["low"]), _floats(d["high"]), _head(d["transfer"]), _head(neg),
+                float(d.get("lofo_accuracy", 0.0)))
+
+
+def params_version(raw_bytes: bytes) -> str:
+    return hashlib.sha256(raw_bytes).hexdigest()[:12]
+
+
+def parse_params(raw_bytes: bytes) -> PolicyParams:
+    raw = json.loads(raw_bytes)
+    tiers = tuple(_tier(t) for t in raw["tiers"])
+    strategy = tuple(_tier(t) for t in raw.get("strategy_tiers", []))
+    best = max((t.lofo_accuracy for t in tiers), default=1.0) or 1.0
+    version = f"{raw.get('schema', 'logit')}-{params_version(raw_bytes)}"
+    return PolicyParams(version, tiers, strategy, best, float(raw.get("prior_transfer", 0.5)), raw)
+
+
+@lru_cache(maxsize=1)
+def load_params(path: Path = PARAMS_PATH) -> PolicyParams:
+    return parse_params(path.read_bytes())
+
+
+def _policy_version() -> str:
+    try:
+        return load_params().version
+    except (OSError, ValueError, KeyError):
+        return "unfitted"
+
+
+POLICY_VERSION = _policy_version()

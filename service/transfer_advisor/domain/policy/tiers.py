@@ -1,0 +1,36 @@
+"""Which feature sets the policy's models use; the fitted numbers live in `policy_params.json`.
+
+`scripts/fit_policy.py` fits one model per tier, in this order; `decide` then uses the first
+tier of the parameter file whose features are all present, so a request lacking some evidence
+falls back to a model fitted without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    name: str
+    features: tuple[str, ...]
+
+
+# P(transfer beats scratch) and P(negative transfer); most evidence first.
+TIERS: tuple[TierSpec, ...] = (
+    TierSpec("rows", ("probe_lift", "knn_lift", "log2_labels_per_class", "log_shift_excess")),
+    # linear probe only (k-NN not run); also a lone k-NN accuracy, which then is probe_lift
+    TierSpec("linear_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
+    # no probe (summary-only, or too few labels per class): LogME from class statistics instead
+    TierSpec("class_statistics", ("log2_labels_per_class", "log_shift_excess", "logme")),
+    TierSpec("no_probe", ("log2_labels_per_class", "log_shift_excess")),
+    TierSpec("labels_only", ("log2_labels_per_class",)),
+)
+# P(fine-tuning beats frozen features), asked only once transfer is the answer.
+STRATEGY_TIERS: tuple[TierSpec, ...] = (
+    TierSpec("strategy", ("log2_labels_per_class", "log_shift_excess")),
+    TierSpec("strategy_labels_only", ("log2_labels_per_class",)),
+)
+# Fine-tuning adapts features: more labels and more shift favour it over frozen features.
+STRATEGY_DIRECTION: dict[str, int] = {
+    "log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1}
