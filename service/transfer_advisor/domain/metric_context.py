@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from .baseline import half_split_bias
 from .linalg import psd_eigh
 from .results import MetricNotApplicable
 from .shift._pairwise import PooledSample, pool_samples
@@ -131,7 +132,7 @@ class MetricContext:
             x = target.mean + rng.standard_normal((rows, target.dim)) @ (vectors * np.sqrt(values)).T
             rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
                     "summary's mean and covariance (no target rows were sent)")
-            size_factor = _half_bias(target.count) / _half_bias(rows)
+            size_factor = half_split_bias(target.count) / half_split_bias(rows)
         order = rng.permutation(len(x))
         half = len(x) // 2
         return TargetHalves(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]),
@@ -167,7 +168,3 @@ class MetricContext:
         self._pooled = None if last_use else pooled
         return pooled, last_use
 
-
-def _half_bias(n: int) -> float:
-    h = n // 2
-    return 1.0 / h + 1.0 / (n - h)
