@@ -2,9 +2,10 @@
 
 `MetricInputs` is what the caller decoded (immutable); `MetricContext` wraps it for one run of
 `compute_metrics` and computes shared work on first use: the target halves of the Gaussian
-baselines, the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and
-energy distance. Randomness is explicit: `MetricContext.rng()` hands each metric a fresh
-generator from the request's seed, so a metric draws the same numbers alone or beside others.
+baselines, the low-rank reductions of the Gaussian metrics (source/target and the two halves),
+the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and energy distance.
+Randomness is explicit: `MetricContext.rng()` hands each metric a fresh generator from the
+request's seed, so a metric draws the same numbers alone or beside others.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from .linalg import psd_eigh
 from .results import MetricNotApplicable
 from .shift._pairwise import PooledSample, pool_samples
+from .shift.lowrank import LowRankPair, low_rank_applies
 from .summary import Summary
 from .transfer.leep import pseudo_source_probs
 
@@ -67,13 +69,15 @@ class TargetHalves:
     """Two random halves of the target, summarised, for a metric's no-shift baseline.
 
     `size_factor` rescales a metric between them to halves of the full target count
-    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller.
+    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller. `rows` keeps
+    the two halves' rows when the low-rank Gaussian path applies to them (fewer rows than d).
     """
 
     first: Summary
     second: Summary
     rule: str
     size_factor: float
+    rows: tuple[Matrix, Matrix] | None = None
 
 
 class MetricContext:
@@ -134,8 +138,34 @@ class MetricContext:
             size_factor = _half_bias(target.count) / _half_bias(rows)
         order = rng.permutation(len(x))
         half = len(x) // 2
-        return TargetHalves(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]),
-                            rule, size_factor)
+        first, second = x[order[:half]], x[order[half:]]
+        low_rank = low_rank_applies(len(first), len(second), x.shape[1])
+        return TargetHalves(Summary.from_rows(first), Summary.from_rows(second), rule, size_factor,
+                            (first, second) if low_rank else None)
+
+    @cached_property
+    def low_rank_pair(self) -> LowRankPair | None:
+        """Source and target rows reduced for the Gaussian metrics, when n_s + n_t < d.
+
+        None (the d × d path) without rows on both sides or with more rows than that.
+        """
+        inputs = self.inputs
+        x_source, x_target = inputs.x_source, inputs.x_target
+        if x_source is None or x_target is None:
+            return None
+        if len(x_source) != inputs.source.count or len(x_target) != inputs.target.count:
+            return None  # rows that are not the summarised ones: the summaries decide
+        if not low_rank_applies(len(x_source), len(x_target), inputs.source.dim):
+            return None
+        return LowRankPair.from_rows(x_source, x_target)
+
+    @cached_property
+    def low_rank_halves(self) -> LowRankPair | None:
+        """The two target halves reduced for the Gaussian baselines, when they have rows < d."""
+        halves = self.target_halves
+        if halves is None or halves.rows is None:
+            return None
+        return LowRankPair.from_rows(*halves.rows)
 
     @cached_property
     def source_probs(self) -> tuple[Matrix, str]:
