@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from transfer_advisor.domain import metric_context
-from transfer_advisor.domain.metrics import MetricInputs, compute_metrics
+from transfer_advisor.domain.metrics import REGISTRY, MetricInputs, compute_metrics
 from transfer_advisor.domain.shift import gaussian, lowrank
 from transfer_advisor.domain.summary import Summary
 
@@ -215,6 +215,10 @@ def test_registry_low_rank_equals_full_path(
         assert low[name].value == pytest.approx(full[name].value, rel=rtol), name
         assert low[name].details["baseline"] == pytest.approx(full[name].details["baseline"], rel=rtol)
         assert low[name].details["baseline_rule"] == full[name].details["baseline_rule"]
+    cosine = compute_metrics(_inputs(n_source, n_target, d), ["mean_cosine_distance"]).results
+    monkeypatch.undo()
+    cosine_low = compute_metrics(_inputs(n_source, n_target, d), ["mean_cosine_distance"]).results
+    assert cosine_low["mean_cosine_distance"] == cosine["mean_cosine_distance"]  # the same means
 
 
 def test_registry_keeps_the_full_path_for_summaries_and_many_rows() -> None:
@@ -223,6 +227,16 @@ def test_registry_keeps_the_full_path_for_summaries_and_many_rows() -> None:
     for inputs in (rows, summaries):
         results = compute_metrics(inputs, list(REGISTRY_NAMES)).results
         assert {results[n].details["path"] for n in REGISTRY_NAMES} == {"full"}
+
+
+
+def test_one_reduction_per_pair_and_no_d_by_d_moments_for_the_halves() -> None:
     context = metric_context.MetricContext(_inputs(30, 40, 200))
-    assert context.low_rank_pair is context.low_rank_pair is not None  # built once per request
-    assert context.low_rank_halves is not None
+    for name in [*REGISTRY_NAMES, "mean_cosine_distance"]:
+        assert REGISTRY[name].run(context).details["baseline"] > 0
+    assert context.low_rank_pair is context.low_rank_pair is not None
+    assert context.low_rank_halves is context.low_rank_halves is not None
+    halves = context.target_halves
+    assert halves is not None
+    assert halves.summarised is None
+    assert "summaries" not in vars(halves)  # never built: the low-rank path reads only the rows

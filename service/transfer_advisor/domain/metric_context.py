@@ -66,18 +66,45 @@ class MetricInputs:
 
 @dataclass(frozen=True)
 class TargetHalves:
-    """Two random halves of the target, summarised, for a metric's no-shift baseline.
+    """Two random halves of the target, for a metric's no-shift baseline.
 
     `size_factor` rescales a metric between them to halves of the full target count
-    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller. `rows` keeps
-    the two halves' rows when the low-rank Gaussian path applies to them (fewer rows than d).
+    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller. With fewer
+    rows than d (the low-rank path) the halves keep their `rows` and are summarised only if a
+    metric asks (a d × d moment matrix the low-rank path never reads); otherwise they are
+    summarised at once and the rows let go.
     """
 
-    first: Summary
-    second: Summary
     rule: str
     size_factor: float
     rows: tuple[Matrix, Matrix] | None = None
+    summarised: tuple[Summary, Summary] | None = None
+
+    @classmethod
+    def split(cls, first: Matrix, second: Matrix, rule: str, size_factor: float) -> TargetHalves:
+        """Keep the rows of two halves for the low-rank path, or summarise them now."""
+        if low_rank_applies(len(first), len(second), first.shape[1]):
+            return cls(rule, size_factor, rows=(first, second))
+        return cls(rule, size_factor, summarised=(Summary.from_rows(first), Summary.from_rows(second)))
+
+    @cached_property
+    def summaries(self) -> tuple[Summary, Summary]:
+        """The two halves' summaries (built on first use when only the rows were kept)."""
+        if self.summarised is not None:
+            return self.summarised
+        if self.rows is None:
+            raise ValueError("TargetHalves holds neither rows nor summaries")
+        return Summary.from_rows(self.rows[0]), Summary.from_rows(self.rows[1])
+
+    @property
+    def first(self) -> Summary:
+        """The first half, summarised."""
+        return self.summaries[0]
+
+    @property
+    def second(self) -> Summary:
+        """The second half, summarised."""
+        return self.summaries[1]
 
 
 class MetricContext:
@@ -138,10 +165,7 @@ class MetricContext:
             size_factor = _half_bias(target.count) / _half_bias(rows)
         order = rng.permutation(len(x))
         half = len(x) // 2
-        first, second = x[order[:half]], x[order[half:]]
-        low_rank = low_rank_applies(len(first), len(second), x.shape[1])
-        return TargetHalves(Summary.from_rows(first), Summary.from_rows(second), rule, size_factor,
-                            (first, second) if low_rank else None)
+        return TargetHalves.split(x[order[:half]], x[order[half:]], rule, size_factor)
 
     @cached_property
     def low_rank_pair(self) -> LowRankPair | None:

@@ -133,7 +133,7 @@ def _coral(context: MetricContext) -> MetricResult:
 
 
 def _mean_cosine(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.mean_cosine_distance)
+    return _with_baseline(context, gaussian.mean_cosine_distance, lowrank.mean_cosine_distance)
 
 
 def _gaussian_kl(context: MetricContext) -> MetricResult:

@@ -82,11 +82,16 @@ def mean_cosine_distance(a: Summary, b: Summary) -> MetricResult:
     >>> mean_cosine_distance(Summary.from_rows(x), Summary.from_rows(-x)).value  # opposite
     2.0
     """
-    na, nb = float(np.linalg.norm(a.mean)), float(np.linalg.norm(b.mean))
+    return mean_cosine_of_means(a.mean, b.mean)
+
+
+def mean_cosine_of_means(mean_a: NDArray[np.float64], mean_b: NDArray[np.float64]) -> MetricResult:
+    """`mean_cosine_distance` from the two means (d,) alone."""
+    na, nb = float(np.linalg.norm(mean_a)), float(np.linalg.norm(mean_b))
     if na == 0.0 or nb == 0.0:
         value = 0.0 if na == nb else 1.0
     else:
-        value = 1.0 - float(a.mean @ b.mean) / (na * nb)
+        value = 1.0 - float(mean_a @ mean_b) / (na * nb)
     return MetricResult(value=min(max(value, 0.0), 2.0), details={"norm_source": na, "norm_target": nb})
 
 

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from ..linalg import shrinkage_scale
 from ..results import MetricResult
-from .gaussian import DIVERGENCE_SHRINKAGE
+from .gaussian import DIVERGENCE_SHRINKAGE, mean_cosine_of_means
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]
@@ -44,7 +44,7 @@ def low_rank_applies(n_a: int, n_b: int, d: int) -> bool:
 class LowRankPair:
     """Two sets of rows, (n_a, d) and (n_b, d) with n_a + n_b < d, and the work their metrics share.
 
-    Keeps U_a, U_b and Δμ; builds on first use, once per pair: the singular values of U_a U_bᵀ
+    Keeps U_a, U_b, the means and Δμ; builds on first use, once per pair: the singular values of U_a U_bᵀ
     (Fréchet), the QR reduction R_a (m, n_a), R_b (m, n_b), r (m,) of the module docstring
     (CORAL, KL, Bhattacharyya), one Cholesky factor per shrunk covariance and one of their mean.
 
@@ -54,8 +54,8 @@ class LowRankPair:
     (10, (3, 4), 8)
     """
 
-    def __init__(self, u_a: Matrix, u_b: Matrix, gap: Vector) -> None:
-        self.u_a, self.u_b, self.gap = u_a, u_b, gap
+    def __init__(self, u_a: Matrix, u_b: Matrix, means: tuple[Vector, Vector], gap: Vector) -> None:
+        self.u_a, self.u_b, self.means, self.gap = u_a, u_b, means, gap
         self.gap_sq = float(gap @ gap)
         self.trace_a, self.trace_b = float(np.vdot(u_a, u_a)), float(np.vdot(u_b, u_b))
         self._reduced: tuple[Matrix, Matrix, Vector] | None = None
@@ -76,7 +76,7 @@ class LowRankPair:
         np.multiply(x_a - mean_a, 1.0 / math.sqrt(max(n_a - 1, 1)), out=span[:n_a])
         np.multiply(x_b - mean_b, 1.0 / math.sqrt(max(n_b - 1, 1)), out=span[n_a:-1])
         np.subtract(mean_a, mean_b, out=span[-1])
-        return cls(span[:n_a], span[n_a:-1], span[-1])
+        return cls(span[:n_a], span[n_a:-1], (mean_a, mean_b), span[-1])
 
     @property
     def dim(self) -> int:
@@ -175,6 +175,11 @@ def frechet_distance(pair: LowRankPair) -> MetricResult:
     return MetricResult(value=max(d2, 0.0), details={
         "dim": pair.dim, "mean_term": pair.gap_sq, "n_source": n_a, "n_target": n_b,
         "path": PATH})
+
+
+def mean_cosine_distance(pair: LowRankPair) -> MetricResult:
+    """`gaussian.mean_cosine_distance` of the two row sets (their means only)."""
+    return mean_cosine_of_means(*pair.means)
 
 
 def coral_distance(pair: LowRankPair) -> MetricResult:
