@@ -27,7 +27,7 @@ from .metric_context import (
     MetricInputs,
 )
 from .results import MetricNotApplicable, MetricResult
-from .shift import gaussian
+from .shift import gaussian, lowrank
 from .shift.energy_distance import energy_distance
 from .shift.mmd import mmd_distance
 from .shift.proxy_a import proxy_a_distance
@@ -90,18 +90,33 @@ class MetricSpec:
 
 # --- Shift between Gaussians fitted to each side: need only summaries. ---
 
-def _with_baseline(context: MetricContext, fn: Callable[[Summary, Summary], MetricResult]) -> MetricResult:
+FullPath = Callable[[Summary, Summary], MetricResult]
+LowRankPath = Callable[[lowrank.LowRankPair], MetricResult]
+
+
+def _with_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath | None = None
+                   ) -> MetricResult:
     """A summary metric, reported next to its value between two halves of the target.
 
     Raw values grow with d and shrink with n (finite-sample bias), so the same metric between
     two random halves of the target is the yardstick for "no shift". Without target rows the
     halves come from a Gaussian sample with the target summary's count, mean and covariance.
+    `low_rank` computes the same value from the rows when there are fewer than d of them; the
+    context reduces each pair once for every metric.
     """
-    result = fn(context.inputs.source, context.inputs.target)
+    pair = context.low_rank_pair if low_rank is not None else None
+    if low_rank is not None and pair is not None:
+        result = low_rank(pair)
+    else:
+        result = fn(context.inputs.source, context.inputs.target)
     halves = context.target_halves
     if halves is None:
         return result
-    baseline = fn(halves.first, halves.second).value * halves.size_factor
+    halves_pair = context.low_rank_halves if low_rank is not None else None
+    if low_rank is not None and halves_pair is not None:
+        baseline = low_rank(halves_pair).value * halves.size_factor
+    else:
+        baseline = fn(halves.first, halves.second).value * halves.size_factor
     details = dict(result.details)
     details["baseline"] = baseline
     details["baseline_rule"] = halves.rule
@@ -110,23 +125,23 @@ def _with_baseline(context: MetricContext, fn: Callable[[Summary, Summary], Metr
 
 
 def _frechet(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.frechet_distance)
+    return _with_baseline(context, gaussian.frechet_distance, lowrank.frechet_distance)
 
 
 def _coral(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.coral_distance)
+    return _with_baseline(context, gaussian.coral_distance, lowrank.coral_distance)
 
 
 def _mean_cosine(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.mean_cosine_distance)
+    return _with_baseline(context, gaussian.mean_cosine_distance, lowrank.mean_cosine_distance)
 
 
 def _gaussian_kl(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.gaussian_kl_divergence)
+    return _with_baseline(context, gaussian.gaussian_kl_divergence, lowrank.gaussian_kl_divergence)
 
 
 def _bhattacharyya(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, gaussian.bhattacharyya_distance)
+    return _with_baseline(context, gaussian.bhattacharyya_distance, lowrank.bhattacharyya_distance)
 
 
 # --- Sample-based two-sample tests: need rows on both sides. ---
