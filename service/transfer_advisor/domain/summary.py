@@ -93,11 +93,6 @@ class Summary:
         class_counts, class_means = _merge_classes(self, other)
         return Summary(n, mean, m2, class_counts, class_means)
 
-    def fingerprint(self) -> dict[str, object]:
-        """What an audit record keeps of a summary: its size, not its rows."""
-        return {"count": self.count, "dim": self.dim,
-                "classes": None if self.class_counts is None else len(self.class_counts)}
-
 
 def _class_moments(
     x: Matrix, labels: NDArray[np.int64], num_classes: int | None

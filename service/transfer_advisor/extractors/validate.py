@@ -45,11 +45,11 @@ def validate_model(model: bytes, spec: ExtractorSpec, tokenizer: bytes | None, *
     of shape (rows, output_dim).
     """
     if len(model) > max_model_bytes:
-        raise PayloadTooLarge(
-            f"file: the model is {len(model)} bytes; the limit is {max_model_bytes}")
+        raise PayloadTooLarge.over("file", f"a model of {len(model)} bytes",
+                                   "max_extractor_bytes", max_model_bytes)
     if tokenizer is not None and len(tokenizer) > max_tokenizer_bytes:
-        raise PayloadTooLarge(f"tokenizer: {len(tokenizer)} bytes; the limit is "
-                              f"{max_tokenizer_bytes}")
+        raise PayloadTooLarge.over("tokenizer", f"{len(tokenizer)} bytes", "max_tokenizer_bytes",
+                                   max_tokenizer_bytes)
     if not model:
         raise _reject("file", "is empty")
     try:
