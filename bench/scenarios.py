@@ -162,7 +162,7 @@ def assess_record(body: Mapping[str, Any]) -> dict[str, Any]:
     """What POST /assess would store of this body that the policy reads: metrics and evidence."""
     request = AssessRequest.model_validate(body)
     evaluation = evaluate(request, Settings(metric_time_budget_seconds=METRIC_TIME_BUDGET_SECONDS))
-    outcome = evaluation.outcome(request)
+    outcome = evaluation.evaluated_fields(request)
     return _jsonable({"metrics": outcome["metrics"], "evidence": outcome["evidence"],
                       "seconds": evaluation.metrics.seconds})
 
