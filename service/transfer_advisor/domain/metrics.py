@@ -237,7 +237,8 @@ def _scratch_probe(context: MetricContext) -> MetricResult:
     (drawn before any feature is read), and each metric's rng starts from the request's seed:
     this probe and the frozen-feature probe see the same rows in the same folds, so their
     accuracies differ only by the features. Permutations: the request's, capped at
-    `SCRATCH_PERMUTATIONS`.
+    `SCRATCH_PERMUTATIONS`. Cost: with n ≤ d (hashed TF-IDF has d = 4,096) the probe factorises
+    the n × n Gram matrix, ~12 s at 2,000 labeled rows and ~50 s at 4,000 on two cores.
     """
     inputs = context.inputs
     x_scratch, y_target = inputs.x_scratch, inputs.y_target
