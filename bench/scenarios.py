@@ -140,10 +140,16 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
             data = base64.b64encode(np.ascontiguousarray(x, dtype="<f4").tobytes()).decode()
             return {"shape": list(x.shape), "dtype": "float32", "data": data}
 
+        target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
+        # Scratch features (contract v1.1), where the scenario ships them: meta.scratch_features
+        # names the file (one row per target row), scratch_features.npy by default.
+        scratch_name = json.loads((scenario.folder / "meta.json").read_text()).get(
+            "scratch_features") or "scratch_features.npy"
+        if (scenario.folder / scratch_name).is_file():
+            scratch = np.load(scenario.folder / scratch_name)
+            target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
         return {"source": {"name": "source", "embeddings": enc(x_source)},
-                "target": {"name": scenario.id, "embeddings": enc(x_target),
-                           "labels": y_target.tolist()},
-                "task": task, "options": options}
+                "target": target, "task": task, "options": options}
     # What a client sends without rows: count, mean, unbiased covariance, class means/counts.
     src = Summary.from_rows(x_source)
     tgt = Summary.from_rows(x_target, y_target, t.num_classes)

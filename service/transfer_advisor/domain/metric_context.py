@@ -37,6 +37,8 @@ NEEDS_ROWS = "needs embeddings (rows) for both source and target; a summary was 
 NEEDS_TARGET_LABELS = "needs target embeddings with target labels"
 NEEDS_SOURCE_HEAD = ("needs target.source_probs, or source embeddings with source labels "
                      "(to fit a pseudo source head)")
+NEEDS_SCRATCH = ("needs target.scratch_features (or raw target inputs, from which the service "
+                 "derives them) with target labels")
 PSEUDO_HEAD_ORIGIN = "pseudo source head (logistic model fit on the labeled source rows)"
 
 
@@ -56,6 +58,10 @@ class MetricInputs:
     permutations: int = 200
     seed: int = 0
     kernel_bandwidth: float | None = None
+    # Scratch features of the target rows (at least the labeled ones, aligned with y_target),
+    # and where they came from: "client", "pixels" or "char-ngram-tfidf".
+    x_scratch: Matrix | None = None
+    scratch_from: str | None = None
 
     @property
     def labeled_target(self) -> tuple[Matrix, Labels] | None:

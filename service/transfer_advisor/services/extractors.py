@@ -52,6 +52,7 @@ from ..extractors.validate import ValidatedModel, validate_model
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from .inputs import decode_images
+from .scratch_features import ScratchFeatures, derive_scratch_features
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class EmbeddedInputs(NamedTuple):
     extractor: dict[str, Any] | None  # Extractor.record() of the extractor used
     source_rows: NDArray[np.float64] | None
     target_rows: NDArray[np.float64] | None
+    target_scratch: ScratchFeatures | None = None  # derived from the raw target items
 
 
 class ExtractorService:
@@ -348,20 +350,25 @@ class ExtractorService:
             return EmbeddedInputs(named.record(), None, None)
         ext = self.resolve(request.extractor, tenant, "extractor")
         rows: dict[str, NDArray[np.float64] | None] = {}
+        items: dict[str, Any] = {}  # decoded raw items, for the target's scratch features
         for side, spec in sides.items():
             raw = spec.inputs
             if raw is None:
                 rows[side] = None
             elif raw.texts is not None:
+                items[side] = raw.texts
                 rows[side] = self.embed_texts(
                     ext, raw.texts, f"{side}.inputs.texts").astype(np.float64)
             elif raw.images is not None:
                 field_name = f"{side}.inputs.images"
-                images = decode_images(raw.images, field_name, self.settings.max_image_values)
+                images = items[side] = decode_images(raw.images, field_name,
+                                                     self.settings.max_image_values)
                 rows[side] = self.embed_images(ext, images, field_name).astype(np.float64)
             else:  # RawInputs' validator makes this unreachable
                 raise InvalidInput.at(f"{side}.inputs", "give 'texts' or 'images'")
-        return EmbeddedInputs(ext.record(), rows["source"], rows["target"])
+        scratch = derive_scratch_features(request.target, items.get("target"),
+                                          self.settings.max_cells)
+        return EmbeddedInputs(ext.record(), rows["source"], rows["target"], scratch)
 
 
 def _checked(ext: Extractor, out: NDArray[np.float32], n: int) -> NDArray[np.float32]:
