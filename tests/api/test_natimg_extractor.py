@@ -120,12 +120,13 @@ def test_listed_available_and_assess_with_raw_images(client: TestClient) -> None
     assert resp.json()["extractor"]["sha256"] == item["sha256"]
 
 
-def test_ensure_image_builds_once(tmp_path: Path) -> None:
+def test_first_serve_builds_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "text_source_available", lambda: False)  # text: its own test
     cache, logged = tmp_path / "cache", []
-    assert build.ensure_image(tmp_path / "data", cache, log=logged.append) is True
+    assert build.ensure_built(tmp_path / "data", cache, log=logged.append) == [natimg.NAME]
     assert (cache / natimg.FILE).is_file()
     assert any("building" in line for line in logged)  # progress for the first serve
-    assert build.ensure_image(tmp_path / "data", cache, log=logged.append) is False
+    assert build.ensure_built(tmp_path / "data", cache, log=logged.append) == []
 
 
 def test_data_dir_bundled_is_still_honoured(tmp_path: Path, built: Path) -> None:

