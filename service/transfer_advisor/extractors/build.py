@@ -150,6 +150,7 @@ def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
         for path in (fp32, int8, tok):
             shas[path.name] = sha256_file(path)
             shutil.move(str(path), out_dir / path.name)  # same filesystem: atomic rename
+    log("built minilm-l6-v2.onnx, minilm-l6-v2-int8.onnx")
     return shas
 
 
