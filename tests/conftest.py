@@ -49,6 +49,12 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _isolated_extractor_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extractors the user built into ~/.cache must not leak into tests."""
+    monkeypatch.setenv("TRANSFER_ADVISOR_EXTRACTOR_CACHE_DIR", str(tmp_path / "extractor-cache"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

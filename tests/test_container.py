@@ -7,6 +7,7 @@ need not run); the structural checks below run everywhere.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -38,7 +39,19 @@ def test_dockerfile_is_slim_non_root_with_healthcheck() -> None:
     assert users
     assert users[-1] not in {"root", "0"}
     assert any(ln.startswith("HEALTHCHECK ") for ln in lines)
-    assert any("/healthz" in ln for ln in lines)
+    # /readyz, not /healthz: a container whose database is down must look unhealthy.
+    health = " ".join(lines[lines.index(next(ln for ln in lines if ln.startswith("HEALTHCHECK "))):])
+    assert "/readyz" in health
+    assert "/healthz" not in health
+    # The base image is pinned to a patch release (or a digest), never a floating tag.
+    for ln in froms:
+        image = ln.split()[1]
+        assert "@sha256:" in image or re.search(r":\d+\.\d+\.\d+", image), image
+    # A real (non-editable) install; the bundled extractors are built into the image.
+    installs = [ln for ln in lines if "pip install" in ln]
+    assert installs
+    assert not any(" -e " in f" {ln} " or "--editable" in ln for ln in installs)
+    assert any("transfer-advisor extractors build" in ln for ln in lines)
     # Every path the image copies exists in the build context.
     for ln in lines:
         if ln.startswith("COPY "):
@@ -78,6 +91,19 @@ def test_grafana_panels_query_metrics_the_service_exports(tmp_path: Path) -> Non
     assert scrape["scrape_configs"][0]["metrics_path"] == "/metrics"
 
 
+def test_compose_has_no_constant_secrets_and_no_anonymous_grafana() -> None:
+    services = compose()["services"]
+    password = services["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${POSTGRES_PASSWORD:?"), password  # required, no default
+    for name in ("migrate", "advisor"):
+        url = services[name]["environment"]["TRANSFER_ADVISOR_DATABASE_URL"]
+        assert "${POSTGRES_PASSWORD:?" in url, url
+        assert ":-" not in url, url
+    grafana = services["grafana"]["environment"]
+    assert str(grafana.get("GF_AUTH_ANONYMOUS_ENABLED", "false")).lower() == "false"
+    assert grafana["GF_SECURITY_ADMIN_PASSWORD"].startswith("${GRAFANA_ADMIN_PASSWORD:?")
+
+
 def test_docker_compose_config_validates(tmp_path: Path) -> None:
     """`docker compose config` (v2 plugin), else docker-compose v1, else skip: no engine needed."""
     path, cmd = DOCKER / "compose.yaml", None
@@ -95,8 +121,9 @@ def test_docker_compose_config_validates(tmp_path: Path) -> None:
     try:
         if cmd == ["docker-compose"]:
             path.write_text(yaml.safe_dump(doc))
+        env = {**os.environ, "POSTGRES_PASSWORD": "test-only", "GRAFANA_ADMIN_PASSWORD": "test-only"}
         done = subprocess.run([*cmd, "-f", str(path), "--profile", "monitoring", "config", "--quiet"],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, env=env)
     finally:
         if path.name.startswith(".compose-v1-check"):
             path.unlink(missing_ok=True)

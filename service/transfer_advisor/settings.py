@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRANSFER_ADVISOR_", extra="ignore")
 
     data_dir: Path = DEFAULT_DATA_DIR
+    # Built bundled extractors (ONNX files too large for git): a per-user cache, so that they
+    # are found from any working directory; `<data_dir>/bundled/` is looked up too.
+    extractor_cache_dir: Path | None = Field(
+        default=None, description="default: $XDG_CACHE_HOME/transfer-advisor/bundled")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir")
     auth: Literal["disabled", "required"] | None = Field(
@@ -67,6 +72,13 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'advisor.db').as_posix()}"
+
+    @property
+    def resolved_extractor_cache_dir(self) -> Path:
+        if self.extractor_cache_dir is not None:
+            return self.extractor_cache_dir
+        cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(cache_home) / "transfer-advisor" / "bundled"
 
     @property
     def auth_required(self) -> bool:

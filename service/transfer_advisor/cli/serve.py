@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if not settings.auth_required and settings.host not in LOOPBACK and not args.allow_insecure:
         raise CliError("refusing to bind a non-loopback address with "
                        "TRANSFER_ADVISOR_AUTH=disabled; pass --allow-insecure to override")
+    _ensure_extractors(settings)
     # One structured line per request comes from our middleware, so uvicorn's access log is off.
     options: dict[str, Any] = {
         "host": settings.host, "port": settings.port, "log_level": args.log_level,
@@ -78,6 +79,17 @@ def run(args: argparse.Namespace) -> int:
         os.environ["TRANSFER_ADVISOR_MIGRATE_ON_START"] = "false"
     uvicorn.run(WORKER_APP, factory=True, workers=args.workers, **options)
     return EXIT_OK
+
+
+def _ensure_extractors(settings: Settings) -> None:
+    """The first start builds the bundled extractors it can without torch (seconds), progress
+    on stderr."""
+    import sys
+
+    from ..extractors.build import ensure_built
+
+    ensure_built(settings.data_dir, settings.resolved_extractor_cache_dir,
+                 log=lambda msg: print(msg, file=sys.stderr, flush=True))
 
 
 def _migrate(settings: Settings) -> None:

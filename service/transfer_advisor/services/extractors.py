@@ -106,6 +106,7 @@ class ExtractorService:
     def __init__(self, settings: Settings, sessions: Callable[[], Session]) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data_dir)
+        self.cache_dir = settings.resolved_extractor_cache_dir
         self.files = ModelFiles(self.data_dir / "extractors")
         self.runtimes = SessionCache(intra_op_threads=settings.onnx_intra_op_threads)
         self.tokenizers = TokenizerCache()
@@ -121,7 +122,7 @@ class ExtractorService:
 
     # -- lookup
     def bundled(self) -> list[Extractor]:
-        return [_from_bundled(b) for b in bundled_extractors(self.data_dir)]
+        return [_from_bundled(b) for b in bundled_extractors(self.data_dir, self.cache_dir)]
 
     def _from_row(self, row: ExtractorRow) -> Extractor:
         meta = {"name": row.name, "version": row.version, "modality": row.modality,
@@ -159,7 +160,7 @@ class ExtractorService:
         its file's sha256 prefix, never by its name or tenant.
         """
         problems: dict[str, str] = {}
-        for b in bundled_extractors(self.data_dir):
+        for b in bundled_extractors(self.data_dir, self.cache_dir):
             committed = b.path.parent == BUNDLED_DIR
             if committed and not b.available:
                 problems[b.spec.name] = b.reason or "bundled file missing"
