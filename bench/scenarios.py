@@ -127,10 +127,19 @@ def add_root_arguments(parser: Any) -> None:
                              "plus ../scenario-factory if present")
     parser.add_argument("--no-factory", action="store_true",
                         help="only the shared split (the default roots without the factory)")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="skip scenarios whose metrics are not cached yet (while warming)")
 
 
 def roots_from_args(args: Any) -> list[Path]:
     return list(args.root) if args.root else default_roots(args.split, factory=not args.no_factory)
+
+
+def scenarios_from_args(args: Any, modes: Sequence[Mode] = ("rows",)) -> list[Scenario]:
+    scenarios = load_scenarios(args.split, roots_from_args(args))
+    if getattr(args, "cached_only", False):
+        scenarios = [s for s in scenarios if all(cached(s, m) for m in modes)]
+    return scenarios
 
 
 def load_scenarios(split: str = "dev", roots: Sequence[Path] | None = None) -> list[Scenario]:
@@ -247,6 +256,11 @@ def run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool = False) -> Sce
     if key not in _MEMO or refresh:
         _MEMO[key] = _run_metrics(scenario, mode, refresh=refresh)
     return _MEMO[key]
+
+
+def cached(scenario: Scenario, mode: Mode = "rows") -> bool:
+    """Whether this scenario's metrics for `mode` are already in the cache."""
+    return (CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.record.json").is_file()
 
 
 def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRun:

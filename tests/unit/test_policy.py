@@ -235,6 +235,10 @@ def test_declared_tiers_are_the_shipped_ones() -> None:
         (s.name, s.features) for s in policy.STRATEGY_TIERS]
     for spec in policy.STRATEGY_TIERS:
         assert set(spec.features) <= set(policy.STRATEGY_DIRECTION), spec
+    assert [(t.name, t.features) for t in params.shift_tiers] == [
+        (s.name, s.features) for s in policy.SHIFT_TIERS]
+    for spec in policy.SHIFT_TIERS:
+        assert set(spec.features) <= set(policy.SHIFT_DIRECTION), spec
 
 
 def test_feature_table_is_consistent() -> None:
@@ -244,7 +248,7 @@ def test_feature_table_is_consistent() -> None:
         assert f.label, f.name
         assert f.evidence, f.name
     assert set(policy.row_features()) == {"probe_lift", "knn_lift"}
-    assert policy.shift_features() == ("log_shift_excess",)
+    assert policy.shift_features() == ("log_shift_excess", "proxy_a")
 
 
 def test_a_failing_feature_raises_instead_of_changing_the_tier(

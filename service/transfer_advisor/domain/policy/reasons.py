@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .features import FEATURES, Observation
 from .inputs import TaskInfo
@@ -18,10 +18,22 @@ def no_usable_metric(p: float) -> str:
             "scenarios")
 
 
-def modality_mismatch(task: TaskInfo) -> str:
+def modality_mismatch(task: TaskInfo, *, imputed: bool = True) -> str:
+    shift = ("shift taken as the largest seen in calibration" if imputed else
+             "the measured shift is used (across modalities it predicted the outcome better "
+             "than the largest calibrated shift)")
     return (f"modality mismatch: source is {task.source_modality}, target is "
-            f"{task.target_modality}; shift taken as the largest seen in calibration and "
-            "negative-transfer risk set to high")
+            f"{task.target_modality}; {shift} and negative-transfer risk set to high")
+
+
+def shift_risk(p: float, observed: Sequence[Observation]) -> str:
+    values = "; ".join(o.source for o in observed)
+    return f"measured shift ({values}) alone → P(negative transfer) {p:.2f}"
+
+
+def expected_gain(value: float, low: float, high: float) -> str:
+    return (f"expected gain of transfer over training from scratch {value:+.3f} accuracy "
+            f"(80 % interval {low:+.3f} to {high:+.3f})")
 
 
 def out_of_range(tier: Tier, feature: str, value: float, used: float) -> str:
