@@ -39,7 +39,9 @@ def test_zero_labels_and_separable_domains_mean_high_risk_named_by_the_shift(
     rec = body["recommendation"]
     assert rec["negative_transfer_risk"] == "high", rec
     shift = [r for r in rec["reasons"] if r.startswith("measured shift")]
-    assert shift and "proxy_a_distance" in shift[0] and "frechet_distance" in shift[0], rec
+    assert shift, rec
+    assert "proxy_a_distance" in shift[0], shift
+    assert "frechet_distance" in shift[0], shift
     assert any("labeled_examples per class = 0" in r for r in rec["reasons"]), rec
     # metrics that could not run are listed apart, not among the reasons
     assert body["omitted"], body

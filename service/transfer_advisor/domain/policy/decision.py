@@ -32,6 +32,7 @@ class ExpectedGain:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """What the policy recommends, with its reasons."""
     strategy: Strategy
     transfer_score: float
     negative_transfer_risk: Risk
@@ -118,8 +119,11 @@ def choose_tier(tiers: Sequence[Tier], available: Mapping[str, Observation]) -> 
 
 def model_inputs(tier: Tier, obs: Mapping[str, Observation], task: TaskInfo,
                  *, impute: bool = True) -> tuple[dict[str, float], list[str]]:
-    """The tier's feature values, clipped to the calibrated range (with a note per clip); on a
-    modality mismatch, with `impute`, the shift is taken as the largest seen in calibration."""
+    """The tier's feature values, clipped to the calibrated range (with a note per clip).
+
+    On a modality mismatch, with `impute`, the shift is taken as the largest seen in
+    calibration.
+    """
     x, notes = {}, []
     for f in tier.features:
         value = obs[f].value
@@ -169,6 +173,7 @@ def _contributions(tier: Tier, x: Mapping[str, float],
 
 
 def negative_transfer_risk(p_negative: float, transfer: bool, task: TaskInfo) -> Risk:
+    """Risk band of P(negative transfer); a modality mismatch is always high."""
     if not task.modality_match or p_negative >= RISK_HIGH_AT:
         return "high"
     if p_negative >= RISK_MEDIUM_AT or not transfer:
@@ -197,8 +202,10 @@ def _evidence_unit(feature: str) -> str:
 
 def evidence_completeness(full: Tier, tier: Tier, obs: Mapping[str, Observation],
                           task: TaskInfo, evidence: Evidence, *, impute: bool = True) -> float:
-    """The share of the full model's kinds of evidence really observed (not missing, not
-    imputed); it scales the confidence."""
+    """The share of the full model's kinds of evidence really observed; it scales confidence.
+
+    Observed means neither missing nor imputed.
+    """
     imputed = set(shift_features()) if not task.modality_match and impute else set()
     if evidence.summary_only or evidence.target_labeled_rows == 0:
         imputed |= set(row_features())

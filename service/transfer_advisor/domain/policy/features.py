@@ -29,6 +29,7 @@ FeatureFn = Callable[[Mapping[str, MetricResult], TaskInfo], Observation | None]
 
 @dataclass(frozen=True)
 class Feature:
+    """One policy feature: how it is computed, its fit direction and its words."""
     name: str
     compute: FeatureFn
     # Which way it may push P(transfer beats scratch): +1 up, −1 down (a fit constraint).
@@ -53,9 +54,11 @@ def _finite(x: Any) -> float | None:
 
 
 def _lift(metrics: Mapping[str, MetricResult], name: str, task: TaskInfo) -> Observation | None:
-    """Probe ``name``'s accuracy as the share of the way from chance to perfect. None for
-    leave-one-out (some class has a single labeled example: held out, it can never be
-    predicted, so the accuracy says nothing about the features)."""
+    """Probe ``name``'s accuracy as the share of the way from chance to perfect.
+
+    None for leave-one-out (some class has a single labeled example: held out, it can never
+    be predicted, so the accuracy says nothing about the features).
+    """
     result = metrics.get(name)
     if result is None or result.details.get("scheme") == "leave-one-out":
         return None
@@ -155,10 +158,12 @@ FEATURES: dict[str, Feature] = {f.name: f for f in FEATURE_TABLE}
 
 
 def row_features() -> tuple[str, ...]:
+    """Features that need labeled target rows."""
     return tuple(name for name, f in FEATURES.items() if f.needs_rows)
 
 
 def shift_features() -> tuple[str, ...]:
+    """Features that measure shift between source and target."""
     return tuple(name for name, f in FEATURES.items() if f.shift)
 
 

@@ -23,19 +23,23 @@ class Head:
 
     def logit(self, x: Mapping[str, float], center: Mapping[str, float],
               scale: Mapping[str, float]) -> float:
+        """Calibrated log-odds at feature values x."""
         z = self.intercept + sum(c * (x[f] - center[f]) / scale[f] for f, c in self.coef.items())
         return self.calibration[0] * z + self.calibration[1]
 
     def contributions(self, x: Mapping[str, float], center: Mapping[str, float],
                       scale: Mapping[str, float]) -> dict[str, float]:
+        """Each feature's calibrated push on the log-odds."""
         return {f: self.calibration[0] * c * (x[f] - center[f]) / scale[f]
                 for f, c in self.coef.items()}
 
 
 @dataclass(frozen=True)
 class GainHead:
-    """Expected gain (accuracy points of transfer over scratch) = intercept + Σ coef·z, with an
-    interval from out-of-family residual quantiles."""
+    """Expected gain (accuracy points of transfer over scratch) = intercept + Σ coef·z.
+
+    The interval comes from out-of-family residual quantiles.
+    """
 
     intercept: float
     coef: Mapping[str, float]
@@ -45,11 +49,13 @@ class GainHead:
 
     def value(self, x: Mapping[str, float], center: Mapping[str, float],
               scale: Mapping[str, float]) -> float:
+        """The expected gain at feature values x."""
         return self.intercept + sum(c * (x[f] - center[f]) / scale[f] for f, c in self.coef.items())
 
 
 @dataclass(frozen=True)
 class Tier:
+    """One fitted model: its features, standardisation, range and heads."""
     name: str
     features: tuple[str, ...]
     center: Mapping[str, float]
@@ -64,6 +70,7 @@ class Tier:
 
 @dataclass(frozen=True)
 class PolicyParams:
+    """The whole fitted policy as loaded from the parameter file."""
     version: str
     tiers: tuple[Tier, ...]
     strategy_tiers: tuple[Tier, ...]
@@ -102,10 +109,12 @@ def _tier(d: Mapping[str, Any]) -> Tier:
 
 
 def params_version(raw_bytes: bytes) -> str:
+    """Short hash of the parameter file's bytes."""
     return hashlib.sha256(raw_bytes).hexdigest()[:12]
 
 
 def parse_params(raw_bytes: bytes) -> PolicyParams:
+    """Parse a parameter file into the fitted policy."""
     raw = json.loads(raw_bytes)
     tiers = tuple(_tier(t) for t in raw["tiers"])
     strategy = tuple(_tier(t) for t in raw.get("strategy_tiers", []))
@@ -118,6 +127,7 @@ def parse_params(raw_bytes: bytes) -> PolicyParams:
 
 @lru_cache(maxsize=1)
 def load_params(path: Path = PARAMS_PATH) -> PolicyParams:
+    """The shipped parameter file, parsed once."""
     return parse_params(path.read_bytes())
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TierSpec:
+    """A tier's name and feature set."""
     name: str
     features: tuple[str, ...]
 
