@@ -199,10 +199,15 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
         labels_path = scenario.folder / "source_labels.npy"
         if labels_path.is_file():  # lets LEEP/NCE fit a pseudo source head
             source["labels"] = np.load(labels_path).astype(np.int64).tolist()
-        return {"source": source,
-                "target": {"name": scenario.id, "embeddings": enc(x_target),
-                           "labels": y_target.tolist()},
-                "task": task, "options": options}
+        target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
+        # Scratch features (contract v1.1), where the scenario ships them: meta.scratch_features
+        # names the file (one row per target row), scratch_features.npy by default.
+        scratch_name = json.loads((scenario.folder / "meta.json").read_text()).get(
+            "scratch_features") or "scratch_features.npy"
+        if (scenario.folder / scratch_name).is_file():
+            scratch = np.load(scenario.folder / scratch_name)
+            target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
+        return {"source": source, "target": target, "task": task, "options": options}
     # What a client sends without rows: count, mean, unbiased covariance, class means/counts.
     src = Summary.from_rows(x_source)
     tgt = Summary.from_rows(x_target, y_target, t.num_classes)

@@ -11,31 +11,43 @@ Runs, on the same data in one process and prints medians and ratios:
   4. Scaling: n = 1k, 5k, 20k, 100k per side at d = 384 — seconds and peak traced memory
      (tracemalloc sees numpy's allocations; the input arrays themselves are excluded), with the
      measured error of the large-input (subsample) path at 5k.
+  5. The low-rank Gaussian path (fewer rows than dimensions): the default metric set on a
+     110 × 1,024 target against an 80 × 1,024 source, per metric, the d × d path (before) vs the
+     low-rank path (after) in one run, through compute_metrics and through POST /assess; and
+     Fréchet on n = 200 rows per side at d = 2,048: low-rank vs pytorch-fid on the same rows.
 
 Peers live in their own venv (alibi-detect pins numpy < 2):
     bash bench/setup_bench_env.sh
     .venv-bench/bin/python bench/shift_tests.py            # full run, ~10 minutes
     .venv-bench/bin/python bench/shift_tests.py --quick    # smaller, fewer repeats
-Without the peers (plain ``python bench/shift_tests.py``) sections 1-2 print ours only.
+Without the peers (plain ``python bench/shift_tests.py``) sections 1, 2 and 5 print ours only.
+This machine's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE slow numpy down: benchmark with
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv-bench/bin/python bench/shift_tests.py
+(the header prints the BLAS kernel and thread count in use).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import contextlib
 import importlib
 import os
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from numpy.random import default_rng
 
+from transfer_advisor.domain import metric_context
 from transfer_advisor.domain.metrics import MetricInputs, compute_metrics
+from transfer_advisor.domain.shift import gaussian, lowrank
 from transfer_advisor.domain.shift._pairwise import MAX_EXACT_ROWS_PER_SIDE, pool_samples
 from transfer_advisor.domain.shift.energy_distance import energy_distance
 from transfer_advisor.domain.shift.mmd import mmd_distance
@@ -64,6 +76,20 @@ def traced(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return seconds, peak / 2**20, out
+
+
+def blas_kernel() -> str:
+    """The BLAS library, kernel (core type) and thread count numpy runs on, and the overrides set."""
+    overrides = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                            "OPENBLAS_NUM_THREADS") if k in os.environ}
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return f"threadpoolctl not installed (kernel unknown); overrides {overrides or 'none'}"
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    described = "; ".join(f"{p.get('internal_api')} {p.get('version')} kernel {p.get('architecture')}, "
+                          f"{p.get('num_threads')} threads" for p in pools) or "no BLAS found"
+    return f"{described}; overrides {overrides or 'none'}"
 
 
 def data(n: int, d: int, shift: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -322,6 +348,129 @@ def section_scaling(args: argparse.Namespace) -> None:
             print(f"| {n:,} | {sub:.6g} | {full:.6g} | {abs(sub - full):.2e} | {se:.2e} |")
 
 
+GAUSSIAN_METRICS = ("frechet_distance", "coral_distance", "gaussian_kl", "bhattacharyya_distance")
+
+
+@contextlib.contextmanager
+def gaussian_path(name: str) -> Iterator[None]:
+    """Run the Gaussian metrics on the d × d path ("full", as before the low-rank path) or not."""
+    saved = metric_context.low_rank_applies
+    if name == "full":
+        metric_context.low_rank_applies = lambda *_: False  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        metric_context.low_rank_applies = saved  # type: ignore[assignment]
+
+
+def assess_body(x_source: np.ndarray, x_target: np.ndarray) -> dict[str, Any]:
+    def encode(x: np.ndarray) -> dict[str, Any]:
+        data = base64.b64encode(np.ascontiguousarray(x, dtype="<f8").tobytes()).decode()
+        return {"shape": list(x.shape), "dtype": "float64", "data": data}
+
+    return {"source": {"name": "source", "embeddings": encode(x_source)},
+            "target": {"name": "target", "embeddings": encode(x_target)},
+            "task": {"type": "classification", "num_classes": 10, "labeled_examples": 110,
+                     "source_modality": "image", "target_modality": "image"},
+            "options": {"seed": 0}}
+
+
+def section_low_rank(args: argparse.Namespace) -> None:
+    d, n_target, n_source = 1024, 110, 80
+    print(f"\n## 5. Low-rank Gaussian path: default metric set, target {n_target} × {d:,} vs source "
+          f"{n_source} × {d:,} (embeddings, no labels)")
+    print(f"BLAS: {blas_kernel()}")
+    rng = np.random.default_rng(5)
+    x_source = rng.standard_normal((n_source, d))
+    x_target = 1.1 * rng.standard_normal((n_target, d)) + 0.05
+    runs: dict[str, list[dict[str, float]]] = {"full": [], "low_rank": []}
+    values: dict[str, dict[str, Any]] = {}
+    for _ in range(args.repeats):
+        for path in runs:
+            with gaussian_path(path):
+                start = time.perf_counter()
+                inputs = MetricInputs(Summary.from_rows(x_source), Summary.from_rows(x_target),
+                                      x_source, x_target)
+                run = compute_metrics(inputs)
+                seconds = dict(run.seconds, total=time.perf_counter() - start)
+            runs[path].append(seconds)
+            values[path] = run.results
+    print("| metric | d × d path s (before) | low-rank s (after) | speed-up | value |after − before| "
+          "/ before | baseline |after − before| / before |")
+    print("|---|---|---|---|---|---|")
+    for key in runs["full"][0]:
+        before = statistics.median(r[key] for r in runs["full"])
+        after = statistics.median(r[key] for r in runs["low_rank"])
+        diffs = ["", ""]
+        if key in GAUSSIAN_METRICS:
+            old, new = values["full"][key], values["low_rank"][key]
+            assert new.details["path"] == "low_rank"
+            assert old.details["path"] == "full"
+            old_base, new_base = old.details["baseline"], new.details["baseline"]
+            diffs = [f"{abs(new.value - old.value) / abs(old.value):.1e}",
+                     f"{abs(new_base - old_base) / abs(old_base):.1e}"]
+        print(f"| {key} | {before:.4f} | {after:.4f} | {before / max(after, 1e-9):.0f}x | "
+              f"{diffs[0]} | {diffs[1]} |")
+    print("(total includes summarising both sides; Fréchet's difference is the d × d path's own "
+          "round-off on singular covariances — see tests/unit/test_lowrank.py)")
+    section_low_rank_http(args, x_source, x_target)
+    section_low_rank_frechet(args)
+
+
+def section_low_rank_http(args: argparse.Namespace, x_source: np.ndarray, x_target: np.ndarray) -> None:
+    try:
+        from fastapi.testclient import TestClient
+
+        from transfer_advisor.app import create_app
+        from transfer_advisor.settings import Settings
+    except ImportError as exc:
+        print(f"  POST /assess not timed: the app is not importable here ({exc})")
+        return
+    body = assess_body(x_source, x_target)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=os.path.join(tmp, "data"), auth="disabled")
+        with TestClient(create_app(settings)) as client:
+            print("\nThrough POST /assess (TestClient, SQLite; the same rows as base64 float64):")
+            print("| path | seconds (median) | status |")
+            print("|---|---|---|")
+            for path in ("full", "low_rank"):
+                with gaussian_path(path):
+                    status: list[int] = []
+                    seconds, _ = timed(lambda: status.append(  # noqa: B023
+                        client.post("/assess", json=body).status_code), args.repeats)
+                print(f"| {path} | {seconds:.3f} | {sorted(set(status))} |")
+
+
+def section_low_rank_frechet(args: argparse.Namespace) -> None:
+    n, d = 200, 2048
+    print(f"\nFréchet from rows, n = {n} per side, d = {d:,} (pytorch-fid: np.cov + "
+          "calculate_frechet_distance, its own pipeline from activations):")
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((n, d))
+    y = rng.standard_normal((n, d)) @ (np.eye(d) + 0.3 * rng.standard_normal((d, d)) / np.sqrt(d)) + 0.1
+    t_low, low = timed(lambda: lowrank.frechet_distance(lowrank.LowRankPair.from_rows(x, y)),
+                       args.repeats)
+    t_full, full = timed(lambda: gaussian.frechet_distance(Summary.from_rows(x), Summary.from_rows(y)),
+                         args.fid_repeats)
+    print("| run | seconds (median) | FD |")
+    print("|---|---|---|")
+    print(f"| ours, low-rank (centre + U_a U_bᵀ + singular values) | {t_low:.4f} | {low.value:.12g} |")
+    print(f"| ours, d × d path (summaries + Cholesky/eigh) | {t_full:.3f} | {full.value:.12g} |")
+    fid = load_pytorch_fid()
+    if fid is None:
+        print("pytorch-fid not available: ours only (run bench/setup_bench_env.sh for the peer)")
+        return
+
+    def peer() -> float:
+        return float(fid(x.mean(0), np.cov(x, rowvar=False), y.mean(0), np.cov(y, rowvar=False)))
+
+    t_fid, value = timed(peer, args.fid_repeats)
+    print(f"| pytorch-fid (scipy sqrtm) | {t_fid:.3f} | {value:.12g} |")
+    print(f"\nspeed-up low-rank vs pytorch-fid: {t_fid / t_low:.0f}x; |ours − pytorch-fid| / FD = "
+          f"{abs(low.value - value) / abs(value):.1e}; |low-rank − d × d| / FD = "
+          f"{abs(low.value - full.value) / abs(full.value):.1e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, single repeats")
@@ -335,14 +484,16 @@ def main() -> None:
                         default=[1000, 5000, 20000, 100000])
     parser.add_argument("--full-check-max", type=int, default=5000,
                         help="largest n per side whose full-data MMD² is computed for the error row")
-    parser.add_argument("--sections", default="1234")
+    parser.add_argument("--sections", default="12345")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.alibi_permutations, args.fid_dim = 2, 20, 512
         args.sizes = [1000, 5000]
     print(f"# shift-test benchmark: numpy {np.__version__}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    sections = {"1": section_mmd, "2": section_frechet, "3": section_latency, "4": section_scaling}
+    print(f"# BLAS: {blas_kernel()}")
+    sections = {"1": section_mmd, "2": section_frechet, "3": section_latency, "4": section_scaling,
+                "5": section_low_rank}
     for key in args.sections:
         sections[key](args)
     print(f"\nload average at end: {os.getloadavg()[0]:.1f} (other processes share these cores)")

@@ -105,9 +105,4 @@ def summary_to_wire(summary: Summary) -> dict[str, Any]:
     """The `summary` form of a DatasetSpec for POST /assess (unbiased covariance)."""
     if summary.count < 2:
         raise ValueError("a summary needs at least 2 rows")
-    wire: dict[str, Any] = {"count": summary.count, "mean": summary.mean.tolist(),
-                            "covariance": summary.cov.tolist()}
-    if summary.class_counts is not None and summary.class_means is not None:
-        wire["class_counts"] = summary.class_counts.tolist()
-        wire["class_means"] = summary.class_means.tolist()
-    return wire
+    return summary.to_dict()

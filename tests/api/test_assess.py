@@ -118,6 +118,92 @@ class TestAssessInputForms:
         assert any("modality" in r for r in rec["reasons"])
 
 
+def _blocky_images(labels: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """(n, 28, 28, 1) uint8 noise; the labeled ones carry a bright 7×7 square at a class's spot."""
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 60, size=(n, 28, 28, 1), dtype=np.uint8)
+    for i, label in enumerate(labels):
+        row, col = divmod(int(label), 3)
+        images[i, 7 * row:7 * row + 7, 7 * col:7 * col + 7] = 250
+    return images
+
+
+class TestScratchProbe:
+    """`scratch_probe_accuracy`: the frozen features' linear probe, on scratch features."""
+
+    @pytest.mark.parametrize("form", ["json", "b64"])
+    def test_separable_pixels_beat_noise_embeddings(self, client: TestClient, form: str) -> None:
+        rng = np.random.default_rng(5)
+        y = np.arange(60) % 3
+        pixels = _blocky_images(y, 80, seed=6).reshape(80, -1)[:, ::4] / 255.0  # 196 values
+        scratch = pixels.tolist() if form == "json" else b64_matrix(pixels, "float64")
+        body = {"source": {"name": "s", "embeddings": rng.normal(size=(80, 8)).tolist()},
+                "target": {"name": "t", "embeddings": rng.normal(size=(80, 8)).tolist(),
+                           "labels": y.tolist(), "scratch_features": scratch},
+                "task": {"num_classes": 3, "labeled_examples": 60, "source_modality": "image",
+                         "target_modality": "image"},
+                "options": {"permutations": 200, "seed": 1}}
+        response = client.post("/assess", json=body)
+        assert response.status_code == 201, response.text
+        record = response.json()
+        metrics = record["metrics"]
+        scratch_probe, frozen = metrics["scratch_probe_accuracy"], metrics["linear_probe_accuracy"]
+        details = scratch_probe["details"]
+        assert details["chance"] == pytest.approx(1 / 3)
+        assert (details["folds"], details["n"], details["dim"]) == (5, 60, 196)
+        assert details["folds"] == frozen["details"]["folds"]
+        assert details["scratch_features_from"] == "client"
+        assert details["permutations"] == 50  # the request's 200, capped
+        assert scratch_probe["value"] > frozen["value"] + 0.3
+        assert scratch_probe["p_value"] < 0.05
+        assert record["evidence"]["scratch_features"] == {"from": "client", "rows": 80,
+                                                          "dim": 196}
+        assert "scratch_probe_accuracy" not in record["evidence"]["omitted"]
+
+    def test_omitted_without_scratch_features(self, client: TestClient) -> None:
+        record = client.post("/assess", json=embeddings_request()).json()
+        assert "scratch_probe_accuracy" not in record["metrics"]
+        assert "target.scratch_features" in record["evidence"]["omitted"]["scratch_probe_accuracy"]
+        assert "scratch_features" not in record["evidence"]
+
+    def test_raw_images_derive_pixels(self, client: TestClient) -> None:
+        rng = np.random.default_rng(8)
+        y = np.arange(30) % 9
+
+        def images(x: np.ndarray) -> dict[str, Any]:
+            return {"shape": list(x.shape), "dtype": "uint8",
+                    "data": base64.b64encode(x.tobytes()).decode()}
+
+        source = rng.integers(0, 256, size=(20, 28, 28, 1), dtype=np.uint8)
+        body = {"source": {"name": "s", "inputs": {"images": images(source)}},
+                "target": {"name": "t", "inputs": {"images": images(_blocky_images(y, 40, 9))},
+                           "labels": y.tolist()},
+                "task": {"num_classes": 9, "labeled_examples": 30, "source_modality": "image",
+                         "target_modality": "image"},
+                "extractor": "digits-cnn", "options": {"permutations": 10}}
+        response = client.post("/assess", json=body)
+        assert response.status_code == 201, response.text
+        record = response.json()
+        probe = record["metrics"]["scratch_probe_accuracy"]
+        assert probe["details"]["scratch_features_from"] == "pixels"
+        assert (probe["details"]["n"], probe["details"]["dim"]) == (30, 784)
+        assert probe["value"] >= 0.9
+        assert record["evidence"]["scratch_features"] == {"from": "pixels", "rows": 30,
+                                                          "dim": 784}
+
+    def test_over_max_cells_is_413(self, settings: Any) -> None:
+        from transfer_advisor.app import create_app
+
+        body = embeddings_request()
+        body["target"]["scratch_features"] = np.zeros((60, 40)).tolist()
+        small = settings.model_copy(update={"max_cells": 1000})
+        with TestClient(create_app(small)) as client:
+            problem = assert_problem(client.post("/assess", json=body), 413,
+                                     "target.scratch_features")
+            assert "max_cells" in problem["detail"]
+            assert stored_count(client) == 0
+
+
 def _mutations() -> list[tuple[str, Any, int, str]]:
     """(case id, mutate(body), status, field path named in the problem)."""
 

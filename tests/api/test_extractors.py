@@ -463,7 +463,7 @@ class TestTenantScope:
         assert self.register_as(client, h["a"], image_model(seed=8), "own-y").status_code == 201
         images = np.random.default_rng(0).integers(0, 256, size=(3, 4, 4, 1), dtype=np.uint8)
         np.save(tmp_path / "images.npy", images)
-        out, record = embed_file(settings, "shared-y", tmp_path / "images.npy")
+        out, record, _ = embed_file(settings, "shared-y", tmp_path / "images.npy")
         assert out.shape == (3, 8)
         assert record["name"] == "shared-y"
         with pytest.raises(UnknownExtractor):

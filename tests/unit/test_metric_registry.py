@@ -26,7 +26,8 @@ def labeled_inputs(seed: int = 0, with_source_labels: bool = True) -> MetricInpu
     x_target[:60] = centres[y_target] + rng.normal(size=(60, 6))
     return MetricInputs(
         Summary.from_rows(x_source), Summary.from_rows(x_target, y_target, 3), x_source, x_target,
-        y_source if with_source_labels else None, y_target, num_classes=3, permutations=30)
+        y_source if with_source_labels else None, y_target, num_classes=3, permutations=30,
+        x_scratch=x_target[:, :3] + rng.normal(size=(90, 3)), scratch_from="client")
 
 
 def test_every_metric_runs_on_labeled_embeddings() -> None:

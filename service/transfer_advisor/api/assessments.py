@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.record import HistoryFilter
 from ..domain.vocabulary import Strategy
@@ -72,8 +73,12 @@ def assessment_stats(
 
 @router.get("/assessments/{assessment_id}", response_model=Assessment)
 def get_assessment(assessment_id: AssessmentId, caller: ReadCaller, sessions: SessionsDep) -> Assessment:
-    return Assessment.model_validate(
-        records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
+    return assessment_or_404(sessions, caller.tenant, assessment_id)
+
+
+def assessment_or_404(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> Assessment:
+    """The tenant's record in its wire form (also the dashboard's drill-down)."""
+    return Assessment.model_validate(records.get_or_404(sessions, tenant, assessment_id).as_wire())
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,

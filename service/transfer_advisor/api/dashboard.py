@@ -15,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..dashboard import STATIC, TEMPLATES
-from ..schemas.assess import Assessment
-from ..services import history, records
+from ..services import history
+from .assessments import assessment_or_404
 from .deps import AssessmentId, ReadCaller, SessionsDep
 
 # Pages show names clients chose: no inline script or style runs, no framing, no sniffing.
@@ -54,8 +54,7 @@ def dashboard(
 @router.get("/dashboard/assessments/{assessment_id}", response_class=HTMLResponse)
 def dashboard_assessment(request: Request, assessment_id: AssessmentId, caller: ReadCaller,
                          sessions: SessionsDep) -> HTMLResponse:
-    record = Assessment.model_validate(
-        records.get_or_404(sessions, caller.tenant, assessment_id).as_wire())
+    record = assessment_or_404(sessions, caller.tenant, assessment_id)
     return templates.TemplateResponse(
         request, "assessment.html", _context(request, caller.tenant, a=record),
         headers=SECURITY_HEADERS)

@@ -50,10 +50,10 @@ def get_extractor(name: str, caller: ReadCaller, extractors: ExtractorsDep) -> E
     return to_wire(found)
 
 
-def _read(upload: UploadFile, limit: int, part: str) -> bytes:
+def _read(upload: UploadFile, limit: int, part: str, setting: str) -> bytes:
     data = upload.file.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLarge(f"{part}: larger than the limit of {limit} bytes")
+        raise PayloadTooLarge.over(part, f"more than {limit} bytes", setting, limit)
     return data
 
 
@@ -88,8 +88,9 @@ def register_extractor(
     meta = _parse_metadata(metadata)
     if not isinstance(meta, dict):
         raise InvalidInput.at("metadata", "must be a JSON object")
-    model = _read(file, settings.max_extractor_bytes, "file")
-    tok = _read(tokenizer, settings.max_tokenizer_bytes, "tokenizer") if tokenizer else None
+    model = _read(file, settings.max_extractor_bytes, "file", "max_extractor_bytes")
+    tok = None if tokenizer is None else _read(tokenizer, settings.max_tokenizer_bytes,
+                                               "tokenizer", "max_tokenizer_bytes")
     description = meta.pop("description", None)
     ext, created = extractors.register(
         model, meta, tok, description if isinstance(description, str) else None,

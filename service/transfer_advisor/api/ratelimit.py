@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from ..token_bucket import BucketLimiter
+
 
 class RateLimiter(Protocol):
     @property
@@ -24,7 +26,7 @@ class RateLimiter(Protocol):
         ...
 
 
-class TokenBucket:
+class TokenBucket(BucketLimiter):
     MAX_KEYS = 10_000  # bound memory when keyed by client address
 
     def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
@@ -34,28 +36,21 @@ class TokenBucket:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, updated_at)
         self._lock = threading.Lock()  # sync dependencies run in the threadpool
 
-    @property
-    def enabled(self) -> bool:
-        return self.rate > 0
-
-    def take(self, key: str) -> float:
-        """Spend one token; returns 0.0 if allowed, else the seconds until one is available."""
-        if not self.enabled:
-            return 0.0
+    def _spend(self, key: str) -> tuple[float, bool]:
         with self._lock:
             now = self.clock()
             tokens, updated = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - updated) * self.rate)
-            if tokens >= 1.0:
-                self._store(key, tokens - 1.0, now)
-                return 0.0
+            allowed = tokens >= 1.0
+            if allowed:
+                tokens -= 1.0
             self._store(key, tokens, now)
-            return (1.0 - tokens) / self.rate
+            return tokens, allowed
 
     def _store(self, key: str, tokens: float, now: float) -> None:
         if key not in self._buckets and len(self._buckets) >= self.MAX_KEYS:
             # Drop buckets that have refilled completely: forgetting them changes nothing.
-            full_after = self.burst / self.rate
+            full_after = self.full_after
             self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
         self._buckets[key] = (tokens, now)
 

@@ -42,6 +42,7 @@ from .common import (
     Stages,
     add_command,
     input_file,
+    json_lines,
     report_error,
 )
 from .tables import TABLE_SUFFIXES
@@ -79,13 +80,7 @@ def _read_jsonl(path: Path) -> tuple[NDArray[Any], list[int] | None]:
     labels: list[int] = []
     unlabeled_seen = False
     with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFileError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+        for lineno, item in json_lines(fh, path):
             if isinstance(item, dict):
                 if "embedding" not in item:
                     raise InputFileError(f"{path}:{lineno}: object without an 'embedding' key")

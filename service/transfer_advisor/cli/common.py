@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -34,6 +35,18 @@ class CliError(Exception):
 
 class InputFileError(CliError):
     """A file the CLI cannot use; the message names the file (and line)."""
+
+
+def json_lines(lines: Iterable[str], path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) of each non-blank line of a JSONL file."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
+        yield lineno, item
 
 
 def add_command(sub: Any, name: str, help: str, func: Command | None = None, *,

@@ -20,6 +20,7 @@ from .common import (
     Progress,
     add_command,
     input_file,
+    json_lines,
     output_file,
 )
 
@@ -91,13 +92,7 @@ def read_texts(path: Path) -> list[str]:
     if path.suffix != ".jsonl":
         return lines
     texts: list[str] = []
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}:{i}: not JSON ({exc.msg})") from None
+    for i, item in json_lines(lines, path):
         if isinstance(item, dict):
             item = item.get("text")
         if not isinstance(item, str):

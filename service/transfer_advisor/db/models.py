@@ -109,30 +109,34 @@ class ChainHead(Base):
     record_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class AssessmentHour(Base):
+class StrategyRollup:
+    """Columns shared by the rollups: (tenant, <bucket start>, strategy) -> count, score sum.
+
+    sort_order keeps the migrations' column and primary-key order, bucket start second.
+    """
+
+    tenant: Mapped[str] = mapped_column(String(100), primary_key=True, sort_order=-2)
+    strategy: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    score_sum: Mapped[float] = mapped_column(Float)
+
+
+class AssessmentHour(StrategyRollup, Base):
     """Per tenant, UTC hour and strategy: count and score sum, kept in the insert's transaction
     (under the chain-head lock), so stats over months read thousands of rows, not millions."""
 
     __tablename__ = "assessment_hour"
 
-    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
-    hour_start: Mapped[datetime] = mapped_column(primary_key=True)
-    strategy: Mapped[str] = mapped_column(String(32), primary_key=True)
-    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
-    score_sum: Mapped[float] = mapped_column(Float)
+    hour_start: Mapped[datetime] = mapped_column(primary_key=True, sort_order=-1)
 
 
-class AssessmentDay(Base):
+class AssessmentDay(StrategyRollup, Base):
     """The same per UTC day, kept in the same transaction: day and week stats over months read
     hundreds of rows instead of thousands of hours."""
 
     __tablename__ = "assessment_day"
 
-    tenant: Mapped[str] = mapped_column(String(100), primary_key=True)
-    day_start: Mapped[datetime] = mapped_column(primary_key=True)
-    strategy: Mapped[str] = mapped_column(String(32), primary_key=True)
-    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
-    score_sum: Mapped[float] = mapped_column(Float)
+    day_start: Mapped[datetime] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class ApiKey(Base):

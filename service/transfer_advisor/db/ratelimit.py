@@ -17,6 +17,8 @@ import itertools
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from ..token_bucket import BucketLimiter
+
 SWEEP_EVERY = 1000  # takes per process between deletions of buckets that are full again
 
 _REFILLED = ("LEAST(CAST(:burst AS double precision), b.tokens + CAST(:rate AS double precision)"
@@ -37,7 +39,7 @@ SWEEP = text("DELETE FROM rate_bucket "
              "WHERE updated_at < clock_timestamp() - make_interval(secs => :full_after)")
 
 
-class SharedTokenBucket:
+class SharedTokenBucket(BucketLimiter):
     """`rate` requests per second per key on average, bursts up to `burst`, across processes."""
 
     def __init__(self, engine: Engine, rate: float, burst: int) -> None:
@@ -46,14 +48,7 @@ class SharedTokenBucket:
         self.burst = burst
         self._takes = itertools.count(1)
 
-    @property
-    def enabled(self) -> bool:
-        return self.rate > 0
-
-    def take(self, key: str) -> float:
-        """Spend one token; returns 0.0 if allowed, else the seconds until one is available."""
-        if not self.enabled:
-            return 0.0
+    def _spend(self, key: str) -> tuple[float, bool]:
         params = {"key": key, "burst": self.burst, "rate": self.rate}
         try:
             tokens, allowed = self._execute(params)
@@ -64,7 +59,7 @@ class SharedTokenBucket:
             tokens, allowed = self._execute(params)
         if next(self._takes) % SWEEP_EVERY == 0:
             self.sweep()
-        return 0.0 if allowed else (1.0 - tokens) / self.rate
+        return tokens, allowed
 
     def _execute(self, params: dict[str, object]) -> tuple[float, bool]:
         with self.engine.connect() as connection:
@@ -74,7 +69,7 @@ class SharedTokenBucket:
     def sweep(self) -> None:
         """Forget buckets that have refilled completely: forgetting them changes nothing."""
         with self.engine.connect() as connection:
-            connection.execute(SWEEP, {"full_after": self.burst / self.rate})
+            connection.execute(SWEEP, {"full_after": self.full_after})
 
     def close(self) -> None:
         self.engine.dispose()

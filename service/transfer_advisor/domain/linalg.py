@@ -69,10 +69,17 @@ def shrink(cov: Matrix, strength: float) -> Matrix:
     [[1.5, 0.0], [0.0, 0.5]]
     """
     d = cov.shape[0]
-    scale = float(np.trace(cov)) / d if d else 0.0
-    if scale <= 0.0:
-        scale = 1.0
-    return (1.0 - strength) * cov + strength * scale * np.eye(d)
+    return (1.0 - strength) * cov + strength * shrinkage_scale(float(np.trace(cov)), d) * np.eye(d)
+
+
+def shrinkage_scale(trace: float, d: int) -> float:
+    """The target variance of `shrink`: tr Σ / d, or 1 when that is not positive (Σ = 0).
+
+    >>> shrinkage_scale(6.0, 3), shrinkage_scale(0.0, 3)
+    (2.0, 1.0)
+    """
+    scale = trace / d if d else 0.0
+    return scale if scale > 0.0 else 1.0
 
 
 def logdet_psd(a: Matrix) -> float:

@@ -2,9 +2,10 @@
 
 `MetricInputs` is what the caller decoded (immutable); `MetricContext` wraps it for one run of
 `compute_metrics` and computes shared work on first use: the target halves of the Gaussian
-baselines, the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and
-energy distance. Randomness is explicit: `MetricContext.rng()` hands each metric a fresh
-generator from the request's seed, so a metric draws the same numbers alone or beside others.
+baselines, the low-rank reductions of the Gaussian metrics (source/target and the two halves),
+the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and energy distance.
+Randomness is explicit: `MetricContext.rng()` hands each metric a fresh generator from the
+request's seed, so a metric draws the same numbers alone or beside others.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .baseline import half_split_bias
 from .linalg import psd_eigh
 from .results import MetricNotApplicable
 from .shift._pairwise import PooledSample, pool_samples
+from .shift.lowrank import LowRankPair, low_rank_applies
 from .summary import Summary
 from .transfer.leep import pseudo_source_probs
 
@@ -35,6 +37,8 @@ NEEDS_ROWS = "needs embeddings (rows) for both source and target; a summary was 
 NEEDS_TARGET_LABELS = "needs target embeddings with target labels"
 NEEDS_SOURCE_HEAD = ("needs target.source_probs, or source embeddings with source labels "
                      "(to fit a pseudo source head)")
+NEEDS_SCRATCH = ("needs target.scratch_features (or raw target inputs, from which the service "
+                 "derives them) with target labels")
 PSEUDO_HEAD_ORIGIN = "pseudo source head (logistic model fit on the labeled source rows)"
 
 
@@ -54,6 +58,10 @@ class MetricInputs:
     permutations: int = 200
     seed: int = 0
     kernel_bandwidth: float | None = None
+    # Scratch features of the target rows (at least the labeled ones, aligned with y_target),
+    # and where they came from: "client", "pixels" or "char-ngram-tfidf".
+    x_scratch: Matrix | None = None
+    scratch_from: str | None = None
 
     @property
     def labeled_target(self) -> tuple[Matrix, Labels] | None:
@@ -65,16 +73,45 @@ class MetricInputs:
 
 @dataclass(frozen=True)
 class TargetHalves:
-    """Two random halves of the target, summarised, for a metric's no-shift baseline.
+    """Two random halves of the target, for a metric's no-shift baseline.
 
     `size_factor` rescales a metric between them to halves of the full target count
-    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller.
+    (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller. With fewer
+    rows than d (the low-rank path) the halves keep their `rows` and are summarised only if a
+    metric asks (a d × d moment matrix the low-rank path never reads); otherwise they are
+    summarised at once and the rows let go.
     """
 
-    first: Summary
-    second: Summary
     rule: str
     size_factor: float
+    rows: tuple[Matrix, Matrix] | None = None
+    summarised: tuple[Summary, Summary] | None = None
+
+    @classmethod
+    def split(cls, first: Matrix, second: Matrix, rule: str, size_factor: float) -> TargetHalves:
+        """Keep the rows of two halves for the low-rank path, or summarise them now."""
+        if low_rank_applies(len(first), len(second), first.shape[1]):
+            return cls(rule, size_factor, rows=(first, second))
+        return cls(rule, size_factor, summarised=(Summary.from_rows(first), Summary.from_rows(second)))
+
+    @cached_property
+    def summaries(self) -> tuple[Summary, Summary]:
+        """The two halves' summaries (built on first use when only the rows were kept)."""
+        if self.summarised is not None:
+            return self.summarised
+        if self.rows is None:
+            raise ValueError("TargetHalves holds neither rows nor summaries")
+        return Summary.from_rows(self.rows[0]), Summary.from_rows(self.rows[1])
+
+    @property
+    def first(self) -> Summary:
+        """The first half, summarised."""
+        return self.summaries[0]
+
+    @property
+    def second(self) -> Summary:
+        """The second half, summarised."""
+        return self.summaries[1]
 
 
 class MetricContext:
@@ -135,8 +172,31 @@ class MetricContext:
             size_factor = half_split_bias(target.count) / half_split_bias(rows)
         order = rng.permutation(len(x))
         half = len(x) // 2
-        return TargetHalves(Summary.from_rows(x[order[:half]]), Summary.from_rows(x[order[half:]]),
-                            rule, size_factor)
+        return TargetHalves.split(x[order[:half]], x[order[half:]], rule, size_factor)
+
+    @cached_property
+    def low_rank_pair(self) -> LowRankPair | None:
+        """Source and target rows reduced for the Gaussian metrics, when n_s + n_t < d.
+
+        None (the d × d path) without rows on both sides or with more rows than that.
+        """
+        inputs = self.inputs
+        x_source, x_target = inputs.x_source, inputs.x_target
+        if x_source is None or x_target is None:
+            return None
+        if len(x_source) != inputs.source.count or len(x_target) != inputs.target.count:
+            return None  # rows that are not the summarised ones: the summaries decide
+        if not low_rank_applies(len(x_source), len(x_target), inputs.source.dim):
+            return None
+        return LowRankPair.from_rows(x_source, x_target)
+
+    @cached_property
+    def low_rank_halves(self) -> LowRankPair | None:
+        """The two target halves reduced for the Gaussian baselines, when they have rows < d."""
+        halves = self.target_halves
+        if halves is None or halves.rows is None:
+            return None
+        return LowRankPair.from_rows(*halves.rows)
 
     @cached_property
     def source_probs(self) -> tuple[Matrix, str]:

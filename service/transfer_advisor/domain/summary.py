@@ -8,7 +8,7 @@ so `from_rows(a).merge(from_rows(b)) == from_rows(a ∪ b)` up to round-off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -93,10 +93,14 @@ class Summary:
         class_counts, class_means = _merge_classes(self, other)
         return Summary(n, mean, m2, class_counts, class_means)
 
-    def fingerprint(self) -> dict[str, object]:
-        """What an audit record keeps of a summary: its size, not its rows."""
-        return {"count": self.count, "dim": self.dim,
-                "classes": None if self.class_counts is None else len(self.class_counts)}
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready {count, mean, covariance[, class_counts, class_means]}: a DatasetSpec summary."""
+        doc: dict[str, Any] = {"count": self.count, "mean": self.mean.tolist(),
+                               "covariance": self.cov.tolist()}
+        if self.class_counts is not None and self.class_means is not None:
+            doc["class_counts"] = self.class_counts.tolist()
+            doc["class_means"] = self.class_means.tolist()
+        return doc
 
 
 def _class_moments(

@@ -45,11 +45,11 @@ def validate_model(model: bytes, spec: ExtractorSpec, tokenizer: bytes | None, *
     of shape (rows, output_dim).
     """
     if len(model) > max_model_bytes:
-        raise PayloadTooLarge(
-            f"file: the model is {len(model)} bytes; the limit is {max_model_bytes}")
+        raise PayloadTooLarge.over("file", f"a model of {len(model)} bytes",
+                                   "max_extractor_bytes", max_model_bytes)
     if tokenizer is not None and len(tokenizer) > max_tokenizer_bytes:
-        raise PayloadTooLarge(f"tokenizer: {len(tokenizer)} bytes; the limit is "
-                              f"{max_tokenizer_bytes}")
+        raise PayloadTooLarge.over("tokenizer", f"{len(tokenizer)} bytes", "max_tokenizer_bytes",
+                                   max_tokenizer_bytes)
     if not model:
         raise _reject("file", "is empty")
     try:
@@ -92,12 +92,17 @@ def _dims(shape: Sequence[Any]) -> list[int | None]:
     return [d if isinstance(d, int) and d > 0 else None for d in shape]
 
 
+def _by_name(nodes: Sequence[Any], wanted: str, kind: str, verb: str) -> dict[str, Any]:
+    """The graph's inputs (or outputs) by name; rejects a declared name the graph lacks."""
+    named = {node.name: node for node in nodes}
+    if wanted not in named:
+        raise _reject(f"metadata.{kind}.name",
+                      f"'{wanted}' is not a graph {kind}; the graph {verb} {sorted(named)}")
+    return named
+
+
 def _check_inputs(session: ort.InferenceSession, spec: ExtractorSpec) -> None:
-    inputs = {i.name: i for i in session.get_inputs()}
-    if spec.input_name not in inputs:
-        raise _reject("metadata.input.name",
-                      f"'{spec.input_name}' is not a graph input; the graph takes "
-                      f"{sorted(inputs)}")
+    inputs = _by_name(session.get_inputs(), spec.input_name, "input", "takes")
     if spec.modality == "text":
         extra = sorted(set(inputs) - set(TEXT_INPUT_NAMES))
         if extra:
@@ -135,11 +140,7 @@ def _check_inputs(session: ort.InferenceSession, spec: ExtractorSpec) -> None:
 
 
 def _check_output(session: ort.InferenceSession, spec: ExtractorSpec) -> None:
-    outputs = {o.name: o for o in session.get_outputs()}
-    if spec.output_name not in outputs:
-        raise _reject("metadata.output.name",
-                      f"'{spec.output_name}' is not a graph output; the graph gives "
-                      f"{sorted(outputs)}")
+    outputs = _by_name(session.get_outputs(), spec.output_name, "output", "gives")
     node = outputs[spec.output_name]
     if node.type not in FLOAT_OUTPUTS:
         raise _reject("metadata.output.name", f"output must be a float tensor, not {node.type}")

@@ -37,15 +37,6 @@ class Summary(moments.Summary):
         return Summary(merged.count, merged.mean, merged.m2, merged.class_counts,
                        merged.class_means)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready {count, mean, covariance[, class_counts, class_means]}."""
-        doc: dict[str, Any] = {"count": self.count, "mean": self.mean.tolist(),
-                               "covariance": self.cov.tolist()}
-        if self.class_counts is not None and self.class_means is not None:
-            doc["class_counts"] = self.class_counts.tolist()
-            doc["class_means"] = self.class_means.tolist()
-        return doc
-
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Summary:
         """The summary `to_dict` (or a client) wrote; shapes are checked, fields named."""

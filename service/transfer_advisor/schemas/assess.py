@@ -99,6 +99,11 @@ class DatasetSpec(WireModel):
     summary: SummarySpec | None = None
     inputs: RawInputs | None = None
     source_probs: Matrix | None = None
+    scratch_features: Matrix | None = Field(
+        default=None,
+        description="Target only: simple features of the same target items a model trained "
+                    "from scratch would see (pixels, TF-IDF, hand-made), one row per target row "
+                    "aligned with `labels`. With raw `inputs` the service derives its own.")
 
     @model_validator(mode="after")
     def _exactly_one_form(self) -> DatasetSpec:

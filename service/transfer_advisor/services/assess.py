@@ -18,7 +18,15 @@ from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from . import records
 from .extractors import ExtractorService
-from .inputs import DecodedSide, build_metric_inputs, decode_side, evidence_of, task_info
+from .inputs import (
+    DecodedSide,
+    build_metric_inputs,
+    decode_side,
+    evidence_of,
+    refuse_source_scratch,
+    task_info,
+)
+from .scratch_features import ScratchFeatures
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,18 +73,26 @@ def recommendation_out(rec: policy.Recommendation) -> dict[str, Any]:
                 "high": rec.expected_gain.high}})}
 
 
-def evaluate(request: AssessRequest, settings: Settings,
-             source_rows: Any = None, target_rows: Any = None) -> Evaluation:
-    """The pure part of an assessment: no database. Used by the API and by the benches."""
+def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None,
+             target_rows: Any = None, target_scratch: ScratchFeatures | None = None) -> Evaluation:
+    """The pure part of an assessment: no database. Used by the API and by the benches.
+
+    `target_scratch`: scratch features derived from the target's raw inputs (the client's
+    `target.scratch_features` win over them)."""
     num_classes = request.task.num_classes if request.task.type == "classification" else None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
-    inputs = build_metric_inputs(request, source, target, settings)
+    inputs = build_metric_inputs(request, source, target, settings, target_scratch)
     run = compute_metrics(inputs, request.options.metrics,
                           deadline=time.monotonic() + settings.metric_time_budget_seconds)
     task = task_info(request, target)
     rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted))
-    return Evaluation(run, rec, _evidence_record(request, task, source, target, run))
+    evidence = _evidence_record(request, task, source, target, run)
+    if inputs.x_scratch is not None:  # only then, so records without them keep their shape
+        evidence["scratch_features"] = {"from": inputs.scratch_from,
+                                        "rows": inputs.x_scratch.shape[0],
+                                        "dim": inputs.x_scratch.shape[1]}
+    return Evaluation(run, rec, evidence)
 
 
 def _evidence_record(request: AssessRequest, task: policy.TaskInfo, source: DecodedSide,
@@ -103,10 +119,11 @@ def assess(
         existing = records.by_idempotency_key(sessions, tenant, idempotency_key, input_sha)
         if existing is not None:
             return existing
-    extractor, source_rows, target_rows = (
+    refuse_source_scratch(request)  # before any embedding work
+    extractor, source_rows, target_rows, target_scratch = (
         extractors.embed_request(request, tenant) if extractors is not None
-        else (None, None, None))
-    evaluation = evaluate(request, settings, source_rows, target_rows)
+        else (None, None, None, None))
+    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.

@@ -52,6 +52,7 @@ from ..extractors.validate import ValidatedModel, validate_model
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from .inputs import decode_images
+from .scratch_features import ScratchFeatures, derive_scratch_features
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class EmbeddedInputs(NamedTuple):
     extractor: dict[str, Any] | None  # Extractor.record() of the extractor used
     source_rows: NDArray[np.float64] | None
     target_rows: NDArray[np.float64] | None
+    target_scratch: ScratchFeatures | None = None  # derived from the raw target items
 
 
 class ExtractorService:
@@ -284,21 +286,19 @@ class ExtractorService:
         if len(texts) == 0:
             raise InvalidInput.at(field_name, "must hold at least one text")
         if len(texts) > lim.max_raw_items:
-            raise PayloadTooLarge(f"{field_name}: {len(texts)} texts; the limit is "
-                                  f"{lim.max_raw_items}",
-                                  errors=[FieldError(field_name, "too many")])
+            raise PayloadTooLarge.over(field_name, f"{len(texts)} texts", "max_raw_items",
+                                       lim.max_raw_items)
         total = 0
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InvalidInput.at(f"{field_name}[{i}]", "must be a string")
             if len(text) > lim.max_text_chars:
-                raise PayloadTooLarge(
-                    f"{field_name}[{i}]: {len(text)} characters; the limit is "
-                    f"{lim.max_text_chars}", errors=[FieldError(f"{field_name}[{i}]", "too long")])
+                raise PayloadTooLarge.over(f"{field_name}[{i}]", f"{len(text)} characters",
+                                           "max_text_chars", lim.max_text_chars)
             total += len(text)
         if total > lim.max_total_text_chars:
-            raise PayloadTooLarge(f"{field_name}: {total} characters in all; the limit is "
-                                  f"{lim.max_total_text_chars}")
+            raise PayloadTooLarge.over(field_name, f"{total} characters in all",
+                                       "max_total_text_chars", lim.max_total_text_chars)
         out = run_texts(self.session(ext), self.tokenizer(ext), texts, ext.spec.output_name,
                         lim.extractor_batch_size, progress)
         return _checked(ext, out, len(texts))
@@ -318,11 +318,11 @@ class ExtractorService:
         if images.shape[0] == 0:
             raise InvalidInput.at(f"{field_name}.shape", "must hold at least one image")
         if images.shape[0] > lim.max_raw_items:
-            raise PayloadTooLarge(f"{field_name}: {images.shape[0]} images; the limit is "
-                                  f"{lim.max_raw_items}")
+            raise PayloadTooLarge.over(field_name, f"{images.shape[0]} images", "max_raw_items",
+                                       lim.max_raw_items)
         if images.size > lim.max_image_values:
-            raise PayloadTooLarge(f"{field_name}: {images.size} values; the limit is "
-                                  f"{lim.max_image_values}")
+            raise PayloadTooLarge.over(field_name, f"{images.size} values", "max_image_values",
+                                       lim.max_image_values)
         for i, (want, got) in enumerate(zip(spec.input_shape, images.shape, strict=True)):
             if i > 0 and want is not None and want != got:
                 raise InvalidInput.at(f"{field_name}.shape",
@@ -350,20 +350,25 @@ class ExtractorService:
             return EmbeddedInputs(named.record(), None, None)
         ext = self.resolve(request.extractor, tenant, "extractor")
         rows: dict[str, NDArray[np.float64] | None] = {}
+        items: dict[str, Any] = {}  # decoded raw items, for the target's scratch features
         for side, spec in sides.items():
             raw = spec.inputs
             if raw is None:
                 rows[side] = None
             elif raw.texts is not None:
+                items[side] = raw.texts
                 rows[side] = self.embed_texts(
                     ext, raw.texts, f"{side}.inputs.texts").astype(np.float64)
             elif raw.images is not None:
                 field_name = f"{side}.inputs.images"
-                images = decode_images(raw.images, field_name, self.settings.max_image_values)
+                images = items[side] = decode_images(raw.images, field_name,
+                                                     self.settings.max_image_values)
                 rows[side] = self.embed_images(ext, images, field_name).astype(np.float64)
             else:  # RawInputs' validator makes this unreachable
                 raise InvalidInput.at(f"{side}.inputs", "give 'texts' or 'images'")
-        return EmbeddedInputs(ext.record(), rows["source"], rows["target"])
+        scratch = derive_scratch_features(request.target, items.get("target"),
+                                          self.settings.max_cells)
+        return EmbeddedInputs(ext.record(), rows["source"], rows["target"], scratch)
 
 
 def _checked(ext: Extractor, out: NDArray[np.float32], n: int) -> NDArray[np.float32]:

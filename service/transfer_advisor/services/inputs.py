@@ -26,6 +26,7 @@ from ..schemas.assess import (
     Vector,
 )
 from ..settings import Settings
+from .scratch_features import ScratchFeatures
 
 Rows = NDArray[np.float64]
 
@@ -166,8 +167,37 @@ def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings
     return DecodedSide(summary, rows, labels, form)
 
 
+def refuse_source_scratch(request: AssessRequest) -> None:
+    """Scratch features describe the target items; on the source they are a client error."""
+    if request.source.scratch_features is not None:
+        raise InvalidInput.at("source.scratch_features",
+                              "belongs on the target: scratch features describe the target items")
+
+
+def decode_scratch(request: AssessRequest, target: DecodedSide, settings: Settings,
+                   derived: ScratchFeatures | None = None) -> tuple[Rows | None, str | None]:
+    """The target's scratch features and their origin: the client's, else `derived` from its raw
+    inputs. At least one row per target label (labeled rows first), at most one per target row."""
+    refuse_source_scratch(request)
+    value = request.target.scratch_features
+    if value is None:
+        return (None, None) if derived is None else (derived.rows, derived.origin)
+    field = "target.scratch_features"
+    rows = decode_matrix(value, field)  # finite, magnitudes bounded
+    _check_size(rows, field, settings)
+    n_labels = 0 if target.labels is None else len(target.labels)
+    if rows.shape[0] < n_labels:
+        raise InvalidInput.at(field, f"has {rows.shape[0]} rows; target.labels label {n_labels} "
+                                     "(one row per target row, labeled rows first)")
+    if rows.shape[0] > target.summary.count:
+        raise InvalidInput.at(field, f"has {rows.shape[0]} rows; the target has "
+                                     f"{target.summary.count}")
+    return rows, "client"
+
+
 def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: DecodedSide,
-                        settings: Settings) -> MetricInputs:
+                        settings: Settings,
+                        derived_scratch: ScratchFeatures | None = None) -> MetricInputs:
     if source.summary.dim != target.summary.dim:
         raise InvalidInput.at(
             "target", f"has d = {target.summary.dim} but source has d = {source.summary.dim}; "
@@ -185,6 +215,7 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
                                   f"has {source_probs.shape[0]} rows; target.labels has {n_labels}")
         if (source_probs < 0).any():
             raise InvalidInput.at("target.source_probs", "holds negative probabilities")
+    x_scratch, scratch_from = decode_scratch(request, target, settings, derived_scratch)
     if request.task.type == "classification" and request.task.num_classes is not None:
         nc = request.task.num_classes
         for side, name in ((target, "target"),):
@@ -197,7 +228,7 @@ def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: Dec
         y_source=source.labels, y_target=target.labels, source_probs=source_probs,
         task_type=request.task.type, num_classes=request.task.num_classes,
         permutations=options.permutations, seed=options.seed,
-        kernel_bandwidth=options.kernel_bandwidth)
+        kernel_bandwidth=options.kernel_bandwidth, x_scratch=x_scratch, scratch_from=scratch_from)
 
 
 def task_info(request: AssessRequest, target: DecodedSide) -> TaskInfo:

@@ -32,6 +32,9 @@ class DatasetSpec:
             embeddings (EncodedMatrix | list[list[float]] | None | Unset):
             inputs (None | RawInputs | Unset):
             labels (list[int] | None | Unset):
+            scratch_features (EncodedMatrix | list[list[float]] | None | Unset): Target only: simple features of the same
+                target items a model trained from scratch would see (pixels, TF-IDF, hand-made), one row per target row aligned
+                with `labels`. With raw `inputs` the service derives its own.
             source_probs (EncodedMatrix | list[list[float]] | None | Unset):
             summary (None | SummarySpec | Unset):
      """
@@ -40,6 +43,7 @@ class DatasetSpec:
     embeddings: EncodedMatrix | list[list[float]] | None | Unset = UNSET
     inputs: None | RawInputs | Unset = UNSET
     labels: list[int] | None | Unset = UNSET
+    scratch_features: EncodedMatrix | list[list[float]] | None | Unset = UNSET
     source_probs: EncodedMatrix | list[list[float]] | None | Unset = UNSET
     summary: None | SummarySpec | Unset = UNSET
 
@@ -88,6 +92,23 @@ class DatasetSpec:
         else:
             labels = self.labels
 
+        scratch_features: dict[str, Any] | list[list[float]] | None | Unset
+        if isinstance(self.scratch_features, Unset):
+            scratch_features = UNSET
+        elif isinstance(self.scratch_features, EncodedMatrix):
+            scratch_features = self.scratch_features.to_dict()
+        elif isinstance(self.scratch_features, list):
+            scratch_features = []
+            for scratch_features_type_1_item_data in self.scratch_features:
+                scratch_features_type_1_item = scratch_features_type_1_item_data
+
+
+                scratch_features.append(scratch_features_type_1_item)
+
+
+        else:
+            scratch_features = self.scratch_features
+
         source_probs: dict[str, Any] | list[list[float]] | None | Unset
         if isinstance(self.source_probs, Unset):
             source_probs = UNSET
@@ -125,6 +146,8 @@ class DatasetSpec:
             field_dict["inputs"] = inputs
         if labels is not UNSET:
             field_dict["labels"] = labels
+        if scratch_features is not UNSET:
+            field_dict["scratch_features"] = scratch_features
         if source_probs is not UNSET:
             field_dict["source_probs"] = source_probs
         if summary is not UNSET:
@@ -213,6 +236,39 @@ class DatasetSpec:
         labels = _parse_labels(d.pop("labels", UNSET))
 
 
+        def _parse_scratch_features(data: object) -> EncodedMatrix | list[list[float]] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                scratch_features_type_0 = EncodedMatrix.from_dict(data)
+
+
+
+                return scratch_features_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                scratch_features_type_1 = []
+                _scratch_features_type_1 = data
+                for scratch_features_type_1_item_data in (_scratch_features_type_1):
+                    scratch_features_type_1_item = cast(list[float], scratch_features_type_1_item_data)
+
+                    scratch_features_type_1.append(scratch_features_type_1_item)
+
+                return scratch_features_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EncodedMatrix | list[list[float]] | None | Unset, data)
+
+        scratch_features = _parse_scratch_features(d.pop("scratch_features", UNSET))
+
+
         def _parse_source_probs(data: object) -> EncodedMatrix | list[list[float]] | None | Unset:
             if data is None:
                 return data
@@ -271,6 +327,7 @@ class DatasetSpec:
             embeddings=embeddings,
             inputs=inputs,
             labels=labels,
+            scratch_features=scratch_features,
             source_probs=source_probs,
             summary=summary,
         )

@@ -26,7 +26,15 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from ._pairwise import Matrix, PooledMatrix
+from ..results import MetricResult
+from ._pairwise import (
+    Matrix,
+    PooledMatrix,
+    PooledSample,
+    Vector,
+    pool_samples,
+    projection_standard_error,
+)
 
 CHECK_COLUMNS = 8
 SAFETY = 100.0
@@ -145,3 +153,49 @@ def permutation_test(
         float32_max_abs_error=slope_a * err_a,
         recomputed_float64=int(border.size + len(checks)),
     )
+
+
+def pooled_or_new(
+    x_source: Matrix,
+    x_target: Matrix,
+    *,
+    rng: np.random.Generator,
+    pooled: PooledSample | None,
+    consume_pooled: bool,
+) -> tuple[PooledSample, bool]:
+    """The caller's pooled sample, or a fresh one from the rows that the test may overwrite."""
+    if pooled is None:
+        return pool_samples(x_source, x_target, rng=rng), True
+    return pooled, consume_pooled
+
+
+def observed_value(matrix: PooledMatrix, statistic: StatFn) -> float:
+    """T on the unpermuted labels: a = sᵀM₀s, b = sᵀM₀1 from the block sums."""
+    sums = matrix.sums
+    return float(statistic(np.array([sums.a]), np.array([sums.a + sums.cross]))[0])
+
+
+def pooled_test_result(
+    pooled: PooledSample,
+    matrix: PooledMatrix,
+    statistic: StatFn,
+    *,
+    value: float,
+    gradients: tuple[Vector, Vector],
+    details: dict[str, object],
+    permutations: int,
+    rng: np.random.Generator,
+) -> MetricResult:
+    """MetricResult of a pooled test: ``details`` then permutations, sample, standard error, p."""
+    details = {
+        **details,
+        "permutations": permutations,
+        **pooled.describe(),
+        "standard_error": projection_standard_error(*gradients),
+    }
+    p_value: float | None = None
+    if permutations > 0:
+        outcome = permutation_test(matrix, statistic, permutations=permutations, rng=rng)
+        p_value = outcome.p_value
+        details.update(outcome.details())
+    return MetricResult(value=value, p_value=p_value, details=details)

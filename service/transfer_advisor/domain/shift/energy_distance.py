@@ -6,15 +6,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..results import MetricResult
-from ._pairwise import (
-    MAX_EXACT_ROWS_PER_SIDE,
-    Matrix,
-    PooledSample,
-    pool_samples,
-    pooled_matrix,
-    projection_standard_error,
-)
-from ._permutation import permutation_test
+from ._pairwise import Matrix, PooledSample, pooled_matrix
+from ._permutation import observed_value, pooled_or_new, pooled_test_result
 
 
 def energy_distance(
@@ -51,10 +44,8 @@ def energy_distance(
     """
     if permutations < 0:
         raise ValueError("permutations must be ≥ 0")
-    if pooled is None:
-        pooled = pool_samples(x_source, x_target, rng=rng,
-                              max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
-        consume_pooled = True
+    pooled, consume_pooled = pooled_or_new(x_source, x_target, rng=rng, pooled=pooled,
+                                           consume_pooled=consume_pooled)
     n, m = pooled.n_source, pooled.n_target
     dist = pooled_matrix(pooled, lambda sq, out: np.sqrt(sq, out=out),
                          in_place=consume_pooled)
@@ -64,18 +55,9 @@ def energy_distance(
     def statistic(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
         return 2.0 * (b - a) / (n * m) - a / (n * n) - (total - 2.0 * b + a) / (m * m)
 
-    value = max(float(statistic(np.array([sums.a]), np.array([sums.a + sums.cross]))[0]), 0.0)
-    g_source = 2.0 * (sums.st / m - sums.ss / n)
-    g_target = 2.0 * (sums.ts / n - sums.tt / m)
-    details: dict[str, object] = {
-        "statistic": "v_statistic (dcor convention, not square-rooted)",
-        "permutations": permutations,
-        **pooled.describe(),
-        "standard_error": projection_standard_error(g_source, g_target),
-    }
-    p_value: float | None = None
-    if permutations > 0:
-        outcome = permutation_test(dist, statistic, permutations=permutations, rng=rng)
-        p_value = outcome.p_value
-        details.update(outcome.details())
-    return MetricResult(value=value, p_value=p_value, details=details)
+    return pooled_test_result(
+        pooled, dist, statistic,
+        value=max(observed_value(dist, statistic), 0.0),
+        gradients=(2.0 * (sums.st / m - sums.ss / n), 2.0 * (sums.ts / n - sums.tt / m)),
+        details={"statistic": "v_statistic (dcor convention, not square-rooted)"},
+        permutations=permutations, rng=rng)

@@ -9,15 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..results import MetricNotApplicable, MetricResult
-from ._pairwise import (
-    MAX_EXACT_ROWS_PER_SIDE,
-    Matrix,
-    PooledSample,
-    pool_samples,
-    pooled_matrix,
-    projection_standard_error,
-)
-from ._permutation import permutation_test
+from ._pairwise import Matrix, PooledSample, pooled_matrix
+from ._permutation import observed_value, pooled_or_new, pooled_test_result
 
 BANDWIDTH_RULE_MEDIAN = "median_heuristic_source"
 
@@ -112,10 +105,8 @@ def mmd_distance(
         raise ValueError("permutations must be ≥ 0")
     if bandwidth is not None and not (math.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError("bandwidth must be a finite positive number")
-    if pooled is None:
-        pooled = pool_samples(x_source, x_target, rng=rng,
-                              max_rows_per_side=MAX_EXACT_ROWS_PER_SIDE)
-        consume_pooled = True
+    pooled, consume_pooled = pooled_or_new(x_source, x_target, rng=rng, pooled=pooled,
+                                           consume_pooled=consume_pooled)
     n, m = pooled.n_source, pooled.n_target
     rule = "fixed"
     if bandwidth is None:
@@ -137,25 +128,17 @@ def mmd_distance(
     sums = kernel.sums
     total = sums.a + 2.0 * sums.cross + sums.target
     statistic = _statistic(n, m, total, biased=biased)
-    value = float(statistic(np.array([sums.a]), np.array([sums.a + sums.cross]))[0])
-    g_source = 2.0 * (sums.ss / (n - 1) - sums.st / m)
-    g_target = 2.0 * (sums.tt / (m - 1) - sums.ts / n)
-
-    details: dict[str, object] = {
-        "statistic": "biased_v" if biased else "unbiased_u",
-        "bandwidth": bandwidth,
-        "bandwidth_rule": rule,
-        "kernel": "gaussian_rbf exp(-|a-b|^2/(2 bandwidth^2))",
-        "permutations": permutations,
-        **pooled.describe(),
-        "standard_error": projection_standard_error(g_source, g_target),
-    }
-    p_value: float | None = None
-    if permutations > 0:
-        outcome = permutation_test(kernel, statistic, permutations=permutations, rng=rng)
-        p_value = outcome.p_value
-        details.update(outcome.details())
-    return MetricResult(value=value, p_value=p_value, details=details)
+    return pooled_test_result(
+        pooled, kernel, statistic,
+        value=observed_value(kernel, statistic),
+        gradients=(2.0 * (sums.ss / (n - 1) - sums.st / m), 2.0 * (sums.tt / (m - 1) - sums.ts / n)),
+        details={
+            "statistic": "biased_v" if biased else "unbiased_u",
+            "bandwidth": bandwidth,
+            "bandwidth_rule": rule,
+            "kernel": "gaussian_rbf exp(-|a-b|^2/(2 bandwidth^2))",
+        },
+        permutations=permutations, rng=rng)
 
 
 def _statistic(

@@ -31,6 +31,8 @@ Rows: more than `max_rows` (default 4,000) labeled rows are subsampled per class
 `details["n"]`/`details["n_labeled"]` report both counts.
 Folds: k = min(folds, smallest class count), each class dealt round-robin (balanced fold sizes,
 independent of how classes are numbered); if a class has a single example, leave-one-out.
+The subsample and the folds are drawn from the labels and `rng` only, before any feature is read:
+two probes given the same labels and an rng of the same seed use the same rows and folds.
 `details["chance"]` = share of the majority class (accuracy of always guessing it).
 """
 
