@@ -247,7 +247,7 @@ def test_feature_table_is_consistent() -> None:
         assert f.direction in (-1, +1), f.name
         assert f.label, f.name
         assert f.evidence, f.name
-    assert set(policy.row_features()) == {"probe_lift", "knn_lift"}
+    assert set(policy.row_features()) == {"probe_lift", "knn_lift", "scratch_gap"}
     assert policy.shift_features() == ("log_shift_excess", "proxy_a")
 
 

@@ -124,6 +124,18 @@ def _logme(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation |
     return Observation(value, f"logme = {value:.3f} (log evidence per example, from {origin})")
 
 
+def _scratch_gap(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
+    """Probe lift on the frozen features minus probe lift on the scratch features.
+
+    How much the pretrained features add over a plain model of the raw inputs.
+    """
+    frozen = _lift(metrics, "linear_probe_accuracy", task)
+    scratch = _lift(metrics, "scratch_probe_accuracy", task)
+    if frozen is None or scratch is None:
+        return None
+    return Observation(frozen.value - scratch.value, f"{frozen.source} vs {scratch.source}")
+
+
 def _proxy_a(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
     result = metrics.get("proxy_a_distance")
     value = None if result is None else _finite(result.value)
@@ -145,6 +157,9 @@ FEATURE_TABLE: tuple[Feature, ...] = (
     Feature("log_shift_excess", _log_shift_excess, -1, "log shift over baseline",
             "frechet_distance with its same-distribution baseline (needs target rows)",
             shift=True),
+    Feature("scratch_gap", _scratch_gap, +1, "probe lift over the scratch proxy's",
+            "scratch_probe_accuracy beside linear_probe_accuracy (need target.scratch_features "
+            "or raw target inputs, with labels)", needs_rows=True, possible=(-2.0, 2.0)),
     # no labels needed: source and target rows only (the shift-only negative head)
     Feature("proxy_a", _proxy_a, -1, "proxy-A distance",
             "proxy_a_distance (needs source and target rows)", shift=True, possible=(0.0, 2.0)),
