@@ -12,8 +12,8 @@ decision accuracy, negative-transfer recall, Spearman(transfer_score, transfer_g
 accuracy where fine-tuning was measured, expected-gain MAE, a reliability table, and
 leave-one-family-out / leave-one-modality-out results (the policy refitted without the held-out
 family or modality by `scripts/fit_policy.py`'s `fit_params`, penalty fixed at 1 to keep the many
-refits cheap), with per-family and per-modality rows. Modality = the target modality, with the
-source's when they differ (`--modality pair`: always source→target).
+refits cheap, and calibrated on 5 groups of families), with per-family and per-modality rows.
+Modality = the target modality, with the source's when they differ (`--modality pair`: always source→target).
 """
 
 from __future__ import annotations
@@ -180,6 +180,10 @@ HEADER = (f"  {'decider':42s} {'acc':>6s} {'negrec':>8s} {'spearman':>9s} {'3-wa
           f"{'gainMAE':>8s} {'n':>4s}")
 
 
+# Held-out refits calibrate on 5 groups of families (not one family at a time): ~8× cheaper.
+INNER_FOLDS = 5
+
+
 def modality_of(s: Scenario, key: str = "target") -> str:
     t = s.task
     return f"{t.source_modality}→{t.target_modality}" if key == "pair" else s.modality
@@ -194,7 +198,7 @@ def held_out_answers(scenarios: Sequence[Scenario], group: Callable[[Scenario], 
     for held in sorted({group(s) for s in scenarios}):
         train = [s for s in scenarios if group(s) != held]
         params = policy.parse_params(json.dumps(
-            fit_params(train, specs=specs, mismatch=mismatch, penalties=(1.0,))).encode())
+            fit_params(train, specs=specs, mismatch=mismatch, penalties=(1.0,), folds=INNER_FOLDS)).encode())
         decide = policy_decider(params)
         for s in scenarios:
             if group(s) == held:

@@ -163,9 +163,19 @@ def _platt(eta: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(w[0]), b
 
 
+def family_folds(families: np.ndarray, folds: int | None) -> np.ndarray:
+    """Families as the held-out groups, or (`folds`) families dealt into that many groups by
+    name: the bench's many refits calibrate on fewer, larger held-out groups to stay cheap."""
+    if folds is None:
+        return families
+    names = sorted(set(families.tolist()))
+    return np.array([str(names.index(f) % folds) for f in families])
+
+
 def fit_tier(rows: Sequence[Row], features: Sequence[str], label: str,
              directions: Mapping[str, int],
-             penalties: Sequence[float] = PENALTIES) -> dict[str, Any] | None:
+             penalties: Sequence[float] = PENALTIES,
+             folds: int | None = None) -> dict[str, Any] | None:
     """Fit one head on the rows that have all `features` and a label; LOFO-select the penalty."""
     picked, labels = [], []
     for r in rows:
@@ -181,7 +191,7 @@ def fit_tier(rows: Sequence[Row], features: Sequence[str], label: str,
         return None
     x = np.array([[r.features[f] for f in features] for r in picked])
     y = np.array(labels)
-    fam = np.array([r.scenario.family for r in picked])
+    fam = family_folds(np.array([r.scenario.family for r in picked]), folds)
     signs = [directions[f] for f in features]
     scores = {pen: _logloss(_lofo_logits(x, y, fam, pen, signs), y) for pen in penalties}
     penalty = min(scores, key=lambda k: (scores[k], -k))
@@ -275,17 +285,19 @@ def mismatch_choice(rows: Sequence[Row], features: Sequence[str],
 def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
                specs: Sequence[policy.TierSpec] = policy.TIERS,
                mismatch: str | None = None,
-               penalties: Sequence[float] = PENALTIES) -> dict[str, Any]:
+               penalties: Sequence[float] = PENALTIES,
+               folds: int | None = None) -> dict[str, Any]:
     """All tiers (`specs`, by default the declared ones) and heads as the JSON-ready dict the
     policy loads; `mismatch` forces the modality-mismatch shift choice instead of fitting it;
-    a single `penalties` value skips the penalty search (for the bench's many refits)."""
+    a single `penalties` value skips the penalty search and `folds` calibrates on that many
+    groups of families instead of one family at a time (for the bench's many refits)."""
     rows = scenario_rows(scenarios)
     directions = {name: f.direction for name, f in policy.FEATURES.items()}
     tiers = []
     for spec in specs:
-        t = fit_tier(rows, spec.features, "transfer", directions, penalties)
+        t = fit_tier(rows, spec.features, "transfer", directions, penalties, folds)
         n = fit_tier(rows, spec.features, "negative", {f: -d for f, d in directions.items()},
-                     penalties)
+                     penalties, folds)
         if t is None or n is None:
             continue
         tiers.append({
@@ -299,7 +311,7 @@ def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
         })
     shift = []
     for spec in policy.SHIFT_TIERS:
-        h = fit_tier(rows, spec.features, "negative", policy.SHIFT_DIRECTION, penalties)
+        h = fit_tier(rows, spec.features, "negative", policy.SHIFT_DIRECTION, penalties, folds)
         if h is None:
             continue
         shift.append({"name": spec.name, "features": list(spec.features),
@@ -307,7 +319,7 @@ def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
                       "n_scenarios": h["n"]})
     strategy = []
     for spec in policy.STRATEGY_TIERS:
-        s = fit_tier(rows, spec.features, "fine_tune", policy.STRATEGY_DIRECTION, penalties)
+        s = fit_tier(rows, spec.features, "fine_tune", policy.STRATEGY_DIRECTION, penalties, folds)
         if s is None:
             continue
         strategy.append({
