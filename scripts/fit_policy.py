@@ -327,6 +327,7 @@ def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
             "transfer": _head_json(s, spec.features), "n_scenarios": s["n"],
         })
     prior = float(np.mean([transfer_label(s) for s in scenarios]))
+    prior_negative = float(np.mean([negative_label(s) for s in scenarios]))
     first = specs[0].features if specs else ()
     chosen = mismatch_choice(rows, first, directions) if first else {"choice": "largest"}
     return {
@@ -337,6 +338,7 @@ def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
                       "script": "scripts/fit_policy.py",
                       "mismatch_shift_evidence": chosen},
         "prior_transfer": _r(prior),
+        "prior_negative": _r(prior_negative),
         "mismatch_shift": mismatch or chosen["choice"],
         "tiers": tiers,
         "shift_tiers": shift,

@@ -54,3 +54,24 @@ def test_expected_gain_is_an_ordered_interval(client: TestClient) -> None:
     gain = response.json()["recommendation"]["expected_gain"]
     assert gain is not None
     assert -1.0 <= gain["low"] <= gain["value"] <= gain["high"] <= 1.0, gain
+
+
+def test_a_simple_task_the_scratch_proxy_solves_is_not_called_transfer(
+        client: TestClient) -> None:
+    """Raw inputs a plain linear model separates; frozen features that carry nothing of it."""
+    rng = np.random.default_rng(1)
+    y = np.arange(200) % 2
+    raw = rng.normal(0.0, 1.0, (200, 8))
+    raw[:, 0] += 4.0 * y  # one raw column gives the class away
+    frozen = rng.normal(0.0, 1.0, (200, 16))
+    source = rng.normal(0.0, 1.0, (300, 16))
+    body = {"source": {"name": "source", "embeddings": _encode(source)},
+            "target": {"name": "target", "embeddings": _encode(frozen), "labels": y.tolist(),
+                       "scratch_features": _encode(raw)},
+            "task": {"type": "classification", "num_classes": 2, "labeled_examples": 200,
+                     "source_modality": "tabular", "target_modality": "tabular"},
+            "options": {"permutations": 20, "seed": 0}}
+    response = client.post("/assess", json=body)
+    assert response.status_code == 201, response.text
+    rec = response.json()["recommendation"]
+    assert rec["strategy"] == "train_from_scratch" or rec["negative_transfer_risk"] == "high", rec

@@ -60,6 +60,10 @@ def decide(
     p_negative = max(p_tier_negative, p_shift)
     transfer = p >= 0.5
     risk = negative_transfer_risk(p_negative, transfer, task)
+    if not label_evidence(tier) and p_shift >= params.prior_negative and risk != "high":
+        # no labels to outweigh it: a shift above the calibration average is a high risk
+        risk = "high"
+        shift_note.append(reasons.shift_without_labels(p_shift, params.prior_negative))
     strategy, strategy_notes = choose_strategy(params, obs, task, transfer=transfer)
     completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence,
                                          impute=params.mismatch_shift == "largest")
@@ -80,6 +84,11 @@ def decide(
     if gain is not None:
         why.append(reasons.expected_gain(gain.value, gain.low, gain.high))
     return Recommendation(strategy, _unit(p), risk, _unit(confidence), tuple(why), gain)
+
+
+def label_evidence(tier: Tier) -> bool:
+    """Whether the tier sees label-based transferability evidence (a probe or LogME)."""
+    return any(f in row_features() or f == "logme" for f in tier.features)
 
 
 def shift_risk(params: PolicyParams, obs: Mapping[str, Observation]) -> tuple[float, list[str]]:

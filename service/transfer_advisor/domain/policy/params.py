@@ -81,6 +81,9 @@ class PolicyParams:
     # On a modality mismatch: "largest" imputes the largest calibrated shift in the transfer
     # head, "measured" uses the measured one (the fit picks whichever does better out of family).
     mismatch_shift: str = "largest"
+    # The calibration scenarios' share of negative transfer (without label evidence, a shift
+    # risk above it is high).
+    prior_negative: float = 1.0
 
 
 def _head(d: Mapping[str, Any]) -> Head:
@@ -122,7 +125,8 @@ def parse_params(raw_bytes: bytes) -> PolicyParams:
     best = max((t.lofo_accuracy for t in tiers), default=1.0) or 1.0
     version = f"{raw.get('schema', 'logit')}-{params_version(raw_bytes)}"
     return PolicyParams(version, tiers, strategy, best, float(raw.get("prior_transfer", 0.5)), raw,
-                        shift, str(raw.get("mismatch_shift", "largest")))
+                        shift, str(raw.get("mismatch_shift", "largest")),
+                        float(raw.get("prior_negative", 1.0)))
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,13 @@ def shift_risk(p: float, observed: Sequence[Observation]) -> str:
     return f"measured shift ({values}) alone → P(negative transfer) {p:.2f}"
 
 
+def shift_without_labels(p: float, prior: float) -> str:
+    """No label evidence: an above-average shift sets the risk."""
+    return (f"no label-based evidence to outweigh the shift: P(negative transfer) from shift "
+            f"{p:.2f} ≥ the calibration scenarios' share of negative transfer {prior:.2f} → "
+            "risk high")
+
+
 def expected_gain(value: float, low: float, high: float) -> str:
     """The expected gain and its interval."""
     return (f"expected gain of transfer over training from scratch {value:+.3f} accuracy "

@@ -33,17 +33,11 @@ TIERS: tuple[TierSpec, ...] = (
 # P(negative transfer) from measured shift alone (no labels needed); in every tier the risk is
 # the larger of this and the tier's own negative head, so a large shift always raises it.
 SHIFT_TIERS: tuple[TierSpec, ...] = (
-    # with the scratch proxy (target.scratch_features or raw inputs): does transfer beat it?
-    TierSpec("rows_scratch", ("probe_lift", "knn_lift", "log2_labels_per_class",
-                              "log_shift_excess", "scratch_gap")),
     TierSpec("shift_rows", ("log_shift_excess", "proxy_a")),
     TierSpec("shift_frechet", ("log_shift_excess",)),
 )
 # P(fine-tuning beats frozen features by the margin), asked only once transfer is the answer.
 STRATEGY_TIERS: tuple[TierSpec, ...] = (
-    # with the scratch proxy (target.scratch_features or raw inputs): does transfer beat it?
-    TierSpec("rows_scratch", ("probe_lift", "knn_lift", "log2_labels_per_class",
-                              "log_shift_excess", "scratch_gap")),
     TierSpec("strategy_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
     TierSpec("strategy", ("log2_labels_per_class", "log_shift_excess")),
     TierSpec("strategy_labels_only", ("log2_labels_per_class",)),
