@@ -20,10 +20,11 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
@@ -85,6 +86,16 @@ class Scenario:
         return bool(self.truth["negative_transfer"])
 
     @property
+    def source_modality(self) -> str:
+        return self.task.source_modality
+
+    @property
+    def modality(self) -> str:
+        """The target modality, with the source's when it differs (`image→audio`)."""
+        t = self.task
+        return t.target_modality if t.modality_match else f"{t.source_modality}→{t.target_modality}"
+
+    @property
     def within_margin(self) -> bool:
         return not (self.helps or self.negative)
 
@@ -95,9 +106,53 @@ class Scenario:
         return x_source, x_target, y_target
 
 
-def load_scenarios(split: str = "dev") -> list[Scenario]:
+def factory_root() -> Path | None:
+    """The scenario factory's output beside the repo (`bench/factory`), if it has been built."""
+    configured = os.environ.get("TRANSFER_ADVISOR_FACTORY")
+    path = Path(configured) if configured else REPO_ROOT.parent / "scenario-factory"
+    return path if path.is_dir() else None
+
+
+def default_roots(split: str = "dev", *, factory: bool = True) -> list[Path]:
+    """The shared split, plus the factory's scenarios when present (and `factory`)."""
+    found = factory_root() if factory else None
+    return [scenario_root(split), *([found] if found is not None else [])]
+
+
+def add_root_arguments(parser: Any) -> None:
+    """`--split`, `--root DIR` (repeatable, replaces the defaults) and `--no-factory`."""
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--root", type=Path, action="append", default=None,
+                        help="a folder of scenarios (repeatable); default: the shared split "
+                             "plus ../scenario-factory if present")
+    parser.add_argument("--no-factory", action="store_true",
+                        help="only the shared split (the default roots without the factory)")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="skip scenarios whose metrics are not cached yet (while warming)")
+
+
+def roots_from_args(args: Any) -> list[Path]:
+    return list(args.root) if args.root else default_roots(args.split, factory=not args.no_factory)
+
+
+def scenarios_from_args(args: Any, modes: Sequence[Mode] = ("rows",)) -> list[Scenario]:
+    scenarios = load_scenarios(args.split, roots_from_args(args))
+    if getattr(args, "cached_only", False):
+        scenarios = [s for s in scenarios if all(cached(s, m) for m in modes)]
+    return scenarios
+
+
+def load_scenarios(split: str = "dev", roots: Sequence[Path] | None = None) -> list[Scenario]:
+    """Scenarios under `roots` (default: the shared `split` only), sorted by id."""
     out = []
-    for folder in sorted(p for p in scenario_root(split).iterdir() if (p / "meta.json").is_file()):
+    for root in roots if roots is not None else [scenario_root(split)]:
+        out.extend(_load_root(root))
+    return sorted(out, key=lambda s: s.id)
+
+
+def _load_root(root: Path) -> list[Scenario]:
+    out = []
+    for folder in sorted(p for p in root.iterdir() if (p / "meta.json").is_file()):
         meta = json.loads((folder / "meta.json").read_text())
         truth = json.loads((folder / "truth.json").read_text())
         t = meta["task"]
@@ -140,6 +195,10 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
             data = base64.b64encode(np.ascontiguousarray(x, dtype="<f4").tobytes()).decode()
             return {"shape": list(x.shape), "dtype": "float32", "data": data}
 
+        source: dict[str, Any] = {"name": "source", "embeddings": enc(x_source)}
+        labels_path = scenario.folder / "source_labels.npy"
+        if labels_path.is_file():  # lets LEEP/NCE fit a pseudo source head
+            source["labels"] = np.load(labels_path).astype(np.int64).tolist()
         target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
         # Scratch features (contract v1.1), where the scenario ships them: meta.scratch_features
         # names the file (one row per target row), scratch_features.npy by default.
@@ -148,8 +207,7 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
         if (scenario.folder / scratch_name).is_file():
             scratch = np.load(scenario.folder / scratch_name)
             target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
-        return {"source": {"name": "source", "embeddings": enc(x_source)},
-                "target": target, "task": task, "options": options}
+        return {"source": source, "target": target, "task": task, "options": options}
     # What a client sends without rows: count, mean, unbiased covariance, class means/counts.
     src = Summary.from_rows(x_source)
     tgt = Summary.from_rows(x_target, y_target, t.num_classes)
@@ -168,8 +226,8 @@ def assess_record(body: Mapping[str, Any]) -> dict[str, Any]:
     """What POST /assess would store of this body that the policy reads: metrics and evidence."""
     request = AssessRequest.model_validate(body)
     evaluation = evaluate(request, Settings(metric_time_budget_seconds=METRIC_TIME_BUDGET_SECONDS))
-    outcome = evaluation.evaluated_fields(request)
-    return _jsonable({"metrics": outcome["metrics"], "evidence": outcome["evidence"],
+    fields = evaluation.evaluated_fields(request)
+    return _jsonable({"metrics": fields["metrics"], "evidence": fields["evidence"],
                       "seconds": evaluation.metrics.seconds})
 
 
@@ -205,6 +263,11 @@ def run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool = False) -> Sce
     return _MEMO[key]
 
 
+def cached(scenario: Scenario, mode: Mode = "rows") -> bool:
+    """Whether this scenario's metrics for `mode` are already in the cache."""
+    return (CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.record.json").is_file()
+
+
 def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRun:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     ignore = REPO_ROOT / ".cache" / ".gitignore"
@@ -216,7 +279,8 @@ def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRu
     else:
         record = assess_record(build_request(scenario, mode))
         path.write_text(json.dumps(record, indent=1, sort_keys=True))
-    metrics, _, evidence = policy_inputs(record)
+    stored = SimpleNamespace(id=scenario.id, metrics=record["metrics"], evidence=record["evidence"])
+    metrics, _, evidence = policy_inputs(stored)  # type: ignore[arg-type]
     return ScenarioRun(scenario, mode, metrics, dict(evidence.omitted), evidence)
 
 
@@ -225,3 +289,23 @@ def iter_runs(scenarios: list[Scenario], mode: Mode, *, verbose: bool = False) -
         if verbose:
             print(f"  metrics {mode:7s} {scenario.id}", file=sys.stderr, flush=True)
         yield run_metrics(scenario, mode)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fill the metric cache for every scenario in both modes (slow the first time)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    add_root_arguments(parser)
+    args = parser.parse_args(argv)
+    scenarios = load_scenarios(args.split, roots_from_args(args))
+    # cheapest first (the Fréchet baseline grows with the embedding width)
+    scenarios.sort(key=lambda s: np.load(s.folder / "source_embeddings.npy", mmap_mode="r").shape[1])
+    for mode in MODES:
+        for _ in iter_runs(scenarios, mode, verbose=True):
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

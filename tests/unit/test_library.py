@@ -85,7 +85,15 @@ class TestSameAnswerAsTheHttpApi:
                             task_type="classification")
         from_summaries = assess(summarize(data["xs"]), summarize(data["xt"]), modality="text")
         assert as_json(from_dicts) == expected
-        assert as_json(from_summaries)["recommendation"] == expected["recommendation"]
+        # summarize() and the client's summary differ in the last bits; the refitted policy no
+        # longer clips this shift to its calibrated range, so compare its floats to 1e-9
+        rec, want = as_json(from_summaries)["recommendation"], expected["recommendation"]
+        assert rec.keys() == want.keys()
+        for key, value in want.items():
+            if isinstance(value, float | dict):
+                assert rec[key] == pytest.approx(value, rel=1e-9), key
+            else:
+                assert rec[key] == value, key
         for name, metric in expected["metrics"].items():
             assert from_summaries.metrics[name].value == pytest.approx(metric["value"], rel=1e-9)
 

@@ -235,6 +235,10 @@ def test_declared_tiers_are_the_shipped_ones() -> None:
         (s.name, s.features) for s in policy.STRATEGY_TIERS]
     for spec in policy.STRATEGY_TIERS:
         assert set(spec.features) <= set(policy.STRATEGY_DIRECTION), spec
+    assert [(t.name, t.features) for t in params.shift_tiers] == [
+        (s.name, s.features) for s in policy.SHIFT_TIERS]
+    for spec in policy.SHIFT_TIERS:
+        assert set(spec.features) <= set(policy.SHIFT_DIRECTION), spec
 
 
 def test_feature_table_is_consistent() -> None:
@@ -243,8 +247,8 @@ def test_feature_table_is_consistent() -> None:
         assert f.direction in (-1, +1), f.name
         assert f.label, f.name
         assert f.evidence, f.name
-    assert set(policy.row_features()) == {"probe_lift", "knn_lift"}
-    assert policy.shift_features() == ("log_shift_excess",)
+    assert set(policy.row_features()) == {"probe_lift", "knn_lift", "scratch_gap"}
+    assert policy.shift_features() == ("log_shift_excess", "proxy_a")
 
 
 def test_a_failing_feature_raises_instead_of_changing_the_tier(
@@ -273,3 +277,18 @@ def test_shift_baseline_is_rescaled_to_the_sizes_compared() -> None:
         "log_shift_excess"].value == pytest.approx(math.log(2.0))
     cancel = MetricResult(20.0, None, {"baseline": 10.0, "n_source": -4, "n_target": 4})
     assert "log_shift_excess" not in policy.policy_features({"frechet_distance": cancel}, task())
+
+
+def test_a_flip_point_the_feature_cannot_reach_is_not_printed() -> None:
+    from transfer_advisor.domain.policy.decision import _neutral_value
+
+    def tier(intercept: float) -> policy.Tier:
+        return policy.Tier("t", ("probe_lift",), {"probe_lift": 0.5}, {"probe_lift": 0.25},
+                           {"probe_lift": 0.0}, {"probe_lift": 1.0},
+                           policy.Head(intercept, {"probe_lift": 1.0}),
+                           policy.Head(0.0, {}), 0.9)
+
+    x = {"probe_lift": 0.5}
+    # needs a probe lift of 3.0 to flip: impossible (lift ≤ 1), so no flip point
+    assert _neutral_value(tier(-10.0).transfer, tier(-10.0), x, "probe_lift") is None
+    assert _neutral_value(tier(-0.1).transfer, tier(-0.1), x, "probe_lift") == pytest.approx(0.525)

@@ -115,8 +115,9 @@ class AssessmentRecord:
         return body
 
     def as_wire(self) -> JSON:
-        """The body plus its hash: what GET /assessments/{id} returns."""
-        return {**self.body(), "record_sha256": self.record_sha256}
+        """The body, its hash and the omitted metrics (kept in the evidence): GET's answer."""
+        omitted = (self.evidence or {}).get("omitted") or {}
+        return {**self.body(), "record_sha256": self.record_sha256, "omitted": dict(omitted)}
 
     @classmethod
     def from_stored(cls, body: Mapping[str, Any], record_sha256: str) -> AssessmentRecord:

@@ -33,6 +33,8 @@ class AssessmentResult:
     source_name: str
     target_name: str
     evidence: Mapping[str, Any] = field(repr=False)
+    # {"value", "low", "high"}: accuracy points of transfer over scratch, 80 % interval
+    expected_gain: Mapping[str, float] | None = None
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> AssessmentResult:
@@ -48,7 +50,8 @@ class AssessmentResult:
             omitted=dict(evidence.get("omitted") or {}),
             policy_version=fields["policy_version"], service_version=fields["service_version"],
             source_name=fields["source_name"], target_name=fields["target_name"],
-            evidence=evidence)
+            evidence=evidence,
+            expected_gain=dict(rec["expected_gain"]) if rec.get("expected_gain") else None)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, in the shape of the POST /assess answer (without id, tenant, hashes)."""
@@ -57,7 +60,9 @@ class AssessmentResult:
             "recommendation": {"strategy": self.strategy.value,
                                "transfer_score": self.transfer_score,
                                "negative_transfer_risk": self.negative_transfer_risk.value,
-                               "confidence": self.confidence, "reasons": list(self.reasons)},
+                               "confidence": self.confidence, "reasons": list(self.reasons),
+                               **({} if self.expected_gain is None else
+                                  {"expected_gain": dict(self.expected_gain)})},
             "metrics": {name: {"value": m.value, "p_value": m.p_value,
                                "details": copy.deepcopy(m.details)}
                         for name, m in self.metrics.items()},

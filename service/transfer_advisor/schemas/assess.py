@@ -147,12 +147,21 @@ class MetricOut(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+class ExpectedGainOut(BaseModel):
+    value: float = Field(ge=-1, le=1)
+    low: float = Field(ge=-1, le=1)
+    high: float = Field(ge=-1, le=1)
+
+
 class RecommendationOut(BaseModel):
     strategy: Strategy
     transfer_score: float = Field(ge=0, le=1)
     negative_transfer_risk: Risk
     confidence: float = Field(ge=0, le=1)
     reasons: list[str]
+    expected_gain: ExpectedGainOut | None = Field(
+        default=None, description="Accuracy points of the best transfer strategy over training "
+                                  "from scratch, with an 80 % interval (contract v1.1).")
 
 
 class ExtractorRef(BaseModel):
@@ -178,6 +187,9 @@ class Assessment(BaseModel):
     evidence: dict[str, Any] = Field(
         default_factory=dict,
         description="What was assessed: names, shapes, summary fingerprints, task, options.")
+    omitted: dict[str, str] = Field(
+        default_factory=dict,
+        description="Metric → why it could not run on this input (contract v1.1).")
     replay_of: str | None = None
 
 

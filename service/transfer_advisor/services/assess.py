@@ -67,7 +67,10 @@ def metric_out(result: MetricResult) -> dict[str, Any]:
 def recommendation_out(rec: policy.Recommendation) -> dict[str, Any]:
     return {"strategy": rec.strategy, "transfer_score": rec.transfer_score,
             "negative_transfer_risk": rec.negative_transfer_risk,
-            "confidence": rec.confidence, "reasons": list(rec.reasons)}
+            "confidence": rec.confidence, "reasons": list(rec.reasons),
+            **({} if rec.expected_gain is None else {"expected_gain": {
+                "value": rec.expected_gain.value, "low": rec.expected_gain.low,
+                "high": rec.expected_gain.high}})}
 
 
 def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None,

@@ -5,6 +5,7 @@ from .assess_request import AssessRequest
 from .assessment import Assessment
 from .assessment_evidence import AssessmentEvidence
 from .assessment_metrics import AssessmentMetrics
+from .assessment_omitted import AssessmentOmitted
 from .assessment_page import AssessmentPage
 from .assessment_stats import AssessmentStats
 from .assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
@@ -19,6 +20,7 @@ from .encoded_matrix import EncodedMatrix
 from .encoded_matrix_dtype import EncodedMatrixDtype
 from .encoded_vector import EncodedVector
 from .encoded_vector_dtype import EncodedVectorDtype
+from .expected_gain_out import ExpectedGainOut
 from .extractor_list import ExtractorList
 from .extractor_out import ExtractorOut
 from .extractor_out_preprocessing import ExtractorOutPreprocessing
@@ -48,6 +50,7 @@ __all__ = (
     "Assessment",
     "AssessmentEvidence",
     "AssessmentMetrics",
+    "AssessmentOmitted",
     "AssessmentPage",
     "AssessmentStats",
     "AssessmentStatsAssessmentsStatsGetBucket",
@@ -64,6 +67,7 @@ __all__ = (
     "EncodedMatrixDtype",
     "EncodedVector",
     "EncodedVectorDtype",
+    "ExpectedGainOut",
     "ExtractorList",
     "ExtractorOut",
     "ExtractorOutPreprocessing",

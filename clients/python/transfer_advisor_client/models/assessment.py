@@ -15,6 +15,7 @@ import datetime
 if TYPE_CHECKING:
   from ..models.assessment_evidence import AssessmentEvidence
   from ..models.assessment_metrics import AssessmentMetrics
+  from ..models.assessment_omitted import AssessmentOmitted
   from ..models.extractor_ref import ExtractorRef
   from ..models.recommendation_out import RecommendationOut
 
@@ -44,6 +45,7 @@ class Assessment:
             tenant (str):
             evidence (AssessmentEvidence | Unset): What was assessed: names, shapes, summary fingerprints, task, options.
             extractor (ExtractorRef | None | Unset):
+            omitted (AssessmentOmitted | Unset): Metric → why it could not run on this input (contract v1.1).
             replay_of (None | str | Unset):
      """
 
@@ -61,6 +63,7 @@ class Assessment:
     tenant: str
     evidence: AssessmentEvidence | Unset = UNSET
     extractor: ExtractorRef | None | Unset = UNSET
+    omitted: AssessmentOmitted | Unset = UNSET
     replay_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -71,6 +74,7 @@ class Assessment:
     def to_dict(self) -> dict[str, Any]:
         from ..models.assessment_evidence import AssessmentEvidence # noqa: PLC0415
         from ..models.assessment_metrics import AssessmentMetrics # noqa: PLC0415
+        from ..models.assessment_omitted import AssessmentOmitted # noqa: PLC0415
         from ..models.extractor_ref import ExtractorRef # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
         created_at = self.created_at.isoformat()
@@ -110,6 +114,10 @@ class Assessment:
         else:
             extractor = self.extractor
 
+        omitted: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.omitted, Unset):
+            omitted = self.omitted.to_dict()
+
         replay_of: None | str | Unset
         if isinstance(self.replay_of, Unset):
             replay_of = UNSET
@@ -137,6 +145,8 @@ class Assessment:
             field_dict["evidence"] = evidence
         if extractor is not UNSET:
             field_dict["extractor"] = extractor
+        if omitted is not UNSET:
+            field_dict["omitted"] = omitted
         if replay_of is not UNSET:
             field_dict["replay_of"] = replay_of
 
@@ -148,6 +158,7 @@ class Assessment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.assessment_evidence import AssessmentEvidence # noqa: PLC0415
         from ..models.assessment_metrics import AssessmentMetrics # noqa: PLC0415
+        from ..models.assessment_omitted import AssessmentOmitted # noqa: PLC0415
         from ..models.extractor_ref import ExtractorRef # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
         d = dict(src_dict)
@@ -220,6 +231,16 @@ class Assessment:
         extractor = _parse_extractor(d.pop("extractor", UNSET))
 
 
+        _omitted = d.pop("omitted", UNSET)
+        omitted: AssessmentOmitted | Unset
+        if isinstance(_omitted,  Unset):
+            omitted = UNSET
+        else:
+            omitted = AssessmentOmitted.from_dict(_omitted)
+
+
+
+
         def _parse_replay_of(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -245,6 +266,7 @@ class Assessment:
             tenant=tenant,
             evidence=evidence,
             extractor=extractor,
+            omitted=omitted,
             replay_of=replay_of,
         )
 

@@ -12,8 +12,11 @@ from ..models.risk import check_risk
 from ..models.risk import Risk
 from ..models.strategy import check_strategy
 from ..models.strategy import Strategy
+from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.expected_gain_out import ExpectedGainOut
 
 
 
@@ -32,6 +35,8 @@ class RecommendationOut:
             reasons (list[str]):
             strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
             transfer_score (float):
+            expected_gain (ExpectedGainOut | None | Unset): Accuracy points of the best transfer strategy over training from
+                scratch, with an 80 % interval (contract v1.1).
      """
 
     confidence: float
@@ -39,6 +44,7 @@ class RecommendationOut:
     reasons: list[str]
     strategy: Strategy
     transfer_score: float
+    expected_gain: ExpectedGainOut | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -46,6 +52,7 @@ class RecommendationOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.expected_gain_out import ExpectedGainOut # noqa: PLC0415
         confidence = self.confidence
 
         negative_transfer_risk: str = self.negative_transfer_risk
@@ -58,6 +65,14 @@ class RecommendationOut:
 
         transfer_score = self.transfer_score
 
+        expected_gain: dict[str, Any] | None | Unset
+        if isinstance(self.expected_gain, Unset):
+            expected_gain = UNSET
+        elif isinstance(self.expected_gain, ExpectedGainOut):
+            expected_gain = self.expected_gain.to_dict()
+        else:
+            expected_gain = self.expected_gain
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,6 +83,8 @@ class RecommendationOut:
             "strategy": strategy,
             "transfer_score": transfer_score,
         })
+        if expected_gain is not UNSET:
+            field_dict["expected_gain"] = expected_gain
 
         return field_dict
 
@@ -75,6 +92,7 @@ class RecommendationOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.expected_gain_out import ExpectedGainOut # noqa: PLC0415
         d = dict(src_dict)
         confidence = d.pop("confidence")
 
@@ -93,12 +111,33 @@ class RecommendationOut:
 
         transfer_score = d.pop("transfer_score")
 
+        def _parse_expected_gain(data: object) -> ExpectedGainOut | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                expected_gain_type_0 = ExpectedGainOut.from_dict(data)
+
+
+
+                return expected_gain_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExpectedGainOut | None | Unset, data)
+
+        expected_gain = _parse_expected_gain(d.pop("expected_gain", UNSET))
+
+
         recommendation_out = cls(
             confidence=confidence,
             negative_transfer_risk=negative_transfer_risk,
             reasons=reasons,
             strategy=strategy,
             transfer_score=transfer_score,
+            expected_gain=expected_gain,
         )
 
 

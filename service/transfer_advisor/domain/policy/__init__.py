@@ -23,8 +23,13 @@ transfer and training from scratch were both really trained), not hand-set thres
    `transfer_score`, recalibrated on leave-one-family-out predictions — and P(negative
    transfer), which sets the risk. Coefficients are sign-constrained (more shift never helps,
    more probe lift never hurts).
-3. Strategy: among transfer answers, a third fitted head, P(fine-tuning beats frozen features),
-   from labels per class and shift, picks fine_tune or feature_extraction.
+3. Risk: the larger of the tier's P(negative transfer) and a shift-only head's (`SHIFT_TIERS`:
+   Fréchet over baseline, proxy-A; no labels needed), so a large measured shift raises the risk
+   in every tier.
+4. Strategy: among transfer answers, a fitted head, P(fine-tuning beats frozen features by the
+   margin), from the probe, labels per class and shift, picks fine_tune or feature_extraction.
+5. Expected gain: a ridge regression of the measured gain on the tier's features, with an 80 %
+   interval from leave-one-family-out residual quantiles.
 
 Every number comes from `policy_params.json`, produced by `scripts/fit_policy.py` from the dev
 scenarios; `POLICY_VERSION` is derived from that file's content, so it changes when they change.
@@ -33,11 +38,13 @@ scenarios; `POLICY_VERSION` is derived from that file's content, so it changes w
 from .decision import (
     RISK_HIGH_AT,
     RISK_MEDIUM_AT,
+    ExpectedGain,
     Recommendation,
     Risk,
     Strategy,
     choose_tier,
     decide,
+    shift_risk,
 )
 from .features import (
     FEATURE_TABLE,
@@ -53,6 +60,7 @@ from .inputs import Evidence, TaskInfo
 from .params import (
     PARAMS_PATH,
     POLICY_VERSION,
+    GainHead,
     Head,
     PolicyParams,
     Tier,
@@ -60,7 +68,14 @@ from .params import (
     params_version,
     parse_params,
 )
-from .tiers import STRATEGY_DIRECTION, STRATEGY_TIERS, TIERS, TierSpec
+from .tiers import (
+    SHIFT_DIRECTION,
+    SHIFT_TIERS,
+    STRATEGY_DIRECTION,
+    STRATEGY_TIERS,
+    TIERS,
+    TierSpec,
+)
 
 __all__ = [
     "FEATURES",
@@ -69,12 +84,16 @@ __all__ = [
     "POLICY_VERSION",
     "RISK_HIGH_AT",
     "RISK_MEDIUM_AT",
+    "SHIFT_DIRECTION",
+    "SHIFT_TIERS",
     "STRATEGY_DIRECTION",
     "STRATEGY_TIERS",
     "TIERS",
     "Evidence",
+    "ExpectedGain",
     "Feature",
     "FeatureFn",
+    "GainHead",
     "Head",
     "Observation",
     "PolicyParams",
@@ -92,4 +111,5 @@ __all__ = [
     "policy_features",
     "row_features",
     "shift_features",
+    "shift_risk",
 ]

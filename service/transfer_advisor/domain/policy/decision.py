@@ -9,9 +9,9 @@ from typing import Literal
 
 from ..results import MetricResult
 from . import reasons
-from .features import Observation, policy_features, row_features, shift_features
+from .features import FEATURES, Observation, policy_features, row_features, shift_features
 from .inputs import Evidence, TaskInfo
-from .params import Head, PolicyParams, Tier, load_params
+from .params import GainHead, Head, PolicyParams, Tier, load_params
 
 Strategy = Literal["fine_tune", "feature_extraction", "train_from_scratch"]
 Risk = Literal["low", "medium", "high"]
@@ -22,12 +22,23 @@ RISK_MEDIUM_AT = 0.25
 
 
 @dataclass(frozen=True)
+class ExpectedGain:
+    """Accuracy points of the best transfer strategy over scratch, with an 80 % interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Recommendation:
+    """What the policy recommends, with its reasons."""
     strategy: Strategy
     transfer_score: float
     negative_transfer_risk: Risk
     confidence: float
     reasons: tuple[str, ...]
+    expected_gain: ExpectedGain | None = None
 
 
 def decide(
@@ -42,25 +53,65 @@ def decide(
     tier = choose_tier(params.tiers, obs)
     if tier is None:
         return _base_rate(params)
-    x, range_notes = model_inputs(tier, obs, task)
+    x, range_notes = model_inputs(tier, obs, task, impute=params.mismatch_shift == "largest")
     p = _probability(tier.transfer, tier, x)
-    p_negative = _probability(tier.negative, tier, x)
+    p_tier_negative = _probability(tier.negative, tier, x)
+    p_shift, shift_note = shift_risk(params, obs)
+    p_negative = max(p_tier_negative, p_shift)
     transfer = p >= 0.5
     risk = negative_transfer_risk(p_negative, transfer, task)
+    if not label_evidence(tier) and p_shift >= params.prior_negative and risk != "high":
+        # no labels to outweigh it: a shift above the calibration average is a high risk
+        risk = "high"
+        shift_note.append(reasons.shift_without_labels(p_shift, params.prior_negative))
     strategy, strategy_notes = choose_strategy(params, obs, task, transfer=transfer)
-    completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence)
+    completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence,
+                                         impute=params.mismatch_shift == "largest")
     # P(the decision is right) rescaled to [0, 1], times the share of the evidence observed
     confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
     why = [
-        *([] if task.modality_match else [reasons.modality_mismatch(task)]),
+        *([] if task.modality_match else
+          [reasons.modality_mismatch(task, imputed=params.mismatch_shift == "largest")]),
         reasons.transfer_score(p, tier),
         *_contributions(tier, x, obs),
         *range_notes,
+        *shift_note,
         reasons.risk(p_negative, risk, RISK_HIGH_AT, RISK_MEDIUM_AT),
         *strategy_notes,
         *_evidence_notes(params, tier, obs, evidence, completeness),
     ]
-    return Recommendation(strategy, _unit(p), risk, _unit(confidence), tuple(why))
+    gain = expected_gain(tier.gain, tier, x)
+    if gain is not None:
+        why.append(reasons.expected_gain(gain.value, gain.low, gain.high))
+    return Recommendation(strategy, _unit(p), risk, _unit(confidence), tuple(why), gain)
+
+
+def label_evidence(tier: Tier) -> bool:
+    """Whether the tier sees label-based transferability evidence (a probe or LogME)."""
+    return any(f in row_features() or f == "logme" for f in tier.features)
+
+
+def shift_risk(params: PolicyParams, obs: Mapping[str, Observation]) -> tuple[float, list[str]]:
+    """P(negative transfer) from measured shift alone, and a reason naming the shift values."""
+    tier = choose_tier(params.shift_tiers, obs)
+    if tier is None:
+        return 0.0, []
+    x = {f: min(max(obs[f].value, tier.low[f]), tier.high[f]) for f in tier.features}
+    p = _probability(tier.negative, tier, x)
+    return p, [reasons.shift_risk(p, [obs[f] for f in tier.features])]
+
+
+def expected_gain(head: GainHead | None, tier: Tier, x: Mapping[str, float]) -> ExpectedGain | None:
+    """The gain head's estimate, clipped to the possible [-1, 1], with its interval."""
+    if head is None:
+        return None
+    value = head.value(x, tier.center, tier.scale)
+
+    def clip(v: float) -> float:
+        return min(max(v, -1.0), 1.0)
+
+    return ExpectedGain(clip(value), clip(value + head.residual_low),
+                        clip(value + head.residual_high))
 
 
 def _base_rate(params: PolicyParams) -> Recommendation:
@@ -75,17 +126,20 @@ def choose_tier(tiers: Sequence[Tier], available: Mapping[str, Observation]) -> 
     return next((t for t in tiers if all(f in available for f in t.features)), None)
 
 
-def model_inputs(tier: Tier, obs: Mapping[str, Observation],
-                 task: TaskInfo) -> tuple[dict[str, float], list[str]]:
-    """The tier's feature values, clipped to the calibrated range (with a note per clip); on a
-    modality mismatch the shift is taken as the largest seen in calibration."""
+def model_inputs(tier: Tier, obs: Mapping[str, Observation], task: TaskInfo,
+                 *, impute: bool = True) -> tuple[dict[str, float], list[str]]:
+    """The tier's feature values, clipped to the calibrated range (with a note per clip).
+
+    On a modality mismatch, with `impute`, the shift is taken as the largest seen in
+    calibration.
+    """
     x, notes = {}, []
     for f in tier.features:
         value = obs[f].value
         x[f] = min(max(value, tier.low[f]), tier.high[f])
         if x[f] != value:
             notes.append(reasons.out_of_range(tier, f, value, x[f]))
-    if not task.modality_match:
+    if impute and not task.modality_match:
         for f in shift_features():
             if f in x:
                 x[f] = max(x[f], tier.high[f])
@@ -112,7 +166,10 @@ def _neutral_value(head: Head, tier: Tier, x: Mapping[str, float], f: str) -> fl
     if c == 0.0:
         return None
     rest = head.logit(x, tier.center, tier.scale) - c * (x[f] - tier.center[f]) / tier.scale[f]
-    return tier.center[f] - rest * tier.scale[f] / c
+    neutral = tier.center[f] - rest * tier.scale[f] / c
+    low, high = FEATURES[f].possible if f in FEATURES else (-math.inf, math.inf)
+    # a flip point the feature can never reach (a probe lift ≥ 1.5) is not a flip point
+    return neutral if low <= neutral <= high else None
 
 
 def _contributions(tier: Tier, x: Mapping[str, float],
@@ -125,6 +182,7 @@ def _contributions(tier: Tier, x: Mapping[str, float],
 
 
 def negative_transfer_risk(p_negative: float, transfer: bool, task: TaskInfo) -> Risk:
+    """Risk band of P(negative transfer); a modality mismatch is always high."""
     if not task.modality_match or p_negative >= RISK_HIGH_AT:
         return "high"
     if p_negative >= RISK_MEDIUM_AT or not transfer:
@@ -140,7 +198,7 @@ def choose_strategy(params: PolicyParams, obs: Mapping[str, Observation], task: 
     tier = choose_tier(params.strategy_tiers, obs)
     if tier is None:
         return "feature_extraction", []
-    x, _ = model_inputs(tier, obs, task)
+    x, _ = model_inputs(tier, obs, task, impute=params.mismatch_shift == "largest")
     p_fine_tune = _probability(tier.transfer, tier, x)
     strategy: Strategy = "fine_tune" if p_fine_tune >= 0.5 else "feature_extraction"
     return strategy, [reasons.strategy(p_fine_tune, tier, x, strategy)]
@@ -152,10 +210,12 @@ def _evidence_unit(feature: str) -> str:
 
 
 def evidence_completeness(full: Tier, tier: Tier, obs: Mapping[str, Observation],
-                          task: TaskInfo, evidence: Evidence) -> float:
-    """The share of the full model's kinds of evidence really observed (not missing, not
-    imputed); it scales the confidence."""
-    imputed = set(shift_features()) if not task.modality_match else set()
+                          task: TaskInfo, evidence: Evidence, *, impute: bool = True) -> float:
+    """The share of the full model's kinds of evidence really observed; it scales confidence.
+
+    Observed means neither missing nor imputed.
+    """
+    imputed = set(shift_features()) if not task.modality_match and impute else set()
     if evidence.summary_only or evidence.target_labeled_rows == 0:
         imputed |= set(row_features())
     # the evidence a full request with labels provides
@@ -172,5 +232,6 @@ def _evidence_notes(params: PolicyParams, tier: Tier, obs: Mapping[str, Observat
     if tier is not full:
         missing = [f for f in full.features if f not in obs]
         notes.append(reasons.fell_back(tier, full, missing, completeness))
-    return [*notes, *reasons.omitted(evidence.omitted)]
+    # omitted metrics are listed in the assessment's own `omitted` map, not among the reasons
+    return notes
 

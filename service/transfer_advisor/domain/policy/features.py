@@ -29,6 +29,7 @@ FeatureFn = Callable[[Mapping[str, MetricResult], TaskInfo], Observation | None]
 
 @dataclass(frozen=True)
 class Feature:
+    """One policy feature: how it is computed, its fit direction and its words."""
     name: str
     compute: FeatureFn
     # Which way it may push P(transfer beats scratch): +1 up, −1 down (a fit constraint).
@@ -38,8 +39,10 @@ class Feature:
     evidence: str
     # Needs labeled target rows: a summary-only request can never observe it.
     needs_rows: bool = False
-    # A shift measure: on a modality mismatch it is taken as the largest calibrated shift.
+    # A shift measure: on a modality mismatch it may be taken as the largest calibrated shift.
     shift: bool = False
+    # The values the feature can take at all: a flip point outside is not printed.
+    possible: tuple[float, float] = (-math.inf, math.inf)
 
 
 def _finite(x: Any) -> float | None:
@@ -51,9 +54,11 @@ def _finite(x: Any) -> float | None:
 
 
 def _lift(metrics: Mapping[str, MetricResult], name: str, task: TaskInfo) -> Observation | None:
-    """Probe ``name``'s accuracy as the share of the way from chance to perfect. None for
-    leave-one-out (some class has a single labeled example: held out, it can never be
-    predicted, so the accuracy says nothing about the features)."""
+    """Probe ``name``'s accuracy as the share of the way from chance to perfect.
+
+    None for leave-one-out (some class has a single labeled example: held out, it can never
+    be predicted, so the accuracy says nothing about the features).
+    """
     result = metrics.get(name)
     if result is None or result.details.get("scheme") == "leave-one-out":
         return None
@@ -83,8 +88,10 @@ def _log2_labels_per_class(
     metrics: Mapping[str, MetricResult], task: TaskInfo
 ) -> Observation | None:
     classes = task.num_classes if task.type == "classification" and task.num_classes else 1
+    # log2 needs at least one label in all; the reason states the true count
     per_class = max(task.labeled_examples, 1) / max(classes, 1)
-    return Observation(math.log2(per_class), f"labeled_examples per class = {per_class:.3g}")
+    return Observation(math.log2(per_class), f"labeled_examples per class = "
+                       f"{task.labeled_examples / max(classes, 1):.3g}")
 
 
 def _log_shift_excess(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
@@ -117,18 +124,45 @@ def _logme(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation |
     return Observation(value, f"logme = {value:.3f} (log evidence per example, from {origin})")
 
 
+def _scratch_gap(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
+    """Probe lift on the frozen features minus probe lift on the scratch features.
+
+    How much the pretrained features add over a plain model of the raw inputs.
+    """
+    frozen = _lift(metrics, "linear_probe_accuracy", task)
+    scratch = _lift(metrics, "scratch_probe_accuracy", task)
+    if frozen is None or scratch is None:
+        return None
+    return Observation(frozen.value - scratch.value, f"{frozen.source} vs {scratch.source}")
+
+
+def _proxy_a(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
+    result = metrics.get("proxy_a_distance")
+    value = None if result is None else _finite(result.value)
+    if value is None:
+        return None
+    return Observation(value, f"proxy_a_distance = {value:.3g} (0 = indistinguishable, "
+                              "2 = perfectly separable)")
+
+
 FEATURE_TABLE: tuple[Feature, ...] = (
     Feature("probe_lift", _probe_lift, +1, "probe lift over chance",
             "linear_probe_accuracy / knn_accuracy (need target embeddings with labels, "
-            "at least 2 per class)", needs_rows=True),
+            "at least 2 per class)", needs_rows=True, possible=(-1.0, 1.0)),
     Feature("knn_lift", _knn_lift, +1, "k-NN lift over chance",
             "knn_accuracy beside linear_probe_accuracy (need target embeddings with "
-            "labels, at least 2 per class)", needs_rows=True),
+            "labels, at least 2 per class)", needs_rows=True, possible=(-1.0, 1.0)),
     Feature("log2_labels_per_class", _log2_labels_per_class, -1, "log2 labels per class",
-            "task.labeled_examples and task.num_classes"),
+            "task.labeled_examples and task.num_classes", possible=(0.0, math.inf)),
     Feature("log_shift_excess", _log_shift_excess, -1, "log shift over baseline",
             "frechet_distance with its same-distribution baseline (needs target rows)",
             shift=True),
+    Feature("scratch_gap", _scratch_gap, +1, "probe lift over the scratch proxy's",
+            "scratch_probe_accuracy beside linear_probe_accuracy (need target.scratch_features "
+            "or raw target inputs, with labels)", needs_rows=True, possible=(-2.0, 2.0)),
+    # no labels needed: source and target rows only (the shift-only negative head)
+    Feature("proxy_a", _proxy_a, -1, "proxy-A distance",
+            "proxy_a_distance (needs source and target rows)", shift=True, possible=(0.0, 2.0)),
     # more label evidence in the frozen features never argues for scratch
     Feature("logme", _logme, +1, "LogME evidence per example",
             "logme (needs target labels with embeddings, or class_means/class_counts in the "
@@ -139,10 +173,12 @@ FEATURES: dict[str, Feature] = {f.name: f for f in FEATURE_TABLE}
 
 
 def row_features() -> tuple[str, ...]:
+    """Features that need labeled target rows."""
     return tuple(name for name, f in FEATURES.items() if f.needs_rows)
 
 
 def shift_features() -> tuple[str, ...]:
+    """Features that measure shift between source and target."""
     return tuple(name for name, f in FEATURES.items() if f.shift)
 
 

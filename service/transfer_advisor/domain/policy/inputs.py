@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class TaskInfo:
+    """The task as the request states it."""
     type: str
     num_classes: int | None
     labeled_examples: int
@@ -17,12 +18,14 @@ class TaskInfo:
 
     @property
     def labels_per_class(self) -> float | None:
+        """Labeled examples per class (None for regression)."""
         if self.type != "classification" or not self.num_classes:
             return None
         return self.labeled_examples / self.num_classes
 
     @property
     def modality_match(self) -> bool:
+        """Whether source and target share a modality."""
         return self.source_modality == self.target_modality
 
 
@@ -38,4 +41,5 @@ class Evidence:
 
     @property
     def summary_only(self) -> bool:
+        """Whether either side came as a summary only."""
         return not (self.source_rows and self.target_rows)

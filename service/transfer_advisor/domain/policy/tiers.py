@@ -12,12 +12,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TierSpec:
+    """A tier's name and feature set."""
     name: str
     features: tuple[str, ...]
 
 
 # P(transfer beats scratch) and P(negative transfer); most evidence first.
 TIERS: tuple[TierSpec, ...] = (
+    # with the scratch proxy (target.scratch_features or raw inputs): does transfer beat it?
+    TierSpec("rows_scratch", ("probe_lift", "knn_lift", "log2_labels_per_class",
+                              "log_shift_excess", "scratch_gap")),
     TierSpec("rows", ("probe_lift", "knn_lift", "log2_labels_per_class", "log_shift_excess")),
     # linear probe only (k-NN not run); also a lone k-NN accuracy, which then is probe_lift
     TierSpec("linear_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
@@ -26,11 +30,20 @@ TIERS: tuple[TierSpec, ...] = (
     TierSpec("no_probe", ("log2_labels_per_class", "log_shift_excess")),
     TierSpec("labels_only", ("log2_labels_per_class",)),
 )
-# P(fine-tuning beats frozen features), asked only once transfer is the answer.
+# P(negative transfer) from measured shift alone (no labels needed); in every tier the risk is
+# the larger of this and the tier's own negative head, so a large shift always raises it.
+SHIFT_TIERS: tuple[TierSpec, ...] = (
+    TierSpec("shift_rows", ("log_shift_excess", "proxy_a")),
+    TierSpec("shift_frechet", ("log_shift_excess",)),
+)
+# P(fine-tuning beats frozen features by the margin), asked only once transfer is the answer.
 STRATEGY_TIERS: tuple[TierSpec, ...] = (
+    TierSpec("strategy_probe", ("probe_lift", "log2_labels_per_class", "log_shift_excess")),
     TierSpec("strategy", ("log2_labels_per_class", "log_shift_excess")),
     TierSpec("strategy_labels_only", ("log2_labels_per_class",)),
 )
 # Fine-tuning adapts features: more labels and more shift favour it over frozen features.
 STRATEGY_DIRECTION: dict[str, int] = {
     "log2_labels_per_class": +1, "log_shift_excess": +1, "probe_lift": -1}
+# P(negative transfer) from shift: more shift never lowers it.
+SHIFT_DIRECTION: dict[str, int] = {"log_shift_excess": +1, "proxy_a": +1}
