@@ -23,6 +23,11 @@ def canonical_json(value: Any) -> bytes:
 
 
 def sha256_hex(data: bytes) -> str:
+    """Lower-case hex SHA-256 of `data`.
+
+    >>> sha256_hex(b"")[:12]
+    'e3b0c44298fc'
+    """
     return hashlib.sha256(data).hexdigest()
 
 
