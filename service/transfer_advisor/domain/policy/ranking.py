@@ -98,8 +98,8 @@ def separate(first: Candidate, second: Candidate,
     a, b = first.name, second.name
     if first.gain - second.gain > TIE:
         head = "gain"
-        gap = (f"expected gain {first.gain:+.3f} vs {second.gain:+.3f} accuracy points")
-        unit = "accuracy points"
+        gap = f"expected gain {first.gain:+.3f} vs {second.gain:+.3f} accuracy"
+        unit = "accuracy"
     elif first.recommendation.transfer_score - second.recommendation.transfer_score > TIE:
         head = "transfer"
         gap = (f"equal expected gain, transfer_score {first.recommendation.transfer_score:.3f} "
