@@ -141,6 +141,10 @@ def evaluate_ranking(request: RankRequest, settings: Settings,
     for i, cand in enumerate(request.candidates):
         at = f"candidates[{i}]"
         key, spec, rows, prefix = _candidate_target(request, i, cand, embedded)
+        own = item_count(cand.target)
+        if n_items is not None and own is not None and own != n_items:
+            raise InvalidInput.at(f"{at}.target", f"holds {own} rows; the target has {n_items} "
+                                                  "items (one row per target item)")
         if key not in groups:
             with _prefixed(prefix):
                 side = decode_side(spec, "target", num_classes, settings, rows)
