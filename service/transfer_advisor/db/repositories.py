@@ -38,6 +38,7 @@ from .models import (
     AssessmentDay,
     AssessmentHour,
     AssessmentRow,
+    ChainEntryRow,
     ChainHead,
     ExtractorRow,
     UTCDateTime,
@@ -93,6 +94,9 @@ class AssessmentRepository:
         chain head's hash when it is the newest."""
         link = self.session.scalars(select(AssessmentRow.prev_record_sha256).where(
             AssessmentRow.tenant == self.tenant, AssessmentRow.seq == seq + 1)).first()
+        if link is None:  # the next link may be an outcome or a policy event
+            link = self.session.scalars(select(ChainEntryRow.prev_record_sha256).where(
+                ChainEntryRow.tenant == self.tenant, ChainEntryRow.seq == seq + 1)).first()
         if link is not None:
             return link
         head = self.head()
@@ -206,6 +210,10 @@ class AssessmentRepository:
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+    def filtered(self, flt: HistoryFilter) -> Select[AssessmentRow]:
+        """The tenant's records within the history filter (a statement to refine)."""
+        return self._filtered(flt)
 
     def _filtered(self, flt: HistoryFilter) -> Select[AssessmentRow]:
         stmt = self._base()

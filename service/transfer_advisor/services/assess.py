@@ -16,7 +16,7 @@ from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
-from . import records
+from . import policies, records
 from .extractors import ExtractorService
 from .inputs import (
     DecodedSide,
@@ -36,6 +36,7 @@ class Evaluation:
     metrics: MetricRun
     recommendation: policy.Recommendation
     evidence: dict[str, Any]
+    policy_version: str = policy.POLICY_VERSION
 
     def evaluated_fields(self, request: AssessRequest) -> dict[str, Any]:
         """The record's fields that come from the evaluation (no id, tenant or hashes)."""
@@ -52,7 +53,7 @@ class Evaluation:
             target_name=request.target.name,
             recommendation=recommendation_out(self.recommendation),
             metrics={k: metric_out(v) for k, v in self.metrics.results.items()},
-            policy_version=policy.POLICY_VERSION,
+            policy_version=self.policy_version,
             service_version=__version__,
             input_sha256=input_sha256,
             evidence=self.evidence,
@@ -74,11 +75,13 @@ def recommendation_out(rec: policy.Recommendation) -> dict[str, Any]:
 
 
 def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None,
-             target_rows: Any = None, target_scratch: ScratchFeatures | None = None) -> Evaluation:
+             target_rows: Any = None, target_scratch: ScratchFeatures | None = None,
+             params: policy.PolicyParams | None = None) -> Evaluation:
     """The pure part of an assessment: no database. Used by the API and by the benches.
 
     `target_scratch`: scratch features derived from the target's raw inputs (the client's
-    `target.scratch_features` win over them)."""
+    `target.scratch_features` win over them). `params`: the policy to decide with (default:
+    the shipped one)."""
     num_classes = request.task.num_classes if request.task.type == "classification" else None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
@@ -86,13 +89,14 @@ def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None
     run = compute_metrics(inputs, request.options.metrics,
                           deadline=time.monotonic() + settings.metric_time_budget_seconds)
     task = task_info(request, target)
-    rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted))
+    rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted), params)
     evidence = _evidence_record(request, task, source, target, run)
     if inputs.x_scratch is not None:  # only then, so records without them keep their shape
         evidence["scratch_features"] = {"from": inputs.scratch_from,
                                         "rows": inputs.x_scratch.shape[0],
                                         "dim": inputs.x_scratch.shape[1]}
-    return Evaluation(run, rec, evidence)
+    return Evaluation(run, rec, evidence,
+                      policy.POLICY_VERSION if params is None else params.version)
 
 
 def _evidence_record(request: AssessRequest, task: policy.TaskInfo, source: DecodedSide,
@@ -123,7 +127,9 @@ def assess(
     extractor, source_rows, target_rows, target_scratch = (
         extractors.embed_request(request, tenant) if extractors is not None
         else (None, None, None, None))
-    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch)
+    # the tenant's active policy (the shipped one until it activates its own fit)
+    params = policies.params_for(sessions, tenant)
+    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.

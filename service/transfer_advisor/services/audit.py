@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import AssessmentRow
+from ..db.chain import ChainEntryRepository
+from ..db.models import AssessmentRow, ChainEntryRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
+from ..domain.chain import KINDS, entry_columns
 from ..domain.record import day_start, hour_start, indexed_columns
 from ..errors import NotFound
 
@@ -34,8 +38,10 @@ class Verification:
     problem: str | None = None
 
 
-def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -> str | None:
-    """Why this stored row is not a valid next link of the chain, or None."""
+def row_problem(row: AssessmentRow | ChainEntryRow, prev: str, expected_seq: int,
+                tenant: str) -> str | None:
+    """Why this stored row (an assessment, an outcome or a policy event) is not a valid next
+    link of the chain, or None."""
     record = row.record if isinstance(row.record, dict) else {}
     if row.seq != expected_seq:
         return f"seq {row.seq} follows seq {expected_seq - 1}: records are missing"
@@ -49,7 +55,10 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
         return LINK_BROKEN
     if record.get("tenant") != tenant:
         return "record belongs to another tenant"
-    for column, expected in indexed_columns(record).items():
+    if isinstance(row, ChainEntryRow) and record.get("kind") not in KINDS:
+        return f"entry kind {record.get('kind')!r} is not one this service writes"
+    columns = indexed_columns if isinstance(row, AssessmentRow) else entry_columns
+    for column, expected in columns(record).items():
         if getattr(row, column) != expected:
             return f"column {column} disagrees with the hashed record"
     return None
@@ -73,32 +82,46 @@ def record_problem(sessions: sessionmaker[Session], tenant: str, assessment_id: 
     return problem
 
 
+def chain_rows(session: Session, tenant: str,
+               batch: int = BATCH) -> Iterator[AssessmentRow | ChainEntryRow]:
+    """Every link of the tenant's chain in seq order: assessments and the other entries merged,
+    read in batches (a batch is cut at the lower of the two tables' last full-batch seq, so no
+    row of either table is skipped)."""
+    records, entries = AssessmentRepository(session, tenant), ChainEntryRepository(session, tenant)
+    after = 0
+    while True:
+        parts: list[Any] = [records.chain_batch(after, batch), entries.chain_batch(after, batch)]
+        full = [part[-1].seq for part in parts if len(part) == batch]
+        cut = min(full) if full else None
+        merged = sorted((row for part in parts for row in part), key=lambda r: int(r.seq))
+        yield from (row for row in merged if cut is None or row.seq <= cut)
+        if cut is None:
+            return
+        after = cut
+        session.expunge_all()  # keep memory flat on long chains
+
+
 def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:
-    prev, prev_id, checked, after = GENESIS, None, 0, 0
+    prev, prev_id, checked = GENESIS, None, 0
     hours: Counter[tuple[datetime, str]] = Counter()
     days: Counter[tuple[datetime, str]] = Counter()
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
-        while True:
-            rows = repo.chain_batch(after, batch)
-            for row in rows:
-                checked += 1
-                problem = row_problem(row, prev, checked, tenant)
-                if problem == LINK_BROKEN and prev_id is not None:
-                    # This record's own hash holds, so its back-link is as written: the record
-                    # before it was rewritten (content and hash) after this one was appended.
-                    return Verification(False, checked, prev_id,
-                                        "record was rewritten: its hash is not the one the next "
-                                        f"record ({row.id}) links to")
-                if problem is not None:
-                    return Verification(False, checked, row.id, problem)
-                prev, prev_id = row.record_sha256, row.id
+        for row in chain_rows(session, tenant, batch):
+            checked += 1
+            problem = row_problem(row, prev, checked, tenant)
+            if problem == LINK_BROKEN and prev_id is not None:
+                # This record's own hash holds, so its back-link is as written: the record
+                # before it was rewritten (content and hash) after this one was appended.
+                return Verification(False, checked, prev_id,
+                                    "record was rewritten: its hash is not the one the next "
+                                    f"record ({row.id}) links to")
+            if problem is not None:
+                return Verification(False, checked, row.id, problem)
+            prev, prev_id = row.record_sha256, row.id
+            if isinstance(row, AssessmentRow):  # the rollups count assessments only
                 hours[(hour_start(row.created_at), row.strategy)] += 1
                 days[(day_start(row.created_at), row.strategy)] += 1
-            if len(rows) < batch:
-                break
-            after = rows[-1].seq
-            session.expunge_all()  # keep memory flat on long chains
         head = repo.head()
         head_state = (0, GENESIS) if head is None else (head.seq, head.record_sha256)
         if head_state != (checked, prev):
