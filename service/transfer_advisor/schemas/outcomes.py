@@ -54,6 +54,13 @@ class FittedOn(BaseModel):
     outcomes: int
 
 
+class PolicyEvent(BaseModel):
+    event: Literal["fit", "activation"]
+    at: datetime
+    actor: str | None = Field(description="Who: the API key id (`key:<id>`), or the CLI.")
+    entry_id: str = Field(description="The audited entry in the tenant's hash chain.")
+
+
 class Policy(BaseModel):
     version: str
     tenant: str | None = Field(description="null for a policy shipped with the service.")
@@ -62,6 +69,8 @@ class Policy(BaseModel):
     sha256: str = Field(description="SHA-256 of the stored parameter file.")
     fitted_on: FittedOn
     report: dict[str, Any] = Field(description="Leave-one-family-out figures per tier.")
+    events: list[PolicyEvent] = Field(default_factory=list,
+                                      description="This tenant's fits and activations of it.")
 
 
 class PolicyList(BaseModel):

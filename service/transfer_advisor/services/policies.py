@@ -46,13 +46,14 @@ class PolicyInfo:
     sha256: str
     fitted_on: dict[str, Any]
     report: dict[str, Any]
+    events: tuple[dict[str, Any], ...] = ()
 
     def as_wire(self) -> dict[str, Any]:
         return {"version": self.version, "tenant": self.tenant, "active": self.active,
                 "created_at": self.created_at, "sha256": self.sha256,
                 "fitted_on": {"scenarios": int(self.fitted_on.get("scenarios") or 0),
                               "outcomes": int(self.fitted_on.get("outcomes") or 0)},
-                "report": self.report}
+                "report": self.report, "events": list(self.events)}
 
 
 def sha256_text(text: str) -> str:
@@ -126,21 +127,33 @@ def list_policies(sessions: sessionmaker[Session], tenant: str) -> tuple[list[Po
     with sessions() as session:
         active = active_version(session, tenant)
         rows = PolicyRepository(session, tenant).list()
-        return [_info(r, active) for r in rows], active
+        events = _events(session, tenant)
+        return [_info(r, active, events.get(r.version, ())) for r in rows], active
 
 
-def _info(row: PolicyRow, active: str) -> PolicyInfo:
+def _events(session: Session, tenant: str,
+            versions: list[str] | None = None) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Version → the tenant's fits and activations of it (who, when), oldest first."""
+    repo = ChainEntryRepository(session, tenant)
+    found: dict[str, list[dict[str, Any]]] = {}
+    entries = [*repo.of_kind(FIT, versions), *repo.of_kind(ACTIVATION, versions)]
+    for e in sorted(entries, key=lambda e: str(e.created_at)):
+        found.setdefault(e.subject, []).append({
+            "event": "fit" if e.kind == FIT else "activation", "at": e.created_at,
+            "actor": e.data.get("actor"), "entry_id": e.id})
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _info(row: PolicyRow, active: str,
+          events: tuple[dict[str, Any], ...] = ()) -> PolicyInfo:
     return PolicyInfo(row.version, row.tenant, row.version == active, row.created_at, row.sha256,
-                      dict(row.fitted_on), dict(row.report))
+                      dict(row.fitted_on), dict(row.report), events)
 
 
 def get_policy(sessions: sessionmaker[Session], tenant: str, version: str) -> PolicyInfo:
     ensure_shipped(sessions)
     with sessions() as session:
-        row = PolicyRepository(session, tenant).get(version)
-        if row is None:
-            raise NotFound(f"no policy version {version!r}")
-        return _info(row, active_version(session, tenant))
+        return _info_of(session, tenant, version)
 
 
 def activate(sessions: sessionmaker[Session], tenant: str, version: str,
@@ -168,7 +181,7 @@ def store_fit(sessions: sessionmaker[Session], tenant: str, params: dict[str, An
     with sessions() as session:
         if PolicyRepository(session, tenant).get(version) is not None:
             return _info_of(session, tenant, version)
-        if PolicyRepository(session, None).exists(version):
+        if PolicyRepository(session, tenant).exists(version):
             raise Conflict(f"policy version {version!r} already exists")
 
     def add_row(session: Session) -> None:
@@ -186,7 +199,8 @@ def _info_of(session: Session, tenant: str, version: str) -> PolicyInfo:
     row = PolicyRepository(session, tenant).get(version)
     if row is None:
         raise NotFound(f"no policy version {version!r}")
-    return _info(row, active_version(session, tenant))
+    return _info(row, active_version(session, tenant),
+                 _events(session, tenant, [version]).get(version, ()))
 
 
 def shipped_case_count() -> int:
