@@ -52,7 +52,7 @@ def _print(status: int, payload: Any) -> int:
     if 200 <= status < 300:
         sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True, default=_iso) + "\n")
         return EXIT_OK
-    problem = payload if isinstance(payload, dict) else {"detail": str(payload)}
+    problem: dict[str, Any] = payload if isinstance(payload, dict) else {"detail": str(payload)}
     sys.stderr.write(f"error{f' {status}' if status else ''}: {problem.get('title', 'refused')}:"
                      f" {problem.get('detail', '')}\n")
     for e in problem.get("errors") or []:
