@@ -92,12 +92,12 @@ def calibrate(sessions: sessionmaker[Session], tenant: str, flt: HistoryFilter,
     return calibration_wire(scores_of(loaded, policy_version), policy_version)
 
 
-def per_version(sessions: sessionmaker[Session], tenant: str,
-                flt: HistoryFilter | None = None) -> list[dict[str, Any]]:
-    """The figures for every policy version that decided an assessment with an outcome (the
-    dashboard's table), most decisions first; versions with nothing to score are left out."""
+def overview(sessions: sessionmaker[Session], tenant: str) -> dict[str, Any]:
+    """The dashboard's calibration section: the decisions as made, then per policy version."""
     with sessions() as session:
-        loaded = load(session, tenant, flt or HistoryFilter())
+        loaded = load(session, tenant, HistoryFilter())
     versions = sorted({r.policy_version for r in loaded.records})
-    out = [calibration_wire(scores_of(loaded, v), v) for v in versions]
-    return sorted((c for c in out if c["n"]), key=lambda c: (-c["n"], c["policy_version"]))
+    per = [calibration_wire(scores_of(loaded, v), v) for v in versions]
+    return {"as_made": calibration_wire(scores_of(loaded, None), None),
+            "versions": sorted((c for c in per if c["n"]), key=lambda c: (-c["n"],
+                                                                         c["policy_version"]))}
