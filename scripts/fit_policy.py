@@ -1,12 +1,13 @@
 """Fit the decision policy on the transfer scenarios and write `policy_params.json`.
 
     python scripts/fit_policy.py [--split dev] [--root DIR ...] [--no-factory] [--out ...json]
-        [--table ...json]
+        [--table ...json] [--table-only]
 
 It also writes the calibration table (`calibration_scenarios.json` beside the parameters): each
 scenario's policy features, family, modalities and measured truth, shipped with the package so
 POST /policies/fit refits inside the installed service from the same cases (plus a tenant's
-outcomes) without the scenario files. The fitting itself lives in
+outcomes) without the scenario files. `--table-only` rewrites the table and leaves the shipped
+parameters as they are. The fitting itself lives in
 `transfer_advisor.domain.policy.fit`, shared by both.
 
 By default the scenarios are the shared dev split plus the scenario factory's (`../scenario-factory`
@@ -102,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--table", type=Path, default=TABLE_PATH,
                         help="where to write the calibration table shipped with the package")
+    parser.add_argument("--table-only", action="store_true",
+                        help="write the calibration table only, not the parameters")
     parser.add_argument("--mismatch-shift", choices=("measured", "largest"), default=None,
                         help="force the modality-mismatch shift choice (default: fitted)")
     args = parser.parse_args(argv)
@@ -112,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = scenario_cases(scenarios)
     provenance = {"split": split, "metric_code": metric_code_hash(),
                   "script": "scripts/fit_policy.py"}
+    if args.table_only:
+        args.table.write_text(dump_table(cases, {**provenance,
+                                                 "policy_version": policy.POLICY_VERSION}))
+        print(f"wrote {args.table} ({len(cases)} cases); parameters unchanged")
+        return 0
     params = fit_policy(cases, provenance, mismatch=args.mismatch_shift)
     version = write_params(params, args.out)
     args.table.write_text(dump_table(cases, {**provenance, "policy_version": version}))
