@@ -222,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                 or m in args.modality)}
     points = [int(p) for p in args.points.split(",")]
     print(f"BLAS: {blas_kernel()}")
-    print(f"{len(scenarios)} scenarios; modalities {', '.join(f'{m} ({len(ss)})' for m, ss in wanted.items())}; "
+    listed = ", ".join(f"{m} ({len(ss)})" for m, ss in wanted.items())
+    print(f"{len(scenarios)} scenarios; modalities {listed}; "
           f"shipped table {len(shipped_cases())} cases; folds {args.folds}; seed {args.seed}")
     from fastapi.testclient import TestClient
 
