@@ -19,7 +19,6 @@ Modality = the target modality, with the source's when they differ (`--modality 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import math
 import sys
@@ -28,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import spearmanr
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -45,7 +43,7 @@ from bench.scenarios import (  # noqa: E402
 )
 from scripts.fit_policy import fit_params  # noqa: E402
 
-from transfer_advisor.domain import policy  # noqa: E402
+from transfer_advisor.domain import calibration, policy  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -138,36 +136,36 @@ class Scores:
     n: int
 
 
+def measured(s: Scenario) -> calibration.Measured:
+    """A scenario's truth as the shared scoring reads it."""
+    return calibration.Measured(s.gain, s.helps, s.negative, str(s.truth["best_strategy"]),
+                                s.truth.get("acc_fine_tune") is not None)
+
+
+def decisions(answers: Sequence[Answer]) -> list[calibration.Decision]:
+    return [calibration.Decision(a.strategy, a.score, a.risk, a.gain) for a in answers]
+
+
+def _nan(v: float | None) -> float:
+    return math.nan if v is None else v
+
+
 def score(answers: Sequence[Answer], scenarios: Sequence[Scenario]) -> Scores:
-    acc = np.mean([s.within_margin or ((a.strategy != "train_from_scratch") == s.helps)
-                   for a, s in zip(answers, scenarios, strict=True)])
-    negs = [(a, s) for a, s in zip(answers, scenarios, strict=True) if s.negative]
-    recall = np.mean([a.strategy == "train_from_scratch" or a.risk == "high" for a, _ in negs]) \
-        if negs else math.nan
-    sc = np.array([a.score for a in answers])
-    rho = float(spearmanr(sc, [s.gain for s in scenarios])[0]) if np.ptp(sc) > 0 else math.nan
-    three = [(a, s) for a, s in zip(answers, scenarios, strict=True)
-             if s.truth.get("acc_fine_tune") is not None]
-    tw = np.mean([a.strategy == s.truth["best_strategy"] for a, s in three]) if three else math.nan
-    gains = [abs(a.gain - s.gain) for a, s in zip(answers, scenarios, strict=True)
-             if a.gain is not None]
-    mae = float(np.mean(gains)) if gains else math.nan
-    return Scores(float(acc), float(recall), rho, float(tw), mae, len(answers))
+    """The figures of `domain.calibration.score` (GET /calibration's), NaN where undefined."""
+    got = calibration.score(decisions(answers), [measured(s) for s in scenarios])
+    return Scores(_nan(got.decision_accuracy), _nan(got.negative_transfer_recall),
+                  _nan(got.spearman_score_vs_gain), _nan(got.three_way_accuracy),
+                  _nan(got.expected_gain_mae), got.n)
 
 
 def reliability(answers: Sequence[Answer], scenarios: Sequence[Scenario], bins: int = 5) -> str:
-    edges = np.linspace(0.0, 1.0, bins + 1)
     lines = ["  transfer_score bin | n  | mean score | share transfer beat scratch (gain > 0)"]
-    for lo, hi in itertools.pairwise(edges):
-        inside = [(a, s) for a, s in zip(answers, scenarios, strict=True)
-                  if lo <= a.score < hi or (hi == 1.0 and a.score == 1.0)]
-        if not inside:
-            lines.append(f"  [{lo:.1f}, {hi:.1f})         | {0:2d} |     -      |   -")
+    for b in calibration.reliability(decisions(answers), [measured(s) for s in scenarios], bins):
+        if not b.n:
+            lines.append(f"  [{b.low:.1f}, {b.high:.1f})         | {0:2d} |     -      |   -")
             continue
-        mean = np.mean([a.score for a, _ in inside])
-        obs = np.mean([s.gain > 0 for _, s in inside])
-        lines.append(f"  [{lo:.1f}, {hi:.1f})         | {len(inside):2d} |   {mean:.2f}     |"
-                     f"   {obs:.2f}")
+        lines.append(f"  [{b.low:.1f}, {b.high:.1f})         | {b.n:2d} |   {b.mean_score:.2f}     |"
+                     f"   {b.observed_rate:.2f}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@ on SQLite and PostgreSQL (records seeded through the real store() with pinned cl
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -270,7 +271,11 @@ class TestReplay:
                              (*rec.reasons, "stricter policy"))
 
         monkeypatch.setattr(replay_service.policy, "decide", stricter)
+        # a new shipped policy: its version names it wherever the service looks it up
+        shipped = replay_service.policy.load_params()
         monkeypatch.setattr(replay_service.policy, "POLICY_VERSION", "test-next")
+        monkeypatch.setattr(replay_service.policy, "load_params",
+                            lambda: dataclasses.replace(shipped, version="test-next"))
         body = client.post(f"/assessments/{original['id']}/replay").json()
         before = original["recommendation"]
         assert body["changed"] is True

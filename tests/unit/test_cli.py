@@ -14,7 +14,8 @@ import pytest
 
 from transfer_advisor.cli import build_parser, main
 
-COMMANDS = ["serve", "db", "keys", "openapi", "extractors", "embed", "summarize", "assess"]
+COMMANDS = ["serve", "db", "keys", "openapi", "extractors", "embed", "summarize", "assess",
+            "outcome", "policy"]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,8 @@ from ..domain.vocabulary import Strategy
 from ..errors import InvalidInput
 from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary, no_nul_or_none
 from ..schemas.history import Replay, Stats
-from ..services import history, records
+from ..schemas.outcomes import ReplayRequest
+from ..services import history, outcomes
 from ..services import replay as replay_service
 from .deps import AssessCaller, AssessmentId, ReadCaller, SessionsDep
 
@@ -77,17 +78,22 @@ def get_assessment(assessment_id: AssessmentId, caller: ReadCaller, sessions: Se
 
 
 def assessment_or_404(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> Assessment:
-    """The tenant's record in its wire form (also the dashboard's drill-down)."""
-    return Assessment.model_validate(records.get_or_404(sessions, tenant, assessment_id).as_wire())
+    """The tenant's record in its wire form, with its outcomes (also the dashboard's
+    drill-down)."""
+    return Assessment.model_validate(outcomes.assessment_wire(sessions, tenant, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,
              responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}}})
 def replay_assessment(assessment_id: AssessmentId, response: Response, caller: AssessCaller,
-                      sessions: SessionsDep) -> Replay:
-    """Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed."""
-    result = replay_service.replay(sessions, caller.tenant, assessment_id)
+                      sessions: SessionsDep,
+                      body: Annotated[ReplayRequest | None, Body()] = None) -> Replay:
+    """Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
+    fit; a shadow evaluation before activating it), by default the tenant's active one. The
+    result is stored as a new record with `replay_of` = this id (the original is never
+    modified), and the answer says what changed."""
+    version = body.policy_version if body is not None else None
+    result = replay_service.replay(sessions, caller.tenant, assessment_id, version)
     response.headers["Location"] = f"/assessments/{result['replay']['id']}"
     return Replay.model_validate(result)
 

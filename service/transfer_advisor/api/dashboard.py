@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..dashboard import STATIC, TEMPLATES
-from ..services import history
+from ..services import calibration, history
 from .assessments import assessment_or_404
 from .deps import AssessmentId, ReadCaller, SessionsDep
 
@@ -47,7 +47,9 @@ def dashboard(
 ) -> HTMLResponse:
     overview = history.overview(sessions, caller.tenant, datetime.now(UTC) - timedelta(days=days))
     return templates.TemplateResponse(
-        request, "dashboard.html", _context(request, caller.tenant, overview=overview, days=days),
+        request, "dashboard.html", _context(request, caller.tenant, overview=overview, days=days,
+                                            calibration=calibration.overview(sessions,
+                                                                             caller.tenant)),
         headers=SECURITY_HEADERS)
 
 

@@ -26,13 +26,13 @@ SINGLE_THREAD_BLAS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREAD
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: some command modules import numpy, and `main` must set
     # SINGLE_THREAD_BLAS for `serve` before numpy loads.
-    from . import assess, db, embed, extractors, keys, openapi, rank, serve
+    from . import assess, db, embed, extractors, keys, openapi, outcomes, rank, serve
 
     parser = argparse.ArgumentParser(
         prog="transfer-advisor", description=DESCRIPTION, epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (serve, db, keys, openapi, extractors, embed, assess, rank):
+    for module in (serve, db, keys, openapi, extractors, embed, assess, rank, outcomes):
         module.register(sub)
     return parser
 

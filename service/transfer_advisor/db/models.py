@@ -219,3 +219,45 @@ class RankingRow(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     record_sha256: Mapped[str] = mapped_column(String(64))
     prev_record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ChainEntryRow(Base):
+    """A link of a tenant's hash chain that is not an assessment: an outcome, a policy fit or
+    activation (`domain.chain.ChainEntry`). Shares the tenant's `seq` counter and chain head
+    with `assessment`; append-only like it."""
+
+    __tablename__ = "chain_entry"
+    __table_args__ = (
+        UniqueConstraint("tenant", "seq", name="uq_chain_entry_tenant_seq"),
+        # an assessment's outcomes; the tenant's latest activation
+        Index("ix_chain_entry_tenant_kind_subject_seq", "tenant", "kind", "subject", "seq"),
+        Index("ix_chain_entry_tenant_kind_seq", "tenant", "kind", "seq"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    prev_record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class PolicyRow(Base):
+    """A decision-policy version: `tenant` NULL for a shipped one, else that tenant's fit.
+
+    `params` is the parameter file's exact text; `version` is derived from its hash
+    (`domain.policy.parse_params`), so a stored version can be re-checked against its content."""
+
+    __tablename__ = "policy"
+    __table_args__ = (Index("ix_policy_tenant_created", "tenant", "created_at"),)
+
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tenant: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    params: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    fitted_on: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)

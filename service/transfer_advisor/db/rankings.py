@@ -1,23 +1,13 @@
-"""Rankings' queries, and the tenant's chain walked across both record tables.
-
-A tenant's hash chain runs through `assessment` and `ranking`: each row takes the next `seq`
-under the `chain_head` lock, whichever table it lands in. Verification and link checks read
-the two tables merged in seq order.
-"""
+"""Rankings' queries. A ranking is a link of its tenant's hash chain (`chain_links`)."""
 
 from __future__ import annotations
-
-import heapq
-from collections.abc import Sequence
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..domain.audit import GENESIS
 from ..domain.ranking_record import RankingRecord
-from .models import AssessmentRow, ChainHead, RankingRow
-
-ChainRow = AssessmentRow | RankingRow
+from .models import ChainHead, RankingRow
 
 
 class RankingRepository:
@@ -61,24 +51,3 @@ class RankingRepository:
 
 def _record(row: RankingRow | None) -> RankingRecord | None:
     return None if row is None else RankingRecord.from_stored(row.record, row.record_sha256)
-
-
-def chain_batch(session: Session, tenant: str, after_seq: int, size: int) -> list[ChainRow]:
-    """The next `size` rows of the tenant's chain after `after_seq`, from both tables."""
-    assessments: Sequence[ChainRow] = session.scalars(
-        select(AssessmentRow).where(AssessmentRow.tenant == tenant, AssessmentRow.seq > after_seq)
-        .order_by(AssessmentRow.seq).limit(size)).all()
-    rankings: Sequence[ChainRow] = session.scalars(
-        select(RankingRow).where(RankingRow.tenant == tenant, RankingRow.seq > after_seq)
-        .order_by(RankingRow.seq).limit(size)).all()
-    return list(heapq.merge(assessments, rankings, key=lambda row: row.seq))[:size]
-
-
-def back_link_at(session: Session, tenant: str, seq: int) -> str | None:
-    """The prev_record_sha256 of the tenant's row at `seq`, in whichever table it is."""
-    for table in (AssessmentRow, RankingRow):
-        link = session.scalars(select(table.prev_record_sha256).where(
-            table.tenant == tenant, table.seq == seq)).first()
-        if link is not None:
-            return link
-    return None

@@ -34,6 +34,7 @@ from ..domain.record import (
     hour_start,
 )
 from ..extractors.spec import ExtractorSpec
+from .chain_links import back_link_at
 from .models import (
     AssessmentDay,
     AssessmentHour,
@@ -42,7 +43,6 @@ from .models import (
     ExtractorRow,
     UTCDateTime,
 )
-from .rankings import back_link_at
 
 Bucket = Literal["hour", "day", "week"]
 # Stats cells before grouping: (bucket start, strategy, count, sum of transfer scores).
@@ -92,7 +92,7 @@ class AssessmentRepository:
     def link_after(self, seq: int) -> str | None:
         """The hash the chain holds for the record at `seq`: the next record's back-link, or the
         chain head's hash when it is the newest."""
-        link = back_link_at(self.session, self.tenant, seq + 1)  # an assessment or a ranking
+        link = back_link_at(self.session, self.tenant, seq + 1)  # in whichever table holds it
         if link is not None:
             return link
         head = self.head()
@@ -206,6 +206,10 @@ class AssessmentRepository:
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+    def filtered(self, flt: HistoryFilter) -> Select[AssessmentRow]:
+        """The tenant's records within the history filter (a statement to refine)."""
+        return self._filtered(flt)
 
     def _filtered(self, flt: HistoryFilter) -> Select[AssessmentRow]:
         stmt = self._base()

@@ -170,6 +170,23 @@ class ExtractorRef(BaseModel):
     sha256: str
 
 
+class Outcome(BaseModel):
+    id: str
+    assessment_id: str
+    created_at: datetime
+    acc_scratch: float
+    acc_feature_extraction: float | None
+    acc_fine_tune: float | None
+    metric: str
+    test_size: int | None
+    seeds: int | None
+    notes: str | None
+    transfer_gain: float = Field(description="Best measured transfer accuracy minus scratch's.")
+    assessment_sha256: str = Field(description="record_sha256 of the assessment it reports on.")
+    record_sha256: str
+    prev_record_sha256: str
+
+
 class Assessment(BaseModel):
     id: str
     created_at: datetime
@@ -191,6 +208,10 @@ class Assessment(BaseModel):
         default_factory=dict,
         description="Metric → why it could not run on this input (contract v1.1).")
     replay_of: str | None = None
+    outcomes: list[Outcome] = Field(
+        default_factory=list,
+        description="What was measured after acting on it, oldest first; the latest counts "
+                    "(contract v1.1; on GET /assessments/{id}).")
 
 
 class AssessmentSummary(BaseModel):

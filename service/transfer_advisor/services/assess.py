@@ -16,7 +16,7 @@ from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..schemas.assess import AssessOptions, AssessRequest, TaskSpec
 from ..settings import Settings
-from . import records
+from . import policies, records
 from .extractors import ExtractorService
 from .inputs import (
     DecodedSide,
@@ -37,6 +37,7 @@ class Evaluation:
     recommendation: policy.Recommendation
     evidence: dict[str, Any]
     task: policy.TaskInfo
+    policy_version: str = policy.POLICY_VERSION
 
     def evaluated_fields(self, request: AssessRequest) -> dict[str, Any]:
         """The record's fields that come from the evaluation (no id, tenant or hashes)."""
@@ -53,7 +54,7 @@ class Evaluation:
             target_name=request.target.name,
             recommendation=recommendation_out(self.recommendation),
             metrics={k: metric_out(v) for k, v in self.metrics.results.items()},
-            policy_version=policy.POLICY_VERSION,
+            policy_version=self.policy_version,
             service_version=__version__,
             input_sha256=input_sha256,
             evidence=self.evidence,
@@ -80,7 +81,8 @@ def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None
     """The pure part of an assessment: no database. Used by the API and by the benches.
 
     `target_scratch`: scratch features derived from the target's raw inputs (the client's
-    `target.scratch_features` win over them). `params`: the policy (default: the shipped one)."""
+    `target.scratch_features` win over them). `params`: the policy to decide with (default:
+    the shipped one)."""
     num_classes = request.task.num_classes if request.task.type == "classification" else None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
@@ -109,7 +111,8 @@ def evaluate_inputs(task_spec: TaskSpec, options: AssessOptions, source: Decoded
         evidence["scratch_features"] = {"from": inputs.scratch_from,
                                         "rows": inputs.x_scratch.shape[0],
                                         "dim": inputs.x_scratch.shape[1]}
-    return Evaluation(run, rec, evidence, task)
+    return Evaluation(run, rec, evidence, task,
+                      policy.POLICY_VERSION if params is None else params.version)
 
 
 def assess(
@@ -131,7 +134,9 @@ def assess(
     extractor, source_rows, target_rows, target_scratch = (
         extractors.embed_request(request, tenant) if extractors is not None
         else (None, None, None, None))
-    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch)
+    # the tenant's active policy (the shipped one until it activates its own fit)
+    params = policies.params_for(sessions, tenant)
+    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.

@@ -1,7 +1,8 @@
 """GET /audit/verify as a use case: walk a tenant's chain in seq order, streaming in batches.
 
-The chain runs through assessments and rankings (POST /rank) alike, merged by seq; a ranking's
-indexed columns are checked against its own hashed JSON. Only assessments count in the rollups.
+The chain runs through assessments, rankings (POST /rank), outcomes and policy events alike,
+merged by seq; each row's indexed columns are checked against its own hashed JSON. Only
+assessments count in the rollups.
 
 A record is bad when its hash does not match its content, its back-link does not match its
 predecessor, its seq leaves a hole (a deleted record), or an indexed column (the ones history,
@@ -15,14 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import AssessmentRow
-from ..db.rankings import ChainRow, chain_batch
+from ..db.chain_links import ChainRow, chain_batch
+from ..db.models import AssessmentRow, ChainEntryRow, RankingRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
+from ..domain.chain import KINDS, entry_columns
 from ..domain.ranking_record import ranking_columns
 from ..domain.record import day_start, hour_start, indexed_columns
 from ..errors import NotFound
@@ -40,7 +43,8 @@ class Verification:
 
 
 def row_problem(row: ChainRow, prev: str, expected_seq: int, tenant: str) -> str | None:
-    """Why this stored row is not a valid next link of the chain, or None."""
+    """Why this stored row (an assessment, a ranking, an outcome or a policy event) is not a
+    valid next link of the chain, or None."""
     record = row.record if isinstance(row.record, dict) else {}
     if row.seq != expected_seq:
         return f"seq {row.seq} follows seq {expected_seq - 1}: records are missing"
@@ -54,7 +58,10 @@ def row_problem(row: ChainRow, prev: str, expected_seq: int, tenant: str) -> str
         return LINK_BROKEN
     if record.get("tenant") != tenant:
         return "record belongs to another tenant"
-    columns = indexed_columns if isinstance(row, AssessmentRow) else ranking_columns
+    if isinstance(row, ChainEntryRow) and record.get("kind") not in KINDS:
+        return f"entry kind {record.get('kind')!r} is not one this service writes"
+    columns = (indexed_columns if isinstance(row, AssessmentRow)
+               else ranking_columns if isinstance(row, RankingRow) else entry_columns)
     for column, expected in columns(record).items():
         if getattr(row, column) != expected:
             return f"column {column} disagrees with the hashed record"
@@ -79,33 +86,39 @@ def record_problem(sessions: sessionmaker[Session], tenant: str, assessment_id: 
     return problem
 
 
+def chain_rows(session: Session, tenant: str, batch: int = BATCH) -> Iterator[ChainRow]:
+    """Every link of the tenant's chain in seq order, whichever table holds it, in batches."""
+    after = 0
+    while True:
+        rows = chain_batch(session, tenant, after, batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].seq
+        session.expunge_all()  # keep memory flat on long chains
+
+
 def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> Verification:
-    prev, prev_id, checked, after = GENESIS, None, 0, 0
+    prev, prev_id, checked = GENESIS, None, 0
     hours: Counter[tuple[datetime, str]] = Counter()
     days: Counter[tuple[datetime, str]] = Counter()
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
-        while True:
-            rows = chain_batch(session, tenant, after, batch)
-            for row in rows:
-                checked += 1
-                problem = row_problem(row, prev, checked, tenant)
-                if problem == LINK_BROKEN and prev_id is not None:
-                    # This record's own hash holds, so its back-link is as written: the record
-                    # before it was rewritten (content and hash) after this one was appended.
-                    return Verification(False, checked, prev_id,
-                                        "record was rewritten: its hash is not the one the next "
-                                        f"record ({row.id}) links to")
-                if problem is not None:
-                    return Verification(False, checked, row.id, problem)
-                prev, prev_id = row.record_sha256, row.id
-                if isinstance(row, AssessmentRow):
-                    hours[(hour_start(row.created_at), row.strategy)] += 1
-                    days[(day_start(row.created_at), row.strategy)] += 1
-            if len(rows) < batch:
-                break
-            after = rows[-1].seq
-            session.expunge_all()  # keep memory flat on long chains
+        for row in chain_rows(session, tenant, batch):
+            checked += 1
+            problem = row_problem(row, prev, checked, tenant)
+            if problem == LINK_BROKEN and prev_id is not None:
+                # This record's own hash holds, so its back-link is as written: the record
+                # before it was rewritten (content and hash) after this one was appended.
+                return Verification(False, checked, prev_id,
+                                    "record was rewritten: its hash is not the one the next "
+                                    f"record ({row.id}) links to")
+            if problem is not None:
+                return Verification(False, checked, row.id, problem)
+            prev, prev_id = row.record_sha256, row.id
+            if isinstance(row, AssessmentRow):  # the rollups count assessments only
+                hours[(hour_start(row.created_at), row.strategy)] += 1
+                days[(day_start(row.created_at), row.strategy)] += 1
         head = repo.head()
         head_state = (0, GENESIS) if head is None else (head.seq, head.record_sha256)
         if head_state != (checked, prev):

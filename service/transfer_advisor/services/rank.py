@@ -31,7 +31,7 @@ from ..errors import AdvisorError, FieldError, InvalidInput, PayloadTooLarge
 from ..schemas.assess import DatasetSpec
 from ..schemas.rank import RankCandidate, RankRequest
 from ..settings import Settings
-from . import records
+from . import policies, records
 from .assess import Evaluation, evaluate_inputs, metric_out, recommendation_out
 from .extractors import ExtractorService
 from .inputs import (
@@ -203,7 +203,8 @@ def rank(sessions: sessionmaker[Session], settings: Settings, request: RankReque
     check_candidates(request)  # before any model runs
     embedded = (embed_candidates(extractors, request, tenant, settings)
                 if extractors is not None else None)
-    ranking = evaluate_ranking(request, settings, embedded)
+    # the tenant's active policy, as /assess uses it
+    ranking = evaluate_ranking(request, settings, embedded, policies.params_for(sessions, tenant))
     return records.append(sessions, ranking.record(request, tenant, input_sha), idempotency_key)
 
 

@@ -8,15 +8,18 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..db.chain import ChainEntryRepository
 from ..db.engine import WRITE_TRANSACTION
 from ..db.models import utcnow
 from ..db.rankings import RankingRepository
 from ..db.repositories import AssessmentRepository
+from ..domain.chain import ChainEntry
 from ..domain.ranking_record import RankingRecord
 from ..domain.record import AssessmentRecord
 from ..errors import IdempotencyConflict, NotFound
@@ -72,6 +75,30 @@ def _stored_under(sessions: sessionmaker[Session], record: R, key: str) -> R | N
     if isinstance(record, RankingRecord):
         return ranking_by_idempotency_key(sessions, record.tenant, key, record.input_sha256)
     return by_idempotency_key(sessions, record.tenant, key, record.input_sha256)
+
+
+def append_entry(sessions: sessionmaker[Session], entry: ChainEntry,
+                 also: Callable[[Session], None] | None = None) -> ChainEntry:
+    """Append an outcome or policy event to its tenant's chain, as `append` does a record.
+
+    `also` adds rows that must be stored in the same transaction (a fitted policy with its fit
+    event): one commit, so either both are durable or neither is."""
+    for attempt in range(APPEND_RETRIES):
+        with sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            seq, prev = AssessmentRepository(session, entry.tenant).lock_chain_head()
+            linked = entry.chained(utcnow(), prev)
+            ChainEntryRepository(session, entry.tenant).append(linked, seq + 1)
+            if also is not None:
+                also(session)
+            try:
+                session.commit()
+                return linked
+            except IntegrityError as exc:
+                session.rollback()
+                if attempt == APPEND_RETRIES - 1:
+                    raise exc
+    raise AssertionError("unreachable")
 
 
 def by_idempotency_key(sessions: sessionmaker[Session], tenant: str, key: str,

@@ -18,7 +18,7 @@ from ..domain import policy
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..errors import Conflict
-from . import audit, records
+from . import audit, policies, records
 from .assess import recommendation_out
 
 DECISION_FIELDS = ("strategy", "transfer_score", "negative_transfer_risk", "confidence")
@@ -49,17 +49,23 @@ def policy_inputs(record: AssessmentRecord) -> tuple[dict[str, MetricResult], po
     return metrics, info, seen
 
 
-def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> dict[str, Any]:
-    """Re-decide a verified record; a record that fails verification is never re-chained."""
+def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str,
+           policy_version: str | None = None) -> dict[str, Any]:
+    """Re-decide a verified record under `policy_version` (shipped or the tenant's own; default:
+    the tenant's active policy); a record that fails verification is never re-chained.
+
+    Naming a candidate version that is not active is a shadow evaluation: the answer says what it
+    would have decided, and is stored as a replay under that version."""
+    params = policies.params_for(sessions, tenant, policy_version)
     problem = audit.record_problem(sessions, tenant, assessment_id)
     if problem is not None:
         raise Conflict(f"record {assessment_id!r} failed verification ({problem}); nothing was "
                        "replayed. GET /audit/verify reports the chain")
     original = records.get_or_404(sessions, tenant, assessment_id)
     metrics, task, evidence = policy_inputs(original)
-    rec = recommendation_out(policy.decide(metrics, task, evidence))
+    rec = recommendation_out(policy.decide(metrics, task, evidence, params))
     replayed = dataclasses.replace(
-        original, recommendation=rec, policy_version=policy.POLICY_VERSION,
+        original, recommendation=rec, policy_version=params.version,
         service_version=__version__, replay_of=original.id, id=None, created_at=None,
         prev_record_sha256=None, record_sha256=None)
     stored = records.append(sessions, replayed)
@@ -67,8 +73,7 @@ def replay(sessions: sessionmaker[Session], tenant: str, assessment_id: str) -> 
     changes = {k: {"before": before.get(k), "after": rec[k]}
                for k in DECISION_FIELDS if before.get(k) != rec[k]}
     changed = bool(changes)
-    if original.policy_version != policy.POLICY_VERSION:
-        changes["policy_version"] = {"before": original.policy_version,
-                                     "after": policy.POLICY_VERSION}
+    if original.policy_version != params.version:
+        changes["policy_version"] = {"before": original.policy_version, "after": params.version}
     return {"original_id": original.id, "changed": changed, "changes": changes,
             "replay": stored.as_wire()}

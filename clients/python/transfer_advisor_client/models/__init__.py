@@ -13,6 +13,7 @@ from .assessment_stats_bucket import AssessmentStatsBucket
 from .assessment_summary import AssessmentSummary
 from .audit_verification import AuditVerification
 from .body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
+from .calibration import Calibration
 from .dataset_spec import DatasetSpec
 from .encoded_images import EncodedImages
 from .encoded_images_dtype import EncodedImagesDtype
@@ -26,12 +27,21 @@ from .extractor_out import ExtractorOut
 from .extractor_out_preprocessing import ExtractorOutPreprocessing
 from .extractor_ref import ExtractorRef
 from .field_change import FieldChange
+from .fitted_on import FittedOn
 from .healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
 from .input_spec import InputSpec
 from .metric_out import MetricOut
 from .metric_out_details import MetricOutDetails
 from .modality import Modality
+from .outcome import Outcome
+from .outcome_in import OutcomeIn
 from .output_spec import OutputSpec
+from .policy import Policy
+from .policy_event import PolicyEvent
+from .policy_event_event import PolicyEventEvent
+from .policy_fit_request import PolicyFitRequest
+from .policy_list import PolicyList
+from .policy_report import PolicyReport
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
 from .rank_candidate import RankCandidate
@@ -45,8 +55,10 @@ from .ranking import Ranking
 from .ranking_evidence import RankingEvidence
 from .raw_inputs import RawInputs
 from .recommendation_out import RecommendationOut
+from .reliability_bin import ReliabilityBin
 from .replay import Replay
 from .replay_changes import ReplayChanges
+from .replay_request import ReplayRequest
 from .risk import Risk
 from .stats_bucket import StatsBucket
 from .strategy import Strategy
@@ -69,6 +81,7 @@ __all__ = (
     "AssessRequest",
     "AuditVerification",
     "BodyRegisterExtractorExtractorsPost",
+    "Calibration",
     "DatasetSpec",
     "EncodedImages",
     "EncodedImagesDtype",
@@ -82,12 +95,21 @@ __all__ = (
     "ExtractorOutPreprocessing",
     "ExtractorRef",
     "FieldChange",
+    "FittedOn",
     "HealthzHealthzGetResponseHealthzHealthzGet",
     "InputSpec",
     "MetricOut",
     "MetricOutDetails",
     "Modality",
+    "Outcome",
+    "OutcomeIn",
     "OutputSpec",
+    "Policy",
+    "PolicyEvent",
+    "PolicyEventEvent",
+    "PolicyFitRequest",
+    "PolicyList",
+    "PolicyReport",
     "Problem",
     "ProblemErrorsItem",
     "RankCandidate",
@@ -101,8 +123,10 @@ __all__ = (
     "RankTarget",
     "RawInputs",
     "RecommendationOut",
+    "ReliabilityBin",
     "Replay",
     "ReplayChanges",
+    "ReplayRequest",
     "Risk",
     "StatsBucket",
     "Strategy",

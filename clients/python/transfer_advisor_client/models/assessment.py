@@ -17,6 +17,7 @@ if TYPE_CHECKING:
   from ..models.assessment_metrics import AssessmentMetrics
   from ..models.assessment_omitted import AssessmentOmitted
   from ..models.extractor_ref import ExtractorRef
+  from ..models.outcome import Outcome
   from ..models.recommendation_out import RecommendationOut
 
 
@@ -46,6 +47,8 @@ class Assessment:
             evidence (AssessmentEvidence | Unset): What was assessed: names, shapes, summary fingerprints, task, options.
             extractor (ExtractorRef | None | Unset):
             omitted (AssessmentOmitted | Unset): Metric → why it could not run on this input (contract v1.1).
+            outcomes (list[Outcome] | Unset): What was measured after acting on it, oldest first; the latest counts
+                (contract v1.1; on GET /assessments/{id}).
             replay_of (None | str | Unset):
      """
 
@@ -64,6 +67,7 @@ class Assessment:
     evidence: AssessmentEvidence | Unset = UNSET
     extractor: ExtractorRef | None | Unset = UNSET
     omitted: AssessmentOmitted | Unset = UNSET
+    outcomes: list[Outcome] | Unset = UNSET
     replay_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -76,6 +80,7 @@ class Assessment:
         from ..models.assessment_metrics import AssessmentMetrics # noqa: PLC0415
         from ..models.assessment_omitted import AssessmentOmitted # noqa: PLC0415
         from ..models.extractor_ref import ExtractorRef # noqa: PLC0415
+        from ..models.outcome import Outcome # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
         created_at = self.created_at.isoformat()
 
@@ -118,6 +123,15 @@ class Assessment:
         if not isinstance(self.omitted, Unset):
             omitted = self.omitted.to_dict()
 
+        outcomes: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.outcomes, Unset):
+            outcomes = []
+            for outcomes_item_data in self.outcomes:
+                outcomes_item = outcomes_item_data.to_dict()
+                outcomes.append(outcomes_item)
+
+
+
         replay_of: None | str | Unset
         if isinstance(self.replay_of, Unset):
             replay_of = UNSET
@@ -147,6 +161,8 @@ class Assessment:
             field_dict["extractor"] = extractor
         if omitted is not UNSET:
             field_dict["omitted"] = omitted
+        if outcomes is not UNSET:
+            field_dict["outcomes"] = outcomes
         if replay_of is not UNSET:
             field_dict["replay_of"] = replay_of
 
@@ -160,6 +176,7 @@ class Assessment:
         from ..models.assessment_metrics import AssessmentMetrics # noqa: PLC0415
         from ..models.assessment_omitted import AssessmentOmitted # noqa: PLC0415
         from ..models.extractor_ref import ExtractorRef # noqa: PLC0415
+        from ..models.outcome import Outcome # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
         d = dict(src_dict)
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -241,6 +258,18 @@ class Assessment:
 
 
 
+        _outcomes = d.pop("outcomes", UNSET)
+        outcomes: list[Outcome] | Unset = UNSET
+        if _outcomes is not UNSET:
+            outcomes = []
+            for outcomes_item_data in _outcomes:
+                outcomes_item = Outcome.from_dict(outcomes_item_data)
+
+
+
+                outcomes.append(outcomes_item)
+
+
         def _parse_replay_of(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -267,6 +296,7 @@ class Assessment:
             evidence=evidence,
             extractor=extractor,
             omitted=omitted,
+            outcomes=outcomes,
             replay_of=replay_of,
         )
 

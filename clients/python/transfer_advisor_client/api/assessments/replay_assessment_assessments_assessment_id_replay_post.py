@@ -10,15 +10,20 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.replay import Replay
+from ...models.replay_request import ReplayRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     assessment_id: str,
+    *,
+    body: None | ReplayRequest | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+
 
     
 
@@ -29,7 +34,15 @@ def _get_kwargs(
         "url": "/assessments/{assessment_id}/replay".format(assessment_id=quote(str(assessment_id), safe=""),),
     }
 
+    
+    if isinstance(body, ReplayRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
 
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -70,15 +83,19 @@ def sync_detailed(
     assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
     """ Replay Assessment
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
+     Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
+    fit; a shadow evaluation before activating it), by default the tenant's active one. The
+    result is stored as a new record with `replay_of` = this id (the original is never
+    modified), and the answer says what changed.
 
     Args:
         assessment_id (str):
+        body (None | ReplayRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,6 +108,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         assessment_id=assessment_id,
+body=body,
 
     )
 
@@ -104,15 +122,19 @@ def sync(
     assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
     """ Replay Assessment
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
+     Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
+    fit; a shadow evaluation before activating it), by default the tenant's active one. The
+    result is stored as a new record with `replay_of` = this id (the original is never
+    modified), and the answer says what changed.
 
     Args:
         assessment_id (str):
+        body (None | ReplayRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +148,7 @@ def sync(
     return sync_detailed(
         assessment_id=assessment_id,
 client=client,
+body=body,
 
     ).parsed
 
@@ -133,15 +156,19 @@ async def asyncio_detailed(
     assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
     """ Replay Assessment
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
+     Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
+    fit; a shadow evaluation before activating it), by default the tenant's active one. The
+    result is stored as a new record with `replay_of` = this id (the original is never
+    modified), and the answer says what changed.
 
     Args:
         assessment_id (str):
+        body (None | ReplayRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +181,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         assessment_id=assessment_id,
+body=body,
 
     )
 
@@ -167,15 +195,19 @@ async def asyncio(
     assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
+    body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
     """ Replay Assessment
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
+     Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
+    fit; a shadow evaluation before activating it), by default the tenant's active one. The
+    result is stored as a new record with `replay_of` = this id (the original is never
+    modified), and the answer says what changed.
 
     Args:
         assessment_id (str):
+        body (None | ReplayRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,5 +221,6 @@ async def asyncio(
     return (await asyncio_detailed(
         assessment_id=assessment_id,
 client=client,
+body=body,
 
     )).parsed

@@ -1,0 +1,360 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.calibration import Calibration
+from ...models.problem import Problem
+from ...models.strategy import check_strategy
+from ...models.strategy import Strategy
+from ...types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+
+def _get_kwargs(
+    *,
+    policy_version: None | str | Unset = UNSET,
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_policy_version: None | str | Unset
+    if isinstance(policy_version, Unset):
+        json_policy_version = UNSET
+    else:
+        json_policy_version = policy_version
+    params["policy_version"] = json_policy_version
+
+    json_since: None | str | Unset
+    if isinstance(since, Unset):
+        json_since = UNSET
+    elif isinstance(since, datetime.datetime):
+        json_since = since.isoformat()
+    else:
+        json_since = since
+    params["since"] = json_since
+
+    json_until: None | str | Unset
+    if isinstance(until, Unset):
+        json_until = UNSET
+    elif isinstance(until, datetime.datetime):
+        json_until = until.isoformat()
+    else:
+        json_until = until
+    params["until"] = json_until
+
+    json_source_name: None | str | Unset
+    if isinstance(source_name, Unset):
+        json_source_name = UNSET
+    else:
+        json_source_name = source_name
+    params["source_name"] = json_source_name
+
+    json_target_name: None | str | Unset
+    if isinstance(target_name, Unset):
+        json_target_name = UNSET
+    else:
+        json_target_name = target_name
+    params["target_name"] = json_target_name
+
+    json_strategy: None | str | Unset
+    if isinstance(strategy, Unset):
+        json_strategy = UNSET
+    elif isinstance(strategy, str):
+        json_strategy = strategy
+    else:
+        json_strategy = strategy
+    params["strategy"] = json_strategy
+
+    json_extractor: None | str | Unset
+    if isinstance(extractor, Unset):
+        json_extractor = UNSET
+    else:
+        json_extractor = extractor
+    params["extractor"] = json_extractor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/calibration",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Calibration | Problem:
+    if response.status_code == 200:
+        response_200 = Calibration.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    response_default = Problem.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Calibration | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    policy_version: None | str | Unset = UNSET,
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Response[Calibration | Problem]:
+    """ Get Calibration
+
+     The tenant's decisions scored against the latest outcome reported on each (contract
+    `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
+    the measured gain, three-way accuracy, expected-gain MAE and reliability bins; null where
+    nothing can be scored.
+
+    Filters as GET /assessments. Without `policy_version`, the decisions as made (replays left
+    out); with it, per assessment the latest record decided under that version, the assessment
+    itself or a replay of it (shadow evaluation of a candidate policy).
+
+    Args:
+        policy_version (None | str | Unset):
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (None | Strategy | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Calibration | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        policy_version=policy_version,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    policy_version: None | str | Unset = UNSET,
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Calibration | Problem | None:
+    """ Get Calibration
+
+     The tenant's decisions scored against the latest outcome reported on each (contract
+    `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
+    the measured gain, three-way accuracy, expected-gain MAE and reliability bins; null where
+    nothing can be scored.
+
+    Filters as GET /assessments. Without `policy_version`, the decisions as made (replays left
+    out); with it, per assessment the latest record decided under that version, the assessment
+    itself or a replay of it (shadow evaluation of a candidate policy).
+
+    Args:
+        policy_version (None | str | Unset):
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (None | Strategy | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Calibration | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+policy_version=policy_version,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    policy_version: None | str | Unset = UNSET,
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Response[Calibration | Problem]:
+    """ Get Calibration
+
+     The tenant's decisions scored against the latest outcome reported on each (contract
+    `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
+    the measured gain, three-way accuracy, expected-gain MAE and reliability bins; null where
+    nothing can be scored.
+
+    Filters as GET /assessments. Without `policy_version`, the decisions as made (replays left
+    out); with it, per assessment the latest record decided under that version, the assessment
+    itself or a replay of it (shadow evaluation of a candidate policy).
+
+    Args:
+        policy_version (None | str | Unset):
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (None | Strategy | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Calibration | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        policy_version=policy_version,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    policy_version: None | str | Unset = UNSET,
+    since: datetime.datetime | None | Unset = UNSET,
+    until: datetime.datetime | None | Unset = UNSET,
+    source_name: None | str | Unset = UNSET,
+    target_name: None | str | Unset = UNSET,
+    strategy: None | Strategy | Unset = UNSET,
+    extractor: None | str | Unset = UNSET,
+
+) -> Calibration | Problem | None:
+    """ Get Calibration
+
+     The tenant's decisions scored against the latest outcome reported on each (contract
+    `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
+    the measured gain, three-way accuracy, expected-gain MAE and reliability bins; null where
+    nothing can be scored.
+
+    Filters as GET /assessments. Without `policy_version`, the decisions as made (replays left
+    out); with it, per assessment the latest record decided under that version, the assessment
+    itself or a replay of it (shadow evaluation of a candidate policy).
+
+    Args:
+        policy_version (None | str | Unset):
+        since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
+        until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
+        source_name (None | str | Unset):
+        target_name (None | str | Unset):
+        strategy (None | Strategy | Unset):
+        extractor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Calibration | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+policy_version=policy_version,
+since=since,
+until=until,
+source_name=source_name,
+target_name=target_name,
+strategy=strategy,
+extractor=extractor,
+
+    )).parsed

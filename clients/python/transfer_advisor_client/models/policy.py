@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.fitted_on import FittedOn
+  from ..models.policy_event import PolicyEvent
+  from ..models.policy_report import PolicyReport
+
+
+
+
+
+T = TypeVar("T", bound="Policy")
+
+
+
+@_attrs_define
+class Policy:
+    """ 
+        Attributes:
+            active (bool):
+            created_at (datetime.datetime):
+            fitted_on (FittedOn):
+            report (PolicyReport): Leave-one-family-out figures per tier.
+            sha256 (str): SHA-256 of the stored parameter file.
+            tenant (None | str): null for a policy shipped with the service.
+            version (str):
+            events (list[PolicyEvent] | Unset): This tenant's fits and activations of it.
+     """
+
+    active: bool
+    created_at: datetime.datetime
+    fitted_on: FittedOn
+    report: PolicyReport
+    sha256: str
+    tenant: None | str
+    version: str
+    events: list[PolicyEvent] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.fitted_on import FittedOn # noqa: PLC0415
+        from ..models.policy_event import PolicyEvent # noqa: PLC0415
+        from ..models.policy_report import PolicyReport # noqa: PLC0415
+        active = self.active
+
+        created_at = self.created_at.isoformat()
+
+        fitted_on = self.fitted_on.to_dict()
+
+        report = self.report.to_dict()
+
+        sha256 = self.sha256
+
+        tenant: None | str
+        tenant = self.tenant
+
+        version = self.version
+
+        events: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.events, Unset):
+            events = []
+            for events_item_data in self.events:
+                events_item = events_item_data.to_dict()
+                events.append(events_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "active": active,
+            "created_at": created_at,
+            "fitted_on": fitted_on,
+            "report": report,
+            "sha256": sha256,
+            "tenant": tenant,
+            "version": version,
+        })
+        if events is not UNSET:
+            field_dict["events"] = events
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.fitted_on import FittedOn # noqa: PLC0415
+        from ..models.policy_event import PolicyEvent # noqa: PLC0415
+        from ..models.policy_report import PolicyReport # noqa: PLC0415
+        d = dict(src_dict)
+        active = d.pop("active")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        fitted_on = FittedOn.from_dict(d.pop("fitted_on"))
+
+
+
+
+        report = PolicyReport.from_dict(d.pop("report"))
+
+
+
+
+        sha256 = d.pop("sha256")
+
+        def _parse_tenant(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        tenant = _parse_tenant(d.pop("tenant"))
+
+
+        version = d.pop("version")
+
+        _events = d.pop("events", UNSET)
+        events: list[PolicyEvent] | Unset = UNSET
+        if _events is not UNSET:
+            events = []
+            for events_item_data in _events:
+                events_item = PolicyEvent.from_dict(events_item_data)
+
+
+
+                events.append(events_item)
+
+
+        policy = cls(
+            active=active,
+            created_at=created_at,
+            fitted_on=fitted_on,
+            report=report,
+            sha256=sha256,
+            tenant=tenant,
+            version=version,
+            events=events,
+        )
+
+
+        policy.additional_properties = d
+        return policy
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

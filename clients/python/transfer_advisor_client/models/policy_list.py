@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.policy import Policy
+
+
+
+
+
+T = TypeVar("T", bound="PolicyList")
+
+
+
+@_attrs_define
+class PolicyList:
+    """ 
+        Attributes:
+            active_version (str):
+            items (list[Policy]):
+     """
+
+    active_version: str
+    items: list[Policy]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.policy import Policy # noqa: PLC0415
+        active_version = self.active_version
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "active_version": active_version,
+            "items": items,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.policy import Policy # noqa: PLC0415
+        d = dict(src_dict)
+        active_version = d.pop("active_version")
+
+        items = []
+        _items = d.pop("items")
+        for items_item_data in (_items):
+            items_item = Policy.from_dict(items_item_data)
+
+
+
+            items.append(items_item)
+
+
+        policy_list = cls(
+            active_version=active_version,
+            items=items,
+        )
+
+
+        policy_list.additional_properties = d
+        return policy_list
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

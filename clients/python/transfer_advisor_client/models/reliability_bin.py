@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="ReliabilityBin")
+
+
+
+@_attrs_define
+class ReliabilityBin:
+    """ 
+        Attributes:
+            high (float):
+            low (float):
+            mean_score (float | None):
+            n (int):
+            observed_rate (float | None): Share of these decisions where transfer beat scratch (measured gain > 0).
+     """
+
+    high: float
+    low: float
+    mean_score: float | None
+    n: int
+    observed_rate: float | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        high = self.high
+
+        low = self.low
+
+        mean_score: float | None
+        mean_score = self.mean_score
+
+        n = self.n
+
+        observed_rate: float | None
+        observed_rate = self.observed_rate
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "high": high,
+            "low": low,
+            "mean_score": mean_score,
+            "n": n,
+            "observed_rate": observed_rate,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        high = d.pop("high")
+
+        low = d.pop("low")
+
+        def _parse_mean_score(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        mean_score = _parse_mean_score(d.pop("mean_score"))
+
+
+        n = d.pop("n")
+
+        def _parse_observed_rate(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        observed_rate = _parse_observed_rate(d.pop("observed_rate"))
+
+
+        reliability_bin = cls(
+            high=high,
+            low=low,
+            mean_score=mean_score,
+            n=n,
+            observed_rate=observed_rate,
+        )
+
+
+        reliability_bin.additional_properties = d
+        return reliability_bin
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

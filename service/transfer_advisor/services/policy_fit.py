@@ -1,0 +1,108 @@
+"""POST /policies/fit as a use case: the tenant's outcomes become fit cases, fitted with the
+shipped calibration scenarios, stored as a new (inactive) policy version.
+
+Each outcome's features are recomputed from the metrics stored in the assessment it reports on,
+through `services.replay.policy_inputs` and `policy.policy_features`, exactly as
+`scripts/fit_policy.py` computes a scenario's (the scenario's metrics are a stored record too).
+The latest outcome per assessment counts (a replay's outcomes count for the assessment it
+replays). Tenant outcomes are weighted so that together they carry `TENANT_SHARE` of the fit
+(`domain.policy.fit.tenant_weights`), and they are held out by target dataset (`target_name`)
+in the leave-one-family-out choices.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db.chain import ChainEntryRepository
+from ..domain import policy
+from ..domain.chain import ChainEntry
+from ..domain.outcome import check_outcome
+from ..domain.policy.cases import Case, shipped_cases, truth_of_outcome
+from ..domain.policy.fit import fit_policy, tenant_weights
+from ..domain.record import AssessmentRecord, HistoryFilter
+from ..errors import AdvisorError, FieldError, InvalidInput
+from . import policies
+from .replay import policy_inputs
+
+MIN_OUTCOMES = 10
+OUTCOME = "outcome"
+
+
+def latest_outcomes(session: Session, tenant: str) -> dict[str, ChainEntry]:
+    """Root assessment id → the latest outcome reported on it (or on one of its replays)."""
+    repo = ChainEntryRepository(session, tenant)
+    links = repo.replay_links()
+    latest: dict[str, ChainEntry] = {}
+    for entry in repo.of_kind(OUTCOME):  # oldest first: later ones win
+        latest[root_of(entry.subject, links)] = entry
+    return latest
+
+
+def root_of(record_id: str, links: dict[str, str]) -> str:
+    """The original assessment a (chain of) replay(s) goes back to."""
+    seen = {record_id}
+    while record_id in links and links[record_id] not in seen:
+        record_id = links[record_id]
+        seen.add(record_id)
+    return record_id
+
+
+def tenant_cases(sessions: sessionmaker[Session], tenant: str) -> list[Case]:
+    """One case per assessment with an outcome whose stored evidence the policy can read."""
+    with sessions() as session:
+        latest = latest_outcomes(session, tenant)
+        originals = {r.id: r for r in ChainEntryRepository(session, tenant).records_with_outcomes(
+            HistoryFilter(), None) if r.replay_of is None}
+    cases = []
+    for root, entry in latest.items():
+        record = originals.get(root)
+        if record is None:
+            continue
+        case = case_of(record, entry)
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
+def case_of(record: AssessmentRecord, outcome: ChainEntry) -> Case | None:
+    """The fit case of one assessment and its outcome (None: the record lacks the evidence)."""
+    try:
+        metrics, task, _ = policy_inputs(record)
+        truth = check_outcome(outcome.data)
+    except AdvisorError:
+        return None
+    features = {k: o.value for k, o in policy.policy_features(metrics, task).items()}
+    return Case(str(record.id), f"tenant:{record.target_name}", task.source_modality,
+                task.target_modality, features,
+                truth_of_outcome(truth, outcome.data.get("seeds")), origin="tenant")
+
+
+def fit_cases(tenant_rows: Sequence[Case], include_shipped: bool) -> list[Case]:
+    """The tenant's cases (weighted) beside the shipped ones (weight 1)."""
+    shipped = list(shipped_cases()) if include_shipped else []
+    weight = tenant_weights(len(shipped), len(tenant_rows))
+    return [*shipped, *(dataclasses.replace(c, weight=weight) for c in tenant_rows)]
+
+
+def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shipped: bool = True,
+        **fit_options: Any) -> policies.PolicyInfo:
+    """Fit, store (inactive) and return a new policy version; 422 with too few outcomes."""
+    mine = tenant_cases(sessions, tenant)
+    if len(mine) < MIN_OUTCOMES:
+        message = (f"a fit needs outcomes on at least {MIN_OUTCOMES} assessments that kept "
+                   f"their metrics; this tenant has {len(mine)} "
+                   f"({MIN_OUTCOMES - len(mine)} more needed)")
+        raise InvalidInput(message, errors=[FieldError("outcomes", message)],
+                           extra={"outcomes_needed": MIN_OUTCOMES, "outcomes": len(mine)})
+    cases = fit_cases(mine, include_shipped)
+    params = fit_policy(cases, {"tenant": tenant, "outcomes": len(mine),
+                                "include_shipped": include_shipped,
+                                "tenant_weight": cases[-1].weight,
+                                "base_policy": policy.POLICY_VERSION,
+                                "script": "POST /policies/fit"}, **fit_options)
+    return policies.store_fit(sessions, tenant, params, actor)
