@@ -171,7 +171,9 @@ class TestTrend:
         assert ratios[-1] > ratios[0]  # the shift grew, and the chart says so
         for name in records[0]["metrics"]:
             if name in data["ratios"] or name in ("mmd", "proxy_a_distance"):
-                assert f'<th class="num" title="{html.escape(METRIC_HELP[name])}"' in page.text
+                assert f'<th class="num metric" title="{html.escape(METRIC_HELP[name])}"' in page.text
+        shown = re.findall(r'<td class="num" data-metric="mmd">([^<]*)</td>', page.text)
+        assert shown == [f"{r['metrics']['mmd']['value']:.4g}" for r in records]
 
     def test_no_trend_without_a_pair(self, client: TestClient) -> None:
         assert client.post("/assess", json=embeddings_request(n=30, d=3)).status_code == 201

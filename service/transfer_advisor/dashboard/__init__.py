@@ -41,7 +41,7 @@ class Trend:
 
     def chart_data(self) -> dict[str, Any]:
         return {
-            "labels": [p["created_at"].strftime("%Y-%m-%d %H:%M") for p in self.points],
+            "labels": [p["created_at"].strftime("%m-%d %H:%M") for p in self.points],
             "ids": [p["id"] for p in self.points],
             "transfer_score": [p["transfer_score"] for p in self.points],
             "confidence": [p["confidence"] for p in self.points],
