@@ -97,12 +97,18 @@ class TestReport:
     def test_plots_what_the_record_stores(self, client: TestClient) -> None:
         record = assess(client, shift=2.0)
         page = client.get(f"/assessments/{record['id']}/report").text
-        for figure in ("decision", "expected-gain", "shift-vs-noise", "frechet-split", "probes"):
+        for figure in ("decision", "expected-gain", "shift-vs-noise", "frechet-split", "probes",
+                       "mean-shift", "pca"):
             block = page.split(f'<figure id="fig-{figure}">', 1)[1].split("</figure>", 1)[0]
             assert "<svg" in block, figure
         noise = page.split('<figure id="fig-shift-vs-noise">', 1)[1].split("</figure>", 1)[0]
         ratio = record["metrics"]["frechet_distance"]["details"]["ratio_to_baseline"]
         assert f"{ratio:.3g}× noise" in noise
+        # The largest mean shift the record stores is the first bar of its plot.
+        top = record["evidence"]["shift_profile"]["top_dims"]
+        dims = re.findall(r">dimension (\d+)</text>", page)
+        assert [int(d) for d in dims] == [j for j, _ in top]
+        assert f"{top[0][1]:+.2f} σ" in page
 
     def test_an_old_record_says_which_plots_it_cannot_have(self, client: TestClient,
                                                            settings: Settings) -> None:

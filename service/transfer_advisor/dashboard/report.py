@@ -111,9 +111,9 @@ def probes(metrics: Mapping[str, Any]) -> Figure | None:
         return None
     return Figure("probes", "What the labeled target examples say", Markup(hbars(
         bars, domain=(0.0, 1.0), axis_label="cross-validated accuracy on the labeled target rows")),
-        "Bars: accuracy of each probe. Red tick: chance (always guessing the most common "
-        "class). Black whisker: accuracy with shuffled labels, mean ± one standard deviation; "
-        "a bar inside it is no better than luck.")
+        "Bars: accuracy of each probe. Red tick: chance level for these classes. Black "
+        "whisker: accuracy with shuffled labels, mean ± one standard deviation; a bar inside "
+        "it is no better than luck.")
 
 
 def decision(rec: Mapping[str, Any]) -> Figure | None:

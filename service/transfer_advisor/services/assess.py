@@ -14,6 +14,7 @@ from ..domain.audit import input_fingerprint
 from ..domain.metrics import MetricRun, compute_metrics
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
+from ..domain.shift.profile import shift_profile
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from . import records
@@ -101,7 +102,9 @@ def _evidence_record(request: AssessRequest, task: policy.TaskInfo, source: Deco
     return {"source": source.describe(), "target": target.describe(),
             "task": {**request.task.model_dump(mode="json"), "num_classes": task.num_classes},
             "options": request.options.model_dump(mode="json"),
-            "omitted": dict(run.omitted)}
+            "omitted": dict(run.omitted),
+            # What the report plots (largest mean shifts, 2-D PCA); a few hundred bytes.
+            "shift_profile": shift_profile(source.summary, target.summary)}
 
 
 def assess(
