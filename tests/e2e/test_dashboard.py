@@ -226,3 +226,26 @@ def test_a_bad_url_is_a_page_that_says_what_to_fix(page: Any, server: str) -> No
     page.click("#apply")
     page.wait_for_selector("#kpi-total")
     assert "days=7" in page.url
+
+
+def test_the_report_loads_nothing_else(browser: Any, server: str) -> None:
+    """The report page in a real browser: one request (the page), its plots drawn, no CSP
+    violation (its own policy forbids every external resource and any script)."""
+    rid = api_items(server)[0]["id"]
+    tab = browser.new_page(viewport={"width": 1000, "height": 900})
+    requested: list[str] = []
+    console: list[str] = []
+    tab.on("request", lambda r: requested.append(r.url))
+    tab.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    try:
+        response = tab.goto(f"{server}/assessments/{rid}/report", wait_until="load")
+        assert response.status == 200
+        assert tab.inner_text("#record-id") == rid
+        assert tab.locator("#plots svg").count() >= 6
+        box = tab.locator("#fig-shift-vs-noise svg").bounding_box()
+        assert box is not None
+        assert box["width"] > 300
+    finally:
+        tab.close()
+    assert requested == [f"{server}/assessments/{rid}/report"]
+    assert not console, console
