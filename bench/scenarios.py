@@ -164,7 +164,18 @@ def _load_root(root: Path) -> list[Scenario]:
     return out
 
 
-METRIC_CODE = ("metrics.py", "summary.py", "linalg.py", "results.py", "shift", "transfer")
+# Every domain module a metric value depends on (a change there invalidates the cache).
+METRIC_CODE = (
+    "metrics.py",
+    "metric_context.py",
+    "baseline.py",
+    "arrays.py",
+    "summary.py",
+    "linalg.py",
+    "results.py",
+    "shift",
+    "transfer",
+)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,8 @@
 """Transfer Advisor: will transfer learning help this task, or hurt it?
 
-    from transfer_advisor import assess, summarize
+    from transfer_advisor import assess, rank, summarize
 
-`assess`, `summarize`, `Summary` and `AssessmentResult` load on first use (module
+`assess`, `rank`, `summarize`, `Summary`, `AssessmentResult` and `RankingResult` load on first use (module
 `__getattr__`), so `import transfer_advisor` stays light and loads no numpy: the CLI sets
 BLAS thread variables for `serve` before numpy loads.
 """
@@ -24,11 +24,14 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .library.assess import assess
+    from .library.rank import RankingResult, rank
     from .library.result import AssessmentResult
     from .library.summary import Summary, summarize
 
-__all__ = ["AssessmentResult", "Summary", "__version__", "assess", "summarize"]
-_LAZY = frozenset({"AssessmentResult", "Summary", "assess", "summarize"})
+__all__ = ["AssessmentResult", "RankingResult", "Summary", "__version__", "assess", "rank",
+           "summarize"]
+_LAZY = frozenset({"AssessmentResult", "RankingResult", "Summary", "assess", "rank",
+                   "summarize"})
 
 
 def __getattr__(name: str) -> Any:

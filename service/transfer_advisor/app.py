@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import __version__
-from .api import assess, assessments, audit, extractors, health, reports
+from .api import assess, assessments, audit, extractors, health, rank, reports
 from .api.auth_gate import AuthGate
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     install_problem_openapi(app)
-    for module in (assess, assessments, audit, extractors, health, reports):
+    for module in (assess, assessments, audit, extractors, health, rank, reports):
         app.include_router(module.router)
     install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

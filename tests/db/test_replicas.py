@@ -73,7 +73,7 @@ def test_concurrent_upgrades_of_an_empty_database(tmp_path: Path) -> None:
         engine = create_engine(url)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() \
-                == ["0005_rate_bucket"]
+                == ["0008_rankings"]
         engine.dispose()
 
 

@@ -258,8 +258,8 @@ def assess_local(body: dict[str, Any]) -> dict[str, Any]:
 
 def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,
                   idempotency_key: str | None = None, timeout: float = 300.0,
-                  http: Any = None) -> dict[str, Any]:
-    """POST the body to `server`/assess; the stored record, or Refused with the problem.
+                  http: Any = None, path: str = "/assess") -> dict[str, Any]:
+    """POST the body to `server` + `path`; the stored record, or Refused with the problem.
 
     `http` is an open httpx.Client to use instead of one built for `server` (tests pass one).
     """
@@ -272,10 +272,10 @@ def assess_remote(body: dict[str, Any], server: str, api_key: str | None = None,
         headers["idempotency-key"] = idempotency_key
     try:
         if http is not None:
-            response = http.post("/assess", json=body, headers=headers)
+            response = http.post(path, json=body, headers=headers)
         else:
             with httpx.Client(base_url=server.rstrip("/"), timeout=timeout) as own:
-                response = own.post("/assess", json=body, headers=headers)
+                response = own.post(path, json=body, headers=headers)
     except httpx.HTTPError as exc:
         raise Refused({"status": None, "title": "Server unreachable",
                        "detail": f"{server}: {exc}"}) from None

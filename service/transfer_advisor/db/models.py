@@ -193,3 +193,29 @@ class RateBucket(Base):
     tokens: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime]
     allowed: Mapped[bool] = mapped_column(Boolean)
+
+
+class RankingRow(Base):
+    """One stored ranking (POST /rank), append-only. Its `seq` is the tenant's chain position,
+    shared with the assessment table through `chain_head`; `record` is the hashed JSON."""
+
+    __tablename__ = "ranking"
+    __table_args__ = (
+        UniqueConstraint("tenant", "seq", name="uq_ranking_tenant_seq"),
+        UniqueConstraint("tenant", "idempotency_key", name="uq_ranking_tenant_idempotency_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    created_at: Mapped[datetime]
+    target_name: Mapped[str] = mapped_column(String(200))
+    top_candidate: Mapped[str] = mapped_column(String(200))
+    candidates: Mapped[int] = mapped_column(Integer)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    service_version: Mapped[str] = mapped_column(String(32))
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    prev_record_sha256: Mapped[str] = mapped_column(String(64))

@@ -42,6 +42,7 @@ from .models import (
     ExtractorRow,
     UTCDateTime,
 )
+from .rankings import back_link_at
 
 Bucket = Literal["hour", "day", "week"]
 # Stats cells before grouping: (bucket start, strategy, count, sum of transfer scores).
@@ -91,8 +92,7 @@ class AssessmentRepository:
     def link_after(self, seq: int) -> str | None:
         """The hash the chain holds for the record at `seq`: the next record's back-link, or the
         chain head's hash when it is the newest."""
-        link = self.session.scalars(select(AssessmentRow.prev_record_sha256).where(
-            AssessmentRow.tenant == self.tenant, AssessmentRow.seq == seq + 1)).first()
+        link = back_link_at(self.session, self.tenant, seq + 1)  # an assessment or a ranking
         if link is not None:
             return link
         head = self.head()
@@ -253,12 +253,6 @@ class AssessmentRepository:
 
     def head(self) -> ChainHead | None:
         return self.session.get(ChainHead, self.tenant)
-
-    def chain_batch(self, after_seq: int, size: int) -> Sequence[AssessmentRow]:
-        """The next `size` records in chain order after `after_seq` (verification streams)."""
-        return self.session.scalars(
-            self._base().where(AssessmentRow.seq > after_seq)
-            .order_by(AssessmentRow.seq).limit(size)).all()
 
 
 def _summary(r: AssessmentRow) -> RecordSummary:

@@ -6,6 +6,10 @@ baselines, the low-rank reductions of the Gaussian metrics (source/target and th
 the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and energy distance.
 Randomness is explicit: `MetricContext.rng()` hands each metric a fresh generator from the
 request's seed, so a metric draws the same numbers alone or beside others.
+
+`TargetWork` holds the part that depends on the target alone (the halves, their reductions, the
+baseline values and the results of target-only metrics), so runs over one target with several
+sources (a ranking's candidates) compute it once and get exactly what separate runs would.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from numpy.typing import NDArray
 
 from .baseline import half_split_bias
 from .linalg import psd_eigh
-from .results import MetricNotApplicable
+from .results import MetricNotApplicable, MetricResult
 from .shift._pairwise import PooledSample, pool_samples
 from .shift.lowrank import LowRankPair, low_rank_applies
 from .summary import Summary
@@ -34,6 +38,7 @@ MIN_BASELINE_ROWS = 8
 PARAMETRIC_BASELINE_MAX_ROWS = 4000
 
 NEEDS_ROWS = "needs embeddings (rows) for both source and target; a summary was given"
+NEEDS_SOURCE = "needs source data (embeddings or a summary); none was given"
 NEEDS_TARGET_LABELS = "needs target embeddings with target labels"
 NEEDS_SOURCE_HEAD = ("needs target.source_probs, or source embeddings with source labels "
                      "(to fit a pseudo source head)")
@@ -44,9 +49,13 @@ PSEUDO_HEAD_ORIGIN = "pseudo source head (logistic model fit on the labeled sour
 
 @dataclass(frozen=True)
 class MetricInputs:
-    """Everything a metric may use. Rows are None when the side came as a summary."""
+    """Everything a metric may use. Rows are None when the side came as a summary.
 
-    source: Summary
+    `source` is None when no source data was given at all (a ranking candidate judged on its
+    target embeddings alone).
+    """
+
+    source: Summary | None
     target: Summary
     x_source: Matrix | None = None
     x_target: Matrix | None = None
@@ -114,6 +123,34 @@ class TargetHalves:
         return self.summaries[1]
 
 
+class TargetWork:
+    """Target-only work, shareable by `compute_metrics` runs over the same target inputs.
+
+    Holds the target halves and their low-rank reduction, each summary metric's baseline value
+    between the halves, and the results of target-only metrics (`MetricSpec.scope`). Runs that
+    share one must pass the very same target arrays, labels, scratch features and options (it
+    checks the arrays by identity); `scratch` may be shared wider, by runs whose targets differ
+    but whose labels and scratch features are the same. Not thread-safe: one request's runs.
+    """
+
+    def __init__(self, scratch: dict[str, MetricResult | str] | None = None) -> None:
+        self._key: tuple[int, ...] | None = None
+        self.computed: dict[str, object] = {}
+        self.baselines: dict[str, float] = {}
+        # metric → its result, or why it was omitted
+        self.results: dict[str, MetricResult | str] = {}
+        self.scratch: dict[str, MetricResult | str] = {} if scratch is None else scratch
+
+    def bind(self, inputs: MetricInputs) -> None:
+        """Tie this work to one target; another target's inputs are a caller bug."""
+        key = (id(inputs.target), id(inputs.x_target), id(inputs.y_target), id(inputs.x_scratch),
+               inputs.permutations, inputs.seed, hash(inputs.kernel_bandwidth))
+        if self._key is None:
+            self._key = key
+        elif self._key != key:
+            raise ValueError("TargetWork shared by runs over different target inputs")
+
+
 class MetricContext:
     """The inputs of one `compute_metrics` run plus the work its metrics share.
 
@@ -122,10 +159,13 @@ class MetricContext:
     go of it then.
     """
 
-    def __init__(self, inputs: MetricInputs, *, pooled_users: Iterable[str] = ()) -> None:
+    def __init__(self, inputs: MetricInputs, *, pooled_users: Iterable[str] = (),
+                 work: TargetWork | None = None) -> None:
         self.inputs = inputs
         self._pooled_users = set(pooled_users)
         self._pooled: PooledSample | None = None
+        self.work = TargetWork() if work is None else work
+        self.work.bind(inputs)
 
     def rng(self) -> np.random.Generator:
         """A fresh generator from the request's seed (one per metric, never shared)."""
@@ -140,6 +180,13 @@ class MetricContext:
         return x_source, x_target
 
     @property
+    def source(self) -> Summary:
+        """The source summary; not applicable without source data."""
+        if self.inputs.source is None:
+            raise MetricNotApplicable(NEEDS_SOURCE)
+        return self.inputs.source
+
+    @property
     def labeled(self) -> tuple[Matrix, Labels]:
         """The labeled target rows and their labels; not applicable without them."""
         labeled = self.inputs.labeled_target
@@ -147,12 +194,19 @@ class MetricContext:
             raise MetricNotApplicable(NEEDS_TARGET_LABELS)
         return labeled
 
-    @cached_property
+    @property
     def target_halves(self) -> TargetHalves | None:
         """Two random halves of the target rows, or of a Gaussian sample from its summary.
 
-        None when the target has fewer than `MIN_BASELINE_ROWS` rows (or count).
+        None when the target has fewer than `MIN_BASELINE_ROWS` rows (or count). Computed once
+        per `TargetWork`.
         """
+        if "halves" not in self.work.computed:
+            self.work.computed["halves"] = self._split_target()
+        halves = self.work.computed["halves"]
+        return halves if isinstance(halves, TargetHalves) else None
+
+    def _split_target(self) -> TargetHalves | None:
         rng = self.rng()
         x = self.inputs.x_target
         if x is not None:
@@ -184,19 +238,23 @@ class MetricContext:
         x_source, x_target = inputs.x_source, inputs.x_target
         if x_source is None or x_target is None:
             return None
-        if len(x_source) != inputs.source.count or len(x_target) != inputs.target.count:
+        if (inputs.source is None or len(x_source) != inputs.source.count
+                or len(x_target) != inputs.target.count):
             return None  # rows that are not the summarised ones: the summaries decide
         if not low_rank_applies(len(x_source), len(x_target), inputs.source.dim):
             return None
         return LowRankPair.from_rows(x_source, x_target)
 
-    @cached_property
+    @property
     def low_rank_halves(self) -> LowRankPair | None:
         """The two target halves reduced for the Gaussian baselines, when they have rows < d."""
-        halves = self.target_halves
-        if halves is None or halves.rows is None:
-            return None
-        return LowRankPair.from_rows(*halves.rows)
+        if "low_rank_halves" not in self.work.computed:
+            halves = self.target_halves
+            self.work.computed["low_rank_halves"] = (
+                None if halves is None or halves.rows is None
+                else LowRankPair.from_rows(*halves.rows))
+        pair = self.work.computed["low_rank_halves"]
+        return pair if isinstance(pair, LowRankPair) else None
 
     @cached_property
     def source_probs(self) -> tuple[Matrix, str]:

@@ -18,14 +18,21 @@ import numpy as np
 
 from ..errors import InvalidInput, TimeBudgetExceeded
 from .metric_context import (
-    NEEDS_ROWS,
     NEEDS_SCRATCH,
-    NEEDS_SOURCE_HEAD,
-    NEEDS_TARGET_LABELS,
     Labels,
     Matrix,
     MetricContext,
     MetricInputs,
+    TargetWork,
+)
+from .metric_requirements import (
+    Requirement,
+    needs_class_statistics,
+    needs_rows,
+    needs_scratch_features,
+    needs_source,
+    needs_source_head,
+    needs_target_labels,
 )
 from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian, lowrank
@@ -42,52 +49,9 @@ from .transfer.probe import knn_accuracy, linear_probe_accuracy
 from .transfer.transrate import transrate_score
 
 __all__ = ["REGISTRY", "SCRATCH_PERMUTATIONS", "MetricContext", "MetricInputs", "MetricRun",
-           "MetricSpec", "compute_metrics", "needs_class_statistics", "needs_rows",
-           "needs_scratch_features", "needs_source_head", "needs_target_labels", "select_metrics"]
-
-Requirement = Callable[[MetricInputs], str | None]
-
-
-def needs_rows(inputs: MetricInputs) -> str | None:
-    """Rows on both sides (not summaries)."""
-    return NEEDS_ROWS if inputs.x_source is None or inputs.x_target is None else None
-
-
-def needs_target_labels(inputs: MetricInputs) -> str | None:
-    """Labeled target rows, classification task."""
-    if inputs.labeled_target is None:
-        return NEEDS_TARGET_LABELS
-    if inputs.task_type != "classification":
-        return "defined for classification tasks only"
-    return None
-
-
-def needs_class_statistics(inputs: MetricInputs) -> str | None:
-    """Labeled target rows, or a target summary carrying class means and counts."""
-    if inputs.task_type != "classification":
-        return "defined for classification tasks only"
-    if inputs.labeled_target is None and not inputs.target.has_classes:
-        return "needs target labels (with embeddings) or class_means/class_counts in the summary"
-    return None
-
-
-def needs_source_head(inputs: MetricInputs) -> str | None:
-    """source_probs, or source embeddings with source labels to fit a pseudo source head."""
-    if inputs.source_probs is None and (inputs.x_source is None or inputs.y_source is None):
-        return NEEDS_SOURCE_HEAD
-    return needs_target_labels(inputs)
-
-
-def needs_scratch_features(inputs: MetricInputs) -> str | None:
-    """target.scratch_features (sent, or derived from raw target inputs) and target labels."""
-    if inputs.x_scratch is None:
-        return NEEDS_SCRATCH
-    if inputs.y_target is None or len(inputs.y_target) == 0:
-        return "needs target labels for the rows of target.scratch_features"
-    if inputs.task_type != "classification":
-        return "defined for classification tasks only"
-    return None
-
+           "MetricSpec", "TargetWork", "compute_metrics", "needs_class_statistics", "needs_rows",
+           "needs_scratch_features", "needs_source", "needs_source_head", "needs_target_labels",
+           "select_metrics"]
 
 @dataclass(frozen=True)
 class MetricSpec:
@@ -98,6 +62,10 @@ class MetricSpec:
     requires: tuple[Requirement, ...] = ()
     default: bool = True  # part of the set computed when the request names no metrics
     uses_pooled: bool = False  # reads the pooled Gram matrix shared by MMD and energy
+    # What the result depends on: "pair" (source and target), "target" (the target rows and
+    # labels only) or "scratch" (the scratch features and labels only). Target-only results
+    # are computed once per `TargetWork`.
+    scope: str = "pair"
 
 
 # --- Shift between Gaussians fitted to each side: need only summaries. ---
@@ -120,15 +88,18 @@ def _with_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath |
     if low_rank is not None and pair is not None:
         result = low_rank(pair)
     else:
-        result = fn(context.inputs.source, context.inputs.target)
+        result = fn(context.source, context.inputs.target)
     halves = context.target_halves
     if halves is None:
         return result
-    halves_pair = context.low_rank_halves if low_rank is not None else None
-    if low_rank is not None and halves_pair is not None:
-        baseline = low_rank(halves_pair).value * halves.size_factor
-    else:
-        baseline = fn(halves.first, halves.second).value * halves.size_factor
+    baseline = context.work.baselines.get(fn.__name__)
+    if baseline is None:  # target-only: once per TargetWork
+        halves_pair = context.low_rank_halves if low_rank is not None else None
+        if low_rank is not None and halves_pair is not None:
+            baseline = low_rank(halves_pair).value * halves.size_factor
+        else:
+            baseline = fn(halves.first, halves.second).value * halves.size_factor
+        context.work.baselines[fn.__name__] = baseline
     details = dict(result.details)
     details["baseline"] = baseline
     details["baseline_rule"] = halves.rule
@@ -270,6 +241,7 @@ def _scratch_probe(context: MetricContext) -> MetricResult:
                         {**result.details, "scratch_features_from": inputs.scratch_from})
 
 
+SOURCE = (needs_source,)
 ROWS = (needs_rows,)
 LABELS = (needs_target_labels,)
 CLASS_STATISTICS = (needs_class_statistics,)
@@ -279,26 +251,26 @@ SCRATCH = (needs_scratch_features,)
 REGISTRY: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in (
-        MetricSpec("frechet_distance", _frechet),
-        MetricSpec("coral_distance", _coral),
-        MetricSpec("mean_cosine_distance", _mean_cosine),
-        MetricSpec("gaussian_kl", _gaussian_kl),
-        MetricSpec("bhattacharyya_distance", _bhattacharyya),
+        MetricSpec("frechet_distance", _frechet, SOURCE),
+        MetricSpec("coral_distance", _coral, SOURCE),
+        MetricSpec("mean_cosine_distance", _mean_cosine, SOURCE),
+        MetricSpec("gaussian_kl", _gaussian_kl, SOURCE),
+        MetricSpec("bhattacharyya_distance", _bhattacharyya, SOURCE),
         MetricSpec("mmd", _mmd, ROWS, uses_pooled=True),
         MetricSpec("energy_distance", _energy, ROWS, default=False, uses_pooled=True),
         MetricSpec("proxy_a_distance", _proxy_a, ROWS),
         MetricSpec("sliced_wasserstein", _sliced, ROWS),
         MetricSpec("ks_fdr_share", _ks_fdr, ROWS, default=False),
-        MetricSpec("logme", _logme, CLASS_STATISTICS),
-        MetricSpec("hscore", _h_score, CLASS_STATISTICS),
-        MetricSpec("hscore_shrinkage", _shrinkage_h_score, LABELS),
+        MetricSpec("logme", _logme, CLASS_STATISTICS, scope="target"),
+        MetricSpec("hscore", _h_score, CLASS_STATISTICS, scope="target"),
+        MetricSpec("hscore_shrinkage", _shrinkage_h_score, LABELS, scope="target"),
         MetricSpec("leep", _leep, SOURCE_HEAD),
         MetricSpec("nce", _nce, SOURCE_HEAD),
-        MetricSpec("transrate", _transrate, LABELS),
-        MetricSpec("gbc", _gbc, LABELS),
-        MetricSpec("linear_probe_accuracy", _linear_probe, LABELS),
-        MetricSpec("knn_accuracy", _knn, LABELS),
-        MetricSpec("scratch_probe_accuracy", _scratch_probe, SCRATCH),
+        MetricSpec("transrate", _transrate, LABELS, scope="target"),
+        MetricSpec("gbc", _gbc, LABELS, scope="target"),
+        MetricSpec("linear_probe_accuracy", _linear_probe, LABELS, scope="target"),
+        MetricSpec("knn_accuracy", _knn, LABELS, scope="target"),
+        MetricSpec("scratch_probe_accuracy", _scratch_probe, SCRATCH, scope="scratch"),
     )
 }
 
@@ -328,11 +300,13 @@ def select_metrics(names: Sequence[str] | None) -> list[MetricSpec]:
 
 
 def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
-                    deadline: float | None = None) -> MetricRun:
+                    deadline: float | None = None, work: TargetWork | None = None) -> MetricRun:
     """Run the selected metrics (the default set when `names` is None) on one request's inputs.
 
     `deadline` is a `time.monotonic()` instant; it is checked before each metric starts, so
     a request over budget ends with a clear problem instead of occupying a worker indefinitely.
+    `work`: target-only work shared with other runs over the same target (see `TargetWork`);
+    a result taken from it counts 0 seconds here.
 
     >>> x = np.random.default_rng(0).normal(size=(30, 2))
     >>> run = compute_metrics(MetricInputs(Summary.from_rows(x), Summary.from_rows(x + 1.0)),
@@ -344,11 +318,16 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
     """
     run = MetricRun()
     selected = select_metrics(names)
-    context = MetricContext(inputs, pooled_users=[s.name for s in selected if s.uses_pooled])
+    context = MetricContext(inputs, pooled_users=[s.name for s in selected if s.uses_pooled],
+                            work=work)
     for i, spec in enumerate(selected):
         missing = next((why for req in spec.requires if (why := req(inputs))), None)
         if missing:
             run.omitted[spec.name] = missing
+            continue
+        memo = _memo(context.work, spec.scope)
+        if memo is not None and spec.name in memo:
+            _take(run, spec.name, memo[spec.name])
             continue
         if deadline is not None and time.monotonic() > deadline:
             pending = [s.name for s in selected[i:]]
@@ -358,12 +337,28 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
                 f"not computed: {pending}. Select fewer metrics (options.metrics), fewer "
                 "permutations or fewer rows", extra={"limit": "metric_time_budget_seconds"})
         started = time.perf_counter()
+        outcome: MetricResult | str
         try:
-            run.results[spec.name] = _finite_details(spec.run(context))
+            outcome = _finite_details(spec.run(context))
         except (MetricNotApplicable, np.linalg.LinAlgError) as exc:
-            run.omitted[spec.name] = str(exc) or type(exc).__name__
+            outcome = str(exc) or type(exc).__name__
+        _take(run, spec.name, outcome)
+        if memo is not None:
+            memo[spec.name] = outcome
         run.seconds[spec.name] = time.perf_counter() - started
     return run
+
+
+def _memo(work: TargetWork, scope: str) -> dict[str, MetricResult | str] | None:
+    """Where a metric of this scope keeps its outcome for other runs (None: not shareable)."""
+    return {"target": work.results, "scratch": work.scratch}.get(scope)
+
+
+def _take(run: MetricRun, name: str, outcome: MetricResult | str) -> None:
+    if isinstance(outcome, str):
+        run.omitted[name] = outcome
+    else:
+        run.results[name] = outcome
 
 
 def _finite_details(result: MetricResult) -> MetricResult:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import __version__, observability
 from ..domain import policy
 from ..domain.audit import input_fingerprint
-from ..domain.metrics import MetricRun, compute_metrics
+from ..domain.metrics import MetricInputs, MetricRun, TargetWork, compute_metrics
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..domain.shift.profile import shift_profile
-from ..schemas.assess import AssessRequest
+from ..schemas.assess import AssessOptions, AssessRequest, TaskSpec
 from ..settings import Settings
 from . import records
 from .extractors import ExtractorService
@@ -37,6 +37,7 @@ class Evaluation:
     metrics: MetricRun
     recommendation: policy.Recommendation
     evidence: dict[str, Any]
+    task: policy.TaskInfo
 
     def evaluated_fields(self, request: AssessRequest) -> dict[str, Any]:
         """The record's fields that come from the evaluation (no id, tenant or hashes)."""
@@ -75,36 +76,44 @@ def recommendation_out(rec: policy.Recommendation) -> dict[str, Any]:
 
 
 def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None,
-             target_rows: Any = None, target_scratch: ScratchFeatures | None = None) -> Evaluation:
+             target_rows: Any = None, target_scratch: ScratchFeatures | None = None,
+             params: policy.PolicyParams | None = None) -> Evaluation:
     """The pure part of an assessment: no database. Used by the API and by the benches.
 
     `target_scratch`: scratch features derived from the target's raw inputs (the client's
-    `target.scratch_features` win over them)."""
+    `target.scratch_features` win over them). `params`: the policy (default: the shipped one)."""
     num_classes = request.task.num_classes if request.task.type == "classification" else None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
     inputs = build_metric_inputs(request, source, target, settings, target_scratch)
-    run = compute_metrics(inputs, request.options.metrics,
-                          deadline=time.monotonic() + settings.metric_time_budget_seconds)
-    task = task_info(request, target)
-    rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted))
-    evidence = _evidence_record(request, task, source, target, run)
+    evaluation = evaluate_inputs(request.task, request.options, source, target, inputs,
+                                 deadline=time.monotonic() + settings.metric_time_budget_seconds,
+                                 params=params)
+    # What the report plots (largest mean shifts, 2-D PCA); a few hundred bytes, O(d²) time.
+    evaluation.evidence["shift_profile"] = shift_profile(source.summary, target.summary)
+    return evaluation
+
+
+def evaluate_inputs(task_spec: TaskSpec, options: AssessOptions, source: DecodedSide | None,
+                    target: DecodedSide, inputs: MetricInputs, *, deadline: float,
+                    work: TargetWork | None = None,
+                    params: policy.PolicyParams | None = None) -> Evaluation:
+    """Metrics → policy → evidence for decoded inputs: the one evaluation path of POST /assess
+    and of each POST /rank candidate. `work` shares target-only work between candidates."""
+    run = compute_metrics(inputs, options.metrics, deadline=deadline, work=work)
+    task = task_info(task_spec, target)
+    rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted), params)
+    # The task as decided on (num_classes filled in when inferred), so a replay sees the same.
+    evidence = {"source": None if source is None else source.describe(),
+                "target": target.describe(),
+                "task": {**task_spec.model_dump(mode="json"), "num_classes": task.num_classes},
+                "options": options.model_dump(mode="json"),
+                "omitted": dict(run.omitted)}
     if inputs.x_scratch is not None:  # only then, so records without them keep their shape
         evidence["scratch_features"] = {"from": inputs.scratch_from,
                                         "rows": inputs.x_scratch.shape[0],
                                         "dim": inputs.x_scratch.shape[1]}
-    return Evaluation(run, rec, evidence)
-
-
-def _evidence_record(request: AssessRequest, task: policy.TaskInfo, source: DecodedSide,
-                     target: DecodedSide, run: MetricRun) -> dict[str, Any]:
-    # The task as decided on (num_classes filled in when inferred), so a replay sees the same.
-    return {"source": source.describe(), "target": target.describe(),
-            "task": {**request.task.model_dump(mode="json"), "num_classes": task.num_classes},
-            "options": request.options.model_dump(mode="json"),
-            "omitted": dict(run.omitted),
-            # What the report plots (largest mean shifts, 2-D PCA); a few hundred bytes.
-            "shift_profile": shift_profile(source.summary, target.summary)}
+    return Evaluation(run, rec, evidence, task)
 
 
 def assess(

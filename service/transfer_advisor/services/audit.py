@@ -1,5 +1,8 @@
 """GET /audit/verify as a use case: walk a tenant's chain in seq order, streaming in batches.
 
+The chain runs through assessments and rankings (POST /rank) alike, merged by seq; a ranking's
+indexed columns are checked against its own hashed JSON. Only assessments count in the rollups.
+
 A record is bad when its hash does not match its content, its back-link does not match its
 predecessor, its seq leaves a hole (a deleted record), or an indexed column (the ones history,
 filters and stats read) disagrees with the hashed `record` JSON. After the walk the chain head
@@ -17,8 +20,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db.models import AssessmentRow
+from ..db.rankings import ChainRow, chain_batch
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
+from ..domain.ranking_record import ranking_columns
 from ..domain.record import day_start, hour_start, indexed_columns
 from ..errors import NotFound
 
@@ -34,7 +39,7 @@ class Verification:
     problem: str | None = None
 
 
-def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -> str | None:
+def row_problem(row: ChainRow, prev: str, expected_seq: int, tenant: str) -> str | None:
     """Why this stored row is not a valid next link of the chain, or None."""
     record = row.record if isinstance(row.record, dict) else {}
     if row.seq != expected_seq:
@@ -49,7 +54,8 @@ def row_problem(row: AssessmentRow, prev: str, expected_seq: int, tenant: str) -
         return LINK_BROKEN
     if record.get("tenant") != tenant:
         return "record belongs to another tenant"
-    for column, expected in indexed_columns(record).items():
+    columns = indexed_columns if isinstance(row, AssessmentRow) else ranking_columns
+    for column, expected in columns(record).items():
         if getattr(row, column) != expected:
             return f"column {column} disagrees with the hashed record"
     return None
@@ -80,7 +86,7 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
         while True:
-            rows = repo.chain_batch(after, batch)
+            rows = chain_batch(session, tenant, after, batch)
             for row in rows:
                 checked += 1
                 problem = row_problem(row, prev, checked, tenant)
@@ -93,8 +99,9 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
                 if problem is not None:
                     return Verification(False, checked, row.id, problem)
                 prev, prev_id = row.record_sha256, row.id
-                hours[(hour_start(row.created_at), row.strategy)] += 1
-                days[(day_start(row.created_at), row.strategy)] += 1
+                if isinstance(row, AssessmentRow):
+                    hours[(hour_start(row.created_at), row.strategy)] += 1
+                    days[(day_start(row.created_at), row.strategy)] += 1
             if len(rows) < batch:
                 break
             after = rows[-1].seq

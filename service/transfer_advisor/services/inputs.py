@@ -16,6 +16,7 @@ from ..domain.policy import Evidence, TaskInfo
 from ..domain.summary import Summary
 from ..errors import InvalidInput, PayloadTooLarge
 from ..schemas.assess import (
+    AssessOptions,
     AssessRequest,
     DatasetSpec,
     EncodedImages,
@@ -23,6 +24,7 @@ from ..schemas.assess import (
     EncodedVector,
     Matrix,
     SummarySpec,
+    TaskSpec,
     Vector,
 )
 from ..settings import Settings
@@ -169,20 +171,24 @@ def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings
 
 def refuse_source_scratch(request: AssessRequest) -> None:
     """Scratch features describe the target items; on the source they are a client error."""
-    if request.source.scratch_features is not None:
-        raise InvalidInput.at("source.scratch_features",
+    refuse_scratch_on(request.source, "source")
+
+
+def refuse_scratch_on(spec: DatasetSpec | None, field: str) -> None:
+    """Scratch features on `field` (a source) are a client error naming it."""
+    if spec is not None and spec.scratch_features is not None:
+        raise InvalidInput.at(f"{field}.scratch_features",
                               "belongs on the target: scratch features describe the target items")
 
 
-def decode_scratch(request: AssessRequest, target: DecodedSide, settings: Settings,
-                   derived: ScratchFeatures | None = None) -> tuple[Rows | None, str | None]:
+def decode_scratch(spec: DatasetSpec, target: DecodedSide, settings: Settings,
+                   derived: ScratchFeatures | None = None,
+                   field: str = "target.scratch_features") -> tuple[Rows | None, str | None]:
     """The target's scratch features and their origin: the client's, else `derived` from its raw
     inputs. At least one row per target label (labeled rows first), at most one per target row."""
-    refuse_source_scratch(request)
-    value = request.target.scratch_features
+    value = spec.scratch_features
     if value is None:
         return (None, None) if derived is None else (derived.rows, derived.origin)
-    field = "target.scratch_features"
     rows = decode_matrix(value, field)  # finite, magnitudes bounded
     _check_size(rows, field, settings)
     n_labels = 0 if target.labels is None else len(target.labels)
@@ -195,46 +201,70 @@ def decode_scratch(request: AssessRequest, target: DecodedSide, settings: Settin
     return rows, "client"
 
 
-def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: DecodedSide,
-                        settings: Settings,
-                        derived_scratch: ScratchFeatures | None = None) -> MetricInputs:
-    if source.summary.dim != target.summary.dim:
+def check_pair(source: DecodedSide | None, target: DecodedSide, options: AssessOptions,
+               settings: Settings, field: str = "target") -> None:
+    """Source and target in one space; permutations within the limit."""
+    if source is not None and source.summary.dim != target.summary.dim:
         raise InvalidInput.at(
-            "target", f"has d = {target.summary.dim} but source has d = {source.summary.dim}; "
+            field, f"has d = {target.summary.dim} but source has d = {source.summary.dim}; "
             "both sides must come from the same extractor")
-    options = request.options
     if options.permutations > settings.max_permutations:
         raise PayloadTooLarge.over("options.permutations", str(options.permutations),
                                    "max_permutations", settings.max_permutations)
-    source_probs = None
-    if request.target.source_probs is not None:
-        source_probs = decode_matrix(request.target.source_probs, "target.source_probs")
-        n_labels = 0 if target.labels is None else len(target.labels)
-        if source_probs.shape[0] != n_labels:
-            raise InvalidInput.at("target.source_probs",
-                                  f"has {source_probs.shape[0]} rows; target.labels has {n_labels}")
-        if (source_probs < 0).any():
-            raise InvalidInput.at("target.source_probs", "holds negative probabilities")
-    x_scratch, scratch_from = decode_scratch(request, target, settings, derived_scratch)
-    if request.task.type == "classification" and request.task.num_classes is not None:
-        nc = request.task.num_classes
-        for side, name in ((target, "target"),):
-            cc = side.summary.class_counts
-            if side.labels is None and cc is not None and len(cc) > nc:
-                raise InvalidInput.at(f"{name}.summary.class_counts",
-                                      f"has {len(cc)} classes; task.num_classes is {nc}")
+
+
+def decode_source_probs(value: Matrix | None, target: DecodedSide, field: str) -> Rows | None:
+    """The source model's probabilities on the labeled target rows, checked, or None."""
+    if value is None:
+        return None
+    source_probs = decode_matrix(value, field)
+    n_labels = 0 if target.labels is None else len(target.labels)
+    if source_probs.shape[0] != n_labels:
+        raise InvalidInput.at(field, f"has {source_probs.shape[0]} rows; target.labels has "
+                                     f"{n_labels}")
+    if (source_probs < 0).any():
+        raise InvalidInput.at(field, "holds negative probabilities")
+    return source_probs
+
+
+def check_class_counts(task: TaskSpec, target: DecodedSide, field: str = "target") -> None:
+    """A target summary's classes fit task.num_classes."""
+    if task.type == "classification" and task.num_classes is not None:
+        nc = task.num_classes
+        cc = target.summary.class_counts
+        if target.labels is None and cc is not None and len(cc) > nc:
+            raise InvalidInput.at(f"{field}.summary.class_counts",
+                                  f"has {len(cc)} classes; task.num_classes is {nc}")
+
+
+def metric_inputs(task: TaskSpec, options: AssessOptions, source: DecodedSide | None,
+                  target: DecodedSide, source_probs: Rows | None,
+                  scratch: tuple[Rows | None, str | None]) -> MetricInputs:
+    """The checked pieces as the metrics read them."""
     return MetricInputs(
-        source=source.summary, target=target.summary, x_source=source.rows, x_target=target.rows,
-        y_source=source.labels, y_target=target.labels, source_probs=source_probs,
-        task_type=request.task.type, num_classes=request.task.num_classes,
+        source=None if source is None else source.summary, target=target.summary,
+        x_source=None if source is None else source.rows, x_target=target.rows,
+        y_source=None if source is None else source.labels, y_target=target.labels,
+        source_probs=source_probs, task_type=task.type, num_classes=task.num_classes,
         permutations=options.permutations, seed=options.seed,
-        kernel_bandwidth=options.kernel_bandwidth, x_scratch=x_scratch, scratch_from=scratch_from)
+        kernel_bandwidth=options.kernel_bandwidth, x_scratch=scratch[0], scratch_from=scratch[1])
 
 
-def task_info(request: AssessRequest, target: DecodedSide) -> TaskInfo:
+def build_metric_inputs(request: AssessRequest, source: DecodedSide, target: DecodedSide,
+                        settings: Settings,
+                        derived_scratch: ScratchFeatures | None = None) -> MetricInputs:
+    check_pair(source, target, request.options, settings)
+    source_probs = decode_source_probs(request.target.source_probs, target, "target.source_probs")
+    refuse_source_scratch(request)
+    scratch = decode_scratch(request.target, target, settings, derived_scratch)
+    check_class_counts(request.task, target)
+    return metric_inputs(request.task, request.options, source, target, source_probs, scratch)
+
+
+def task_info(task: TaskSpec, target: DecodedSide) -> TaskInfo:
     """The task as the policy reads it; a classification task without `num_classes` has the
     classes its target labels (or summary class counts) show."""
-    t = request.task
+    t = task
     num_classes = t.num_classes
     if t.type == "classification" and num_classes is None and target.summary.has_classes:
         assert target.summary.class_counts is not None
@@ -244,7 +274,10 @@ def task_info(request: AssessRequest, target: DecodedSide) -> TaskInfo:
                     compute_budget_gpu_hours=t.compute_budget_gpu_hours)
 
 
-def evidence_of(source: DecodedSide, target: DecodedSide, omitted: dict[str, str]) -> Evidence:
-    return Evidence(source_rows=source.rows is not None, target_rows=target.rows is not None,
+def evidence_of(source: DecodedSide | None, target: DecodedSide,
+                omitted: dict[str, str]) -> Evidence:
+    return Evidence(source_rows=source is not None and source.rows is not None,
+                    target_rows=target.rows is not None,
                     target_labeled_rows=0 if target.labels is None else len(target.labels),
-                    class_statistics=target.summary.has_classes, omitted=omitted)
+                    class_statistics=target.summary.has_classes, omitted=omitted,
+                    source=source is not None)

@@ -34,6 +34,15 @@ from .modality import Modality
 from .output_spec import OutputSpec
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .rank_candidate import RankCandidate
+from .rank_request import RankRequest
+from .rank_target import RankTarget
+from .ranked_item import RankedItem
+from .ranked_item_evidence import RankedItemEvidence
+from .ranked_item_metrics import RankedItemMetrics
+from .ranked_item_omitted import RankedItemOmitted
+from .ranking import Ranking
+from .ranking_evidence import RankingEvidence
 from .raw_inputs import RawInputs
 from .recommendation_out import RecommendationOut
 from .replay import Replay
@@ -81,6 +90,15 @@ __all__ = (
     "OutputSpec",
     "Problem",
     "ProblemErrorsItem",
+    "RankCandidate",
+    "RankedItem",
+    "RankedItemEvidence",
+    "RankedItemMetrics",
+    "RankedItemOmitted",
+    "Ranking",
+    "RankingEvidence",
+    "RankRequest",
+    "RankTarget",
     "RawInputs",
     "RecommendationOut",
     "Replay",

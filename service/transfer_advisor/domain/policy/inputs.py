@@ -38,8 +38,10 @@ class Evidence:
     target_labeled_rows: int = 0
     class_statistics: bool = False
     omitted: Mapping[str, str] = field(default_factory=dict)
+    # Whether source data was given at all (a ranking candidate may come without any).
+    source: bool = True
 
     @property
     def summary_only(self) -> bool:
-        """Whether either side came as a summary only."""
-        return not (self.source_rows and self.target_rows)
+        """Whether either side that was given came as a summary only."""
+        return not ((self.source_rows or not self.source) and self.target_rows)

@@ -1,0 +1,189 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.problem import Problem
+from ...models.ranking import Ranking
+from typing import cast
+
+
+
+def _get_kwargs(
+    ranking_id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/rankings/{ranking_id}".format(ranking_id=quote(str(ranking_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Ranking:
+    if response.status_code == 200:
+        response_200 = Ranking.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    response_default = Problem.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Ranking]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ranking_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Problem | Ranking]:
+    """ Get Ranking
+
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Args:
+        ranking_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Ranking]
+     """
+
+
+    kwargs = _get_kwargs(
+        ranking_id=ranking_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    ranking_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Problem | Ranking | None:
+    """ Get Ranking
+
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Args:
+        ranking_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Ranking
+     """
+
+
+    return sync_detailed(
+        ranking_id=ranking_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    ranking_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Problem | Ranking]:
+    """ Get Ranking
+
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Args:
+        ranking_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Ranking]
+     """
+
+
+    kwargs = _get_kwargs(
+        ranking_id=ranking_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    ranking_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Problem | Ranking | None:
+    """ Get Ranking
+
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Args:
+        ranking_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Ranking
+     """
+
+
+    return (await asyncio_detailed(
+        ranking_id=ranking_id,
+client=client,
+
+    )).parsed
