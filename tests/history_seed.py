@@ -29,6 +29,8 @@ class Seeded:
     strategy: str
     transfer_score: float
     extractor: str | None
+    negative_transfer_risk: str = "low"
+    policy_version: str = "seed"
 
 
 def record_template(tenant: str) -> dict[str, Any]:
@@ -57,7 +59,9 @@ def spec(i: int) -> dict[str, Any]:
     """A deterministic spread of names, strategies, scores and extractors for record i."""
     return {"source_name": "abc"[i % 3], "target_name": "xy"[(i // 3) % 2],
             "strategy": STRATEGIES[(i * 7 // 5) % 3], "transfer_score": round((i * 37 % 100) / 100, 2),
-            "extractor": "enc" if i % 4 == 0 else None}
+            "extractor": "enc" if i % 4 == 0 else None,
+            "negative_transfer_risk": ("low", "medium", "high")[(i * 5 // 3) % 3],
+            "policy_version": "seed" if i % 5 else "seed-2"}
 
 
 def seed(sessions: sessionmaker[Session], tenant: str, times: list[datetime]) -> list[Seeded]:
@@ -73,13 +77,16 @@ def _store_one(sessions: sessionmaker[Session], tenant: str, i: int, when: datet
     s = spec(i)
     rec = copy.deepcopy(record_template(tenant))
     rec["source_name"], rec["target_name"] = s["source_name"], s["target_name"]
-    rec["recommendation"].update(strategy=s["strategy"], transfer_score=s["transfer_score"])
+    rec["recommendation"].update(strategy=s["strategy"], transfer_score=s["transfer_score"],
+                                 negative_transfer_risk=s["negative_transfer_risk"])
+    rec["policy_version"] = s["policy_version"]
     if s["extractor"]:
         rec["extractor"] = {"name": s["extractor"], "version": "1", "sha256": "f" * 64}
     stored = records.append(sessions, AssessmentRecord(**rec))
     assert stored.id is not None
     return Seeded(stored.id, i + 1, when, s["source_name"], s["target_name"],
-                  s["strategy"], s["transfer_score"], s["extractor"])
+                  s["strategy"], s["transfer_score"], s["extractor"], s["negative_transfer_risk"],
+                  s["policy_version"])
 
 
 def hourly(n: int, start: datetime = T0, step: timedelta = timedelta(minutes=50)) -> list[datetime]:

@@ -18,6 +18,7 @@ from .api import (
     outcomes,
     policies,
     rank,
+    reports,
 )
 from .api.auth_gate import AuthGate
 from .api.dashboard import install_dashboard
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_problem_openapi(app)
     for module in (assess, assessments, audit, extractors, health, outcomes, calibration,
-                   policies, rank):
+                   policies, rank, reports):
         app.include_router(module.router)
     install_dashboard(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -83,7 +83,8 @@ class TestDashboard:
         assert 'id="empty"' in client.get("/dashboard").text
         missing = client.get("/dashboard/assessments/0123abc")
         assert missing.status_code == 404
-        assert missing.headers["content-type"].startswith("application/problem+json")
+        assert missing.headers["content-type"].startswith("text/html")  # a page, for people
+        assert "no assessment '0123abc'" in html.unescape(missing.text)
         assert client.get("/dashboard", params={"days": 0}).status_code == 422
 
     def test_assets_are_served_locally(self, client: TestClient) -> None:

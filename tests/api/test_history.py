@@ -54,6 +54,9 @@ FILTERS: list[dict[str, Any]] = [
     {"target_name": "y"},
     {"strategy": "feature_extraction"},
     {"extractor": "enc"},
+    {"negative_transfer_risk": "medium"},
+    {"policy_version": "seed-2"},
+    {"negative_transfer_risk": "high", "policy_version": "seed", "strategy": "fine_tune"},
     {"since": T0 + timedelta(days=5, hours=7, minutes=3)},
     {"until": T0 + timedelta(days=6, hours=2)},
     {"since": T0 + timedelta(days=5, hours=3), "until": T0 + timedelta(days=6), "source_name": "b",
@@ -84,6 +87,8 @@ def matches(r: Seeded, flt: dict[str, Any]) -> bool:
         flt.get("target_name") in (None, r.target_name),
         flt.get("strategy") in (None, r.strategy),
         flt.get("extractor") in (None, r.extractor),
+        flt.get("negative_transfer_risk") in (None, r.negative_transfer_risk),
+        flt.get("policy_version") in (None, r.policy_version),
         "since" not in flt or r.created_at >= flt["since"],
         "until" not in flt or r.created_at < flt["until"]])
 
@@ -133,6 +138,8 @@ class TestHistory:
         ({"since": "yesterday"}, "since"),
         ({"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}, "until"),
         ({"strategy": "guess"}, "strategy"),
+        ({"negative_transfer_risk": "extreme"}, "negative_transfer_risk"),
+        ({"policy_version": ""}, "policy_version"),
     ])
     def test_bad_parameters_are_problems_naming_the_field(
             self, client: TestClient, params: dict[str, Any], field: str) -> None:

@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.record import HistoryFilter
-from ..domain.vocabulary import Strategy
+from ..domain.vocabulary import Risk, Strategy
 from ..errors import InvalidInput
 from ..schemas.assess import Assessment, AssessmentPage, AssessmentSummary, no_nul_or_none
 from ..schemas.history import Replay, Stats
@@ -31,11 +31,14 @@ def history_filter(
     target_name: Name = None,
     strategy: Strategy | None = None,
     extractor: Name = None,
+    negative_transfer_risk: Risk | None = None,
+    policy_version: Name = None,
 ) -> HistoryFilter:
     since, until = _utc(since, "since"), _utc(until, "until")
     if since is not None and until is not None and since >= until:
         raise InvalidInput.at("until", "must be later than since")
-    return HistoryFilter(since, until, source_name, target_name, strategy, extractor)
+    return HistoryFilter(since, until, source_name, target_name, strategy, extractor,
+                         negative_transfer_risk, policy_version)
 
 
 FilterDep = Annotated[HistoryFilter, Depends(history_filter)]

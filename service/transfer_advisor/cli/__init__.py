@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from .common import HANDLED, report_error
 
-EXIT_CODES = ("exit codes: 0 done; 1 `assess`, `rank` only: the service refused the request or failed; "
-              "2 bad arguments, an unusable file, or the command was refused (the reason on stderr)")
+EXIT_CODES = ("exit codes: 0 done; 1 `assess`, `rank`: the service refused the request or "
+              "failed, `report`: no such assessment or the server refused; 2 bad arguments, "
+              "an unusable file, or the command was refused (the reason on stderr)")
 DESCRIPTION = """Transfer Advisor: will transfer learning help this task, or hurt it?
 
 Run `transfer-advisor COMMAND --help` for a command's options and exit codes. Settings come
@@ -26,13 +27,13 @@ SINGLE_THREAD_BLAS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREAD
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: some command modules import numpy, and `main` must set
     # SINGLE_THREAD_BLAS for `serve` before numpy loads.
-    from . import assess, db, embed, extractors, keys, openapi, outcomes, rank, serve
+    from . import assess, db, embed, extractors, keys, openapi, outcomes, rank, report, serve
 
     parser = argparse.ArgumentParser(
         prog="transfer-advisor", description=DESCRIPTION, epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (serve, db, keys, openapi, extractors, embed, assess, rank, outcomes):
+    for module in (serve, db, keys, openapi, extractors, embed, assess, rank, outcomes, report):
         module.register(sub)
     return parser
 

@@ -152,11 +152,19 @@ class AssessmentRepository:
         if before_seq is not None:
             stmt = stmt.where(AssessmentRow.seq < before_seq)
         rows = self.session.scalars(stmt.order_by(AssessmentRow.seq.desc()).limit(limit))
-        return [RecordSummary(
-            seq=r.seq, id=r.id, created_at=r.created_at, source_name=r.source_name,
-            target_name=r.target_name, strategy=r.strategy, transfer_score=r.transfer_score,
-            negative_transfer_risk=r.negative_transfer_risk, confidence=r.confidence,
-            policy_version=r.policy_version, extractor=r.extractor_name) for r in rows]
+        return [_summary(r) for r in rows]
+
+    def metric_series(self, flt: HistoryFilter,
+                      limit: int) -> list[tuple[RecordSummary, dict[str, Any]]]:
+        """The newest `limit` matching records, oldest first, each with its stored metrics
+        (the dashboard's trend of one source/target pair)."""
+        rows = self.session.scalars(
+            self._filtered(flt).order_by(AssessmentRow.seq.desc()).limit(limit)).all()
+        out = []
+        for r in reversed(rows):
+            metrics = r.record.get("metrics") if isinstance(r.record, dict) else None
+            out.append((_summary(r), metrics if isinstance(metrics, dict) else {}))
+        return out
 
     def hour_cells(self, bucket: Bucket, since: datetime | None, until: datetime | None,
                    strategy: str | None) -> Cells:
@@ -220,7 +228,9 @@ class AssessmentRepository:
         for column, value in ((AssessmentRow.source_name, flt.source_name),
                               (AssessmentRow.target_name, flt.target_name),
                               (AssessmentRow.strategy, flt.strategy),
-                              (AssessmentRow.extractor_name, flt.extractor)):
+                              (AssessmentRow.extractor_name, flt.extractor),
+                              (AssessmentRow.negative_transfer_risk, flt.negative_transfer_risk),
+                              (AssessmentRow.policy_version, flt.policy_version)):
             if value is not None:
                 stmt = stmt.where(column == value)
         return stmt
@@ -247,6 +257,14 @@ class AssessmentRepository:
 
     def head(self) -> ChainHead | None:
         return self.session.get(ChainHead, self.tenant)
+
+
+def _summary(r: AssessmentRow) -> RecordSummary:
+    return RecordSummary(
+        seq=r.seq, id=r.id, created_at=r.created_at, source_name=r.source_name,
+        target_name=r.target_name, strategy=r.strategy, transfer_score=r.transfer_score,
+        negative_transfer_risk=r.negative_transfer_risk, confidence=r.confidence,
+        policy_version=r.policy_version, extractor=r.extractor_name)
 
 
 def _record(row: AssessmentRow | None) -> AssessmentRecord | None:

@@ -53,11 +53,17 @@ class HistoryFilter:
     target_name: str | None = None
     strategy: str | None = None
     extractor: str | None = None
+    negative_transfer_risk: str | None = None
+    policy_version: str | None = None
 
     @property
     def names_any(self) -> bool:
-        """Whether a name filter applies (the rollups have no per-name counts)."""
-        return any(v is not None for v in (self.source_name, self.target_name, self.extractor))
+        """Whether a filter the rollups cannot answer applies.
+
+        The rollups count per strategy only, not per name, extractor, risk or policy version.
+        """
+        return any(v is not None for v in (self.source_name, self.target_name, self.extractor,
+                                           self.negative_transfer_risk, self.policy_version))
 
 
 @dataclass(frozen=True)

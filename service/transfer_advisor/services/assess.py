@@ -14,6 +14,7 @@ from ..domain.audit import input_fingerprint
 from ..domain.metrics import MetricInputs, MetricRun, TargetWork, compute_metrics
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
+from ..domain.shift.profile import shift_profile
 from ..schemas.assess import AssessOptions, AssessRequest, TaskSpec
 from ..settings import Settings
 from . import policies, records
@@ -87,9 +88,12 @@ def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
     inputs = build_metric_inputs(request, source, target, settings, target_scratch)
-    return evaluate_inputs(request.task, request.options, source, target, inputs,
-                           deadline=time.monotonic() + settings.metric_time_budget_seconds,
-                           params=params)
+    evaluation = evaluate_inputs(request.task, request.options, source, target, inputs,
+                                 deadline=time.monotonic() + settings.metric_time_budget_seconds,
+                                 params=params)
+    # What the report plots (largest mean shifts, 2-D PCA); a few hundred bytes, O(d²) time.
+    evaluation.evidence["shift_profile"] = shift_profile(source.summary, target.summary)
+    return evaluation
 
 
 def evaluate_inputs(task_spec: TaskSpec, options: AssessOptions, source: DecodedSide | None,

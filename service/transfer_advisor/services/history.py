@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..dashboard import LATEST, Overview, build_overview, score_edges
+from ..dashboard import LATEST, TREND_POINTS, Overview, build_overview, build_trend, score_edges
 from ..db.repositories import AssessmentRepository, Bucket, BucketCount, Cells
 from ..domain.record import HistoryFilter, RecordSummary, day_start, hour_start
 from ..domain.vocabulary import Strategy
@@ -129,16 +129,23 @@ def stats(sessions: sessionmaker[Session], tenant: str, bucket: Bucket,
     return {"bucket": bucket, "buckets": buckets, "totals": totals, "total": sum(totals.values())}
 
 
-def overview(sessions: sessionmaker[Session], tenant: str, since: datetime) -> Overview:
-    """The dashboard's window: exact counts from the rollups, the score histogram in SQL."""
-    flt = HistoryFilter(since=since)
+def overview(sessions: sessionmaker[Session], tenant: str, flt: HistoryFilter,
+             cursor: str | None = None, pair: tuple[str, str] | None = None) -> Overview:
+    """The dashboard's selection: exact counts from the rollups (or SQL over the matching rows
+    where a filter has no rollup), the score histogram in SQL, one page of records after
+    `cursor`, and with `pair` (both names filtered) that pair's trend."""
+    before = decode_cursor(cursor) if cursor else None
     with sessions() as session:
         repo = AssessmentRepository(session, tenant)
         cells = bucket_counts(repo, "day", flt)
         histogram = repo.score_histogram(flt, score_edges())
-        latest = repo.history(flt, LATEST)
+        rows = repo.history(flt, LATEST + 1, before)
+        series = repo.metric_series(flt, TREND_POINTS) if pair is not None else None
     per_day: dict[date, dict[str, int]] = defaultdict(dict)
     for cell in cells:
         day = per_day[cell.start.date()]
         day[cell.strategy] = day.get(cell.strategy, 0) + cell.n
-    return build_overview(per_day, sum(c.score_sum for c in cells), histogram, latest)
+    next_cursor = encode_cursor(rows[LATEST - 1].seq) if len(rows) > LATEST else None
+    trend = build_trend(pair, series) if pair is not None and series is not None else None
+    return build_overview(per_day, sum(c.score_sum for c in cells), histogram, rows[:LATEST],
+                          next_cursor, trend)

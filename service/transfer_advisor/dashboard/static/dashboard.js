@@ -35,3 +35,42 @@
                        y: {beginAtZero: true, ticks: {precision: 0}}}}
   });
 })();
+
+// One source/target pair over time (only when both names are filtered).
+(function () {
+  "use strict";
+  var node = document.getElementById("dashboard-data");
+  if (!node || typeof Chart === "undefined") { return; }
+  var trend = JSON.parse(node.textContent).trend;
+  if (!trend || !document.getElementById("chart-trend-score")) { return; }
+  var palette = ["#2563eb", "#16a34a", "#ea580c", "#9333ea", "#0891b2", "#ca8a04", "#db2777",
+                 "#4b5563", "#65a30d", "#dc2626"];
+
+  new Chart(document.getElementById("chart-trend-score"), {
+    type: "line",
+    data: {
+      labels: trend.labels,
+      datasets: [
+        {label: "transfer score", data: trend.transfer_score, borderColor: "#6366f1",
+         backgroundColor: "#6366f1", tension: 0},
+        {label: "confidence", data: trend.confidence, borderColor: "#9ca3af",
+         backgroundColor: "#9ca3af", borderDash: [4, 4], tension: 0}
+      ]
+    },
+    options: {scales: {y: {min: 0, max: 1}}}
+  });
+
+  var names = Object.keys(trend.ratios);
+  new Chart(document.getElementById("chart-trend-shift"), {
+    type: "line",
+    data: {
+      labels: trend.labels,
+      datasets: names.map(function (m, i) {
+        return {label: m, data: trend.ratios[m], borderColor: palette[i % palette.length],
+                backgroundColor: palette[i % palette.length], spanGaps: true, tension: 0};
+      })
+    },
+    options: {scales: {y: {type: "logarithmic",
+                           title: {display: true, text: "× same-distribution baseline"}}}}
+  });
+})();

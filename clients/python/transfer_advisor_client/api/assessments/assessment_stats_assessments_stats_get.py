@@ -12,6 +12,8 @@ from ...models.assessment_stats import AssessmentStats
 from ...models.assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
 from ...models.assessment_stats_assessments_stats_get_bucket import check_assessment_stats_assessments_stats_get_bucket
 from ...models.problem import Problem
+from ...models.risk import check_risk
+from ...models.risk import Risk
 from ...models.strategy import check_strategy
 from ...models.strategy import Strategy
 from ...types import UNSET, Unset
@@ -29,6 +31,8 @@ def _get_kwargs(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -91,6 +95,22 @@ def _get_kwargs(
         json_extractor = extractor
     params["extractor"] = json_extractor
 
+    json_negative_transfer_risk: None | str | Unset
+    if isinstance(negative_transfer_risk, Unset):
+        json_negative_transfer_risk = UNSET
+    elif isinstance(negative_transfer_risk, str):
+        json_negative_transfer_risk = negative_transfer_risk
+    else:
+        json_negative_transfer_risk = negative_transfer_risk
+    params["negative_transfer_risk"] = json_negative_transfer_risk
+
+    json_policy_version: None | str | Unset
+    if isinstance(policy_version, Unset):
+        json_policy_version = UNSET
+    else:
+        json_policy_version = policy_version
+    params["policy_version"] = json_policy_version
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -148,6 +168,8 @@ def sync_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
     """ Assessment Stats
@@ -162,6 +184,8 @@ def sync_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,6 +204,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -199,6 +225,8 @@ def sync(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
     """ Assessment Stats
@@ -213,6 +241,8 @@ def sync(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -232,6 +262,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     ).parsed
 
@@ -245,6 +277,8 @@ async def asyncio_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
     """ Assessment Stats
@@ -259,6 +293,8 @@ async def asyncio_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -277,6 +313,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -296,6 +334,8 @@ async def asyncio(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
     """ Assessment Stats
@@ -310,6 +350,8 @@ async def asyncio(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -329,5 +371,7 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )).parsed

@@ -10,6 +10,8 @@ from ... import errors
 
 from ...models.assessment_page import AssessmentPage
 from ...models.problem import Problem
+from ...models.risk import check_risk
+from ...models.risk import Risk
 from ...models.strategy import check_strategy
 from ...models.strategy import Strategy
 from ...types import UNSET, Unset
@@ -28,6 +30,8 @@ def _get_kwargs(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -93,6 +97,22 @@ def _get_kwargs(
         json_extractor = extractor
     params["extractor"] = json_extractor
 
+    json_negative_transfer_risk: None | str | Unset
+    if isinstance(negative_transfer_risk, Unset):
+        json_negative_transfer_risk = UNSET
+    elif isinstance(negative_transfer_risk, str):
+        json_negative_transfer_risk = negative_transfer_risk
+    else:
+        json_negative_transfer_risk = negative_transfer_risk
+    params["negative_transfer_risk"] = json_negative_transfer_risk
+
+    json_policy_version: None | str | Unset
+    if isinstance(policy_version, Unset):
+        json_policy_version = UNSET
+    else:
+        json_policy_version = policy_version
+    params["policy_version"] = json_policy_version
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -151,6 +171,8 @@ def sync_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
     """ List Assessments
@@ -170,6 +192,8 @@ def sync_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,6 +213,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -209,6 +235,8 @@ def sync(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
     """ List Assessments
@@ -228,6 +256,8 @@ def sync(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,6 +278,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     ).parsed
 
@@ -262,6 +294,8 @@ async def asyncio_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
     """ List Assessments
@@ -281,6 +315,8 @@ async def asyncio_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -300,6 +336,8 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -320,6 +358,8 @@ async def asyncio(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
     """ List Assessments
@@ -339,6 +379,8 @@ async def asyncio(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
+        policy_version (None | str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -359,5 +401,7 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )).parsed

@@ -10,6 +10,8 @@ from ... import errors
 
 from ...models.calibration import Calibration
 from ...models.problem import Problem
+from ...models.risk import check_risk
+from ...models.risk import Risk
 from ...models.strategy import check_strategy
 from ...models.strategy import Strategy
 from ...types import UNSET, Unset
@@ -27,6 +29,7 @@ def _get_kwargs(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -90,6 +93,15 @@ def _get_kwargs(
         json_extractor = extractor
     params["extractor"] = json_extractor
 
+    json_negative_transfer_risk: None | str | Unset
+    if isinstance(negative_transfer_risk, Unset):
+        json_negative_transfer_risk = UNSET
+    elif isinstance(negative_transfer_risk, str):
+        json_negative_transfer_risk = negative_transfer_risk
+    else:
+        json_negative_transfer_risk = negative_transfer_risk
+    params["negative_transfer_risk"] = json_negative_transfer_risk
+
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -147,6 +159,7 @@ def sync_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
 
 ) -> Response[Calibration | Problem]:
     """ Get Calibration
@@ -168,6 +181,7 @@ def sync_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,6 +200,7 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
 
     )
 
@@ -205,6 +220,7 @@ def sync(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
 
 ) -> Calibration | Problem | None:
     """ Get Calibration
@@ -226,6 +242,7 @@ def sync(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -245,6 +262,7 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
 
     ).parsed
 
@@ -258,6 +276,7 @@ async def asyncio_detailed(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
 
 ) -> Response[Calibration | Problem]:
     """ Get Calibration
@@ -279,6 +298,7 @@ async def asyncio_detailed(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -297,6 +317,7 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
 
     )
 
@@ -316,6 +337,7 @@ async def asyncio(
     target_name: None | str | Unset = UNSET,
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
+    negative_transfer_risk: None | Risk | Unset = UNSET,
 
 ) -> Calibration | Problem | None:
     """ Get Calibration
@@ -337,6 +359,7 @@ async def asyncio(
         target_name (None | str | Unset):
         strategy (None | Strategy | Unset):
         extractor (None | str | Unset):
+        negative_transfer_risk (None | Risk | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -356,5 +379,6 @@ source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
+negative_transfer_risk=negative_transfer_risk,
 
     )).parsed
