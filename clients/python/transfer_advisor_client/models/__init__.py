@@ -1,6 +1,7 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .assess_options import AssessOptions
+from .assess_options_metrics_type_0_item import AssessOptionsMetricsType0Item
 from .assess_request import AssessRequest
 from .assessment import Assessment
 from .assessment_evidence import AssessmentEvidence
@@ -8,11 +9,10 @@ from .assessment_metrics import AssessmentMetrics
 from .assessment_omitted import AssessmentOmitted
 from .assessment_page import AssessmentPage
 from .assessment_stats import AssessmentStats
-from .assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
 from .assessment_stats_bucket import AssessmentStatsBucket
 from .assessment_summary import AssessmentSummary
 from .audit_verification import AuditVerification
-from .body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
+from .body_register_extractor import BodyRegisterExtractor
 from .dataset_spec import DatasetSpec
 from .encoded_images import EncodedImages
 from .encoded_images_dtype import EncodedImagesDtype
@@ -26,8 +26,9 @@ from .extractor_out import ExtractorOut
 from .extractor_out_preprocessing import ExtractorOutPreprocessing
 from .extractor_ref import ExtractorRef
 from .field_change import FieldChange
-from .healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
+from .get_assessment_stats_bucket import GetAssessmentStatsBucket
 from .input_spec import InputSpec
+from .liveness import Liveness
 from .metric_out import MetricOut
 from .metric_out_details import MetricOutDetails
 from .modality import Modality
@@ -35,6 +36,9 @@ from .output_spec import OutputSpec
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
 from .raw_inputs import RawInputs
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .readiness_status import ReadinessStatus
 from .recommendation_out import RecommendationOut
 from .replay import Replay
 from .replay_changes import ReplayChanges
@@ -53,13 +57,13 @@ __all__ = (
     "AssessmentOmitted",
     "AssessmentPage",
     "AssessmentStats",
-    "AssessmentStatsAssessmentsStatsGetBucket",
     "AssessmentStatsBucket",
     "AssessmentSummary",
     "AssessOptions",
+    "AssessOptionsMetricsType0Item",
     "AssessRequest",
     "AuditVerification",
-    "BodyRegisterExtractorExtractorsPost",
+    "BodyRegisterExtractor",
     "DatasetSpec",
     "EncodedImages",
     "EncodedImagesDtype",
@@ -73,8 +77,9 @@ __all__ = (
     "ExtractorOutPreprocessing",
     "ExtractorRef",
     "FieldChange",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
+    "GetAssessmentStatsBucket",
     "InputSpec",
+    "Liveness",
     "MetricOut",
     "MetricOutDetails",
     "Modality",
@@ -82,6 +87,9 @@ __all__ = (
     "Problem",
     "ProblemErrorsItem",
     "RawInputs",
+    "Readiness",
+    "ReadinessChecks",
+    "ReadinessStatus",
     "RecommendationOut",
     "Replay",
     "ReplayChanges",

@@ -9,14 +9,12 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
-from ...models.replay import Replay
 from typing import cast
 
 
 
 def _get_kwargs(
-    assessment_id: str,
-
+    
 ) -> dict[str, Any]:
     
 
@@ -25,8 +23,8 @@ def _get_kwargs(
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/assessments/{assessment_id}/replay".format(assessment_id=quote(str(assessment_id), safe=""),),
+        "method": "get",
+        "url": "/metrics",
     }
 
 
@@ -34,20 +32,10 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Replay:
-    if response.status_code == 201:
-        response_201 = Replay.from_dict(response.json())
-
-
-
-        return response_201
-
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
-
-
-
-        return response_422
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str:
+    if response.status_code == 200:
+        response_200 = response.text
+        return response_200
 
     response_default = Problem.from_dict(response.json())
 
@@ -57,7 +45,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Replay]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,31 +55,26 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
-    assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Problem | Replay]:
-    """ Replay Assessment
+) -> Response[Problem | str]:
+    """ Prometheus metrics
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
-
-    Args:
-        assessment_id (str):
+     Prometheus text format: latency per route, assessments per strategy, metric compute
+    time per metric, problems per type. Counters are per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Replay]
+        Response[Problem | str]
      """
 
 
     kwargs = _get_kwargs(
-        assessment_id=assessment_id,
-
+        
     )
 
     response = client.get_httpx_client().request(
@@ -101,60 +84,50 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 def sync(
-    assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Problem | Replay | None:
-    """ Replay Assessment
+) -> Problem | str | None:
+    """ Prometheus metrics
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
-
-    Args:
-        assessment_id (str):
+     Prometheus text format: latency per route, assessments per strategy, metric compute
+    time per metric, problems per type. Counters are per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Replay
+        Problem | str
      """
 
 
     return sync_detailed(
-        assessment_id=assessment_id,
-client=client,
+        client=client,
 
     ).parsed
 
 async def asyncio_detailed(
-    assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Problem | Replay]:
-    """ Replay Assessment
+) -> Response[Problem | str]:
+    """ Prometheus metrics
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
-
-    Args:
-        assessment_id (str):
+     Prometheus text format: latency per route, assessments per strategy, metric compute
+    time per metric, problems per type. Counters are per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Replay]
+        Response[Problem | str]
      """
 
 
     kwargs = _get_kwargs(
-        assessment_id=assessment_id,
-
+        
     )
 
     response = await client.get_async_httpx_client().request(
@@ -164,30 +137,25 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 async def asyncio(
-    assessment_id: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Problem | Replay | None:
-    """ Replay Assessment
+) -> Problem | str | None:
+    """ Prometheus metrics
 
-     Run the stored evidence through the current policy; store the result as a new record
-    with `replay_of` = this id (the original is never modified) and say what changed.
-
-    Args:
-        assessment_id (str):
+     Prometheus text format: latency per route, assessments per strategy, metric compute
+    time per metric, problems per type. Counters are per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Replay
+        Problem | str
      """
 
 
     return (await asyncio_detailed(
-        assessment_id=assessment_id,
-client=client,
+        client=client,
 
     )).parsed

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.extractor_list import ExtractorList
 from ...models.problem import Problem
 from typing import cast
 
@@ -24,7 +25,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/metrics",
+        "url": "/extractors",
     }
 
 
@@ -32,10 +33,41 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorList | Problem:
     if response.status_code == 200:
-        response_200 = response.text
+        response_200 = ExtractorList.from_dict(response.json())
+
+
+
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -45,7 +77,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,20 +88,22 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[Problem | str]:
-    """ Metrics
+) -> Response[ExtractorList | Problem]:
+    """ List feature extractors
 
-     Prometheus text format: latency per route, assessments per strategy, metric compute
-    time per metric, problems per type. Counters are per process.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -85,20 +119,22 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Problem | str | None:
-    """ Metrics
+) -> ExtractorList | Problem | None:
+    """ List feature extractors
 
-     Prometheus text format: latency per route, assessments per strategy, metric compute
-    time per metric, problems per type. Counters are per process.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        ExtractorList | Problem
      """
 
 
@@ -109,20 +145,22 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[Problem | str]:
-    """ Metrics
+) -> Response[ExtractorList | Problem]:
+    """ List feature extractors
 
-     Prometheus text format: latency per route, assessments per strategy, metric compute
-    time per metric, problems per type. Counters are per process.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -138,20 +176,22 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Problem | str | None:
-    """ Metrics
+) -> ExtractorList | Problem | None:
+    """ List feature extractors
 
-     Prometheus text format: latency per route, assessments per strategy, metric compute
-    time per metric, problems per type. Counters are per process.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        ExtractorList | Problem
      """
 
 

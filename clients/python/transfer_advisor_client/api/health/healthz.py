@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.audit_verification import AuditVerification
+from ...models.liveness import Liveness
 from ...models.problem import Problem
 from typing import cast
 
@@ -25,7 +25,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/audit/verify",
+        "url": "/healthz",
     }
 
 
@@ -33,9 +33,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditVerification | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Liveness | Problem:
     if response.status_code == 200:
-        response_200 = AuditVerification.from_dict(response.json())
+        response_200 = Liveness.from_dict(response.json())
 
 
 
@@ -49,7 +49,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditVerification | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Liveness | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,18 +62,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[AuditVerification | Problem]:
-    """ Verify Audit
+) -> Response[Liveness | Problem]:
+    """ Liveness probe
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | Problem]
+        Response[Liveness | Problem]
      """
 
 
@@ -91,18 +90,17 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> AuditVerification | Problem | None:
-    """ Verify Audit
+) -> Liveness | Problem | None:
+    """ Liveness probe
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | Problem
+        Liveness | Problem
      """
 
 
@@ -115,18 +113,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[AuditVerification | Problem]:
-    """ Verify Audit
+) -> Response[Liveness | Problem]:
+    """ Liveness probe
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | Problem]
+        Response[Liveness | Problem]
      """
 
 
@@ -144,18 +141,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> AuditVerification | Problem | None:
-    """ Verify Audit
+) -> Liveness | Problem | None:
+    """ Liveness probe
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | Problem
+        Liveness | Problem
      """
 
 

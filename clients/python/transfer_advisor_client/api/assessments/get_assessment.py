@@ -8,51 +8,60 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.assess_request import AssessRequest
 from ...models.assessment import Assessment
 from ...models.problem import Problem
-from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    *,
-    body: AssessRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    assessment_id: str,
 
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(idempotency_key, Unset):
-        headers["idempotency-key"] = idempotency_key
-
-
+    
 
     
 
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/assess",
+        "method": "get",
+        "url": "/assessments/{assessment_id}".format(assessment_id=quote(str(assessment_id), safe=""),),
     }
 
-    _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Assessment | Problem:
-    if response.status_code == 201:
-        response_201 = Assessment.from_dict(response.json())
+    if response.status_code == 200:
+        response_200 = Assessment.from_dict(response.json())
 
 
 
-        return response_201
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -60,6 +69,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -79,19 +102,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
+    assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Response[Assessment | Problem]:
-    """ Post Assess
+    """ Get one assessment record
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,8 +127,7 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
 
     )
 
@@ -115,19 +138,20 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 def sync(
+    assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Assessment | Problem | None:
-    """ Post Assess
+    """ Get one assessment record
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,26 +163,26 @@ def sync(
 
 
     return sync_detailed(
-        client=client,
-body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
+client=client,
 
     ).parsed
 
 async def asyncio_detailed(
+    assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Response[Assessment | Problem]:
-    """ Post Assess
+    """ Get one assessment record
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,8 +194,7 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
 
     )
 
@@ -182,19 +205,20 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 async def asyncio(
+    assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Assessment | Problem | None:
-    """ Post Assess
+    """ Get one assessment record
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,8 +230,7 @@ async def asyncio(
 
 
     return (await asyncio_detailed(
-        client=client,
-body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
+client=client,
 
     )).parsed

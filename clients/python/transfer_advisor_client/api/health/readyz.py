@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
+from ...models.readiness import Readiness
 from typing import cast
 
 
@@ -32,10 +33,20 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Readiness:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Readiness.from_dict(response.json())
+
+
+
         return response_200
+
+    if response.status_code == 503:
+        response_503 = Readiness.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -45,7 +56,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Readiness]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,8 +69,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Any | Problem]:
-    """ Readyz
+) -> Response[Problem | Readiness]:
+    """ Readiness probe
 
      Ready when the database answers and every extractor that should load has its file.
 
@@ -68,7 +79,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | Readiness]
      """
 
 
@@ -86,8 +97,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Any | Problem | None:
-    """ Readyz
+) -> Problem | Readiness | None:
+    """ Readiness probe
 
      Ready when the database answers and every extractor that should load has its file.
 
@@ -96,7 +107,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | Readiness
      """
 
 
@@ -109,8 +120,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Any | Problem]:
-    """ Readyz
+) -> Response[Problem | Readiness]:
+    """ Readiness probe
 
      Ready when the database answers and every extractor that should load has its file.
 
@@ -119,7 +130,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | Readiness]
      """
 
 
@@ -137,8 +148,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Any | Problem | None:
-    """ Readyz
+) -> Problem | Readiness | None:
+    """ Readiness probe
 
      Ready when the database answers and every extractor that should load has its file.
 
@@ -147,7 +158,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | Readiness
      """
 
 

@@ -116,12 +116,40 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -142,7 +170,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -153,7 +181,7 @@ def sync_detailed(
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -161,15 +189,19 @@ def sync_detailed(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,7 +232,7 @@ extractor=extractor,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -211,7 +243,7 @@ def sync(
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -219,15 +251,19 @@ def sync(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,7 +289,7 @@ extractor=extractor,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -264,7 +300,7 @@ async def asyncio_detailed(
     extractor: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -272,15 +308,19 @@ async def asyncio_detailed(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -311,7 +351,7 @@ extractor=extractor,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -322,7 +362,7 @@ async def asyncio(
     extractor: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -330,15 +370,19 @@ async def asyncio(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
