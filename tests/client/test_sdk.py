@@ -165,6 +165,10 @@ def test_problems_raise_typed_errors(sdk: ModuleType, open_server: tuple[str, Pa
                           modality="image")
         assert float_labels.value.fields[0].startswith("target.labels")
 
+        with pytest.raises(sdk.InvalidInput) as unknown_metric:
+            client.assess(rows(6), rows(7), modality="image", options={"metrics": ["nope"]})
+        assert unknown_metric.value.fields == ["options.metrics"]
+
         with pytest.raises(sdk.NotFound) as missing:
             client.get_assessment("0" * 32)
         assert (missing.value.status, missing.value.type) == (404, "/problems/not-found")
@@ -254,3 +258,17 @@ def test_auth_errors_and_429_retry(sdk: ModuleType, auth_server: tuple[str, Path
         assert limited.value.retry_after == 1.0
         assert limited.value.limit == "rate_limit_per_second"
         assert calls == []
+
+
+def test_error_parsing_without_a_server(sdk: ModuleType) -> None:
+    """Non-problem bodies (a probe's JSON, HTML from a proxy) and HTTP-date Retry-After."""
+    probe = sdk.ProblemError.from_http(503, {"retry-after": "7"},
+                                       b'{"status": "not ready", "checks": {}}')
+    assert isinstance(probe, sdk.ServiceUnavailable)
+    assert (probe.status, probe.retry_after, probe.title) == (503, 7.0, "HTTP 503")
+    proxy = sdk.ProblemError.from_http(502, {}, b"<html>bad gateway</html>")
+    assert isinstance(proxy, sdk.ServerError)
+    assert "bad gateway" in proxy.detail
+    dated = sdk.ProblemError.from_http(429, {"retry-after": "Wed, 21 Oct 2015 07:28:10 GMT"},
+                                       b"{}", now=1445412480.0)  # 07:28:00
+    assert dated.retry_after == pytest.approx(10.0)

