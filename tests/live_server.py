@@ -24,8 +24,10 @@ def free_port() -> int:
 def live_server(workdir: Path, **env: str) -> Iterator[str]:
     """Start the service in `workdir` (its own SQLite file), yield its base URL, stop it."""
     port = free_port()
+    # No download on start (MiniLM's weights): a test never depends on the network.
     environ = {**os.environ, "TRANSFER_ADVISOR_AUTH": "disabled",
-               "TRANSFER_ADVISOR_DATA_DIR": str(workdir / "data"), **env}
+               "TRANSFER_ADVISOR_DATA_DIR": str(workdir / "data"),
+               "TRANSFER_ADVISOR_FETCH_EXTRACTOR_WEIGHTS": "false", **env}
     environ.pop("TRANSFER_ADVISOR_DATABASE_URL", None)
     log = (workdir / "serve.log").open("wb")
     proc = subprocess.Popen(

@@ -23,8 +23,9 @@ from .api import (
 from .api.auth_gate import AuthGate
 from .api.dashboard import install_dashboard
 from .api.limits import BodySizeLimit
-from .api.problems import install_problem_handlers, install_problem_openapi
+from .api.problems import PROBLEM_SCHEMA, install_problem_handlers
 from .api.ratelimit import RateLimiter, TokenBucket
+from .api.responses import install_openapi, operation_id_of
 from .db import migrate
 from .db.engine import is_postgres, make_engine, make_limiter_engine, make_sessionmaker
 from .db.ratelimit import SharedTokenBucket
@@ -40,6 +41,13 @@ def rate_limiter(settings: Settings) -> RateLimiter:
     if rate > 0 and is_postgres(settings):
         return SharedTokenBucket(make_limiter_engine(settings), rate, burst)
     return TokenBucket(rate, burst)
+
+
+API_DESCRIPTION = (
+    "Send a source and a target dataset (embeddings, mergeable summaries, or raw inputs for an "
+    "ONNX extractor) and the task; get back `fine_tune`, `feature_extraction` or "
+    "`train_from_scratch`, a transfer score, a negative-transfer risk and the reasons, stored in "
+    "an append-only, hash-chained audit trail. Errors are RFC 9457 `application/problem+json`.")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,11 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Transfer Advisor",
         version=__version__,
         summary="Will transfer learning help this task, or hurt it? A measured, audited answer.",
+        description=API_DESCRIPTION,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id_of,
     )
     app.state.settings = settings
     install_problem_handlers(app)
-    install_problem_openapi(app)
+    install_openapi(app, PROBLEM_SCHEMA)
     for module in (assess, assessments, audit, extractors, health, outcomes, calibration,
                    policies, rank, reports):
         app.include_router(module.router)

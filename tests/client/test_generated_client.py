@@ -71,9 +71,9 @@ def _op(path: str) -> Any:
 def test_assess_history_and_errors_through_the_client(client_pkg: ModuleType, server: str) -> None:
     from transfer_advisor_client.models import Assessment, AssessmentPage, AssessRequest, Problem
 
-    post = _op("assess.post_assess_assess_post")
-    history = _op("assessments.list_assessments_assessments_get")
-    one = _op("assessments.get_assessment_assessments_assessment_id_get")
+    post = _op("assess.assess")
+    history = _op("assessments.list_assessments")
+    one = _op("assessments.get_assessment")
 
     with client_pkg.Client(base_url=server, raise_on_unexpected_status=True, timeout=60.0) as http:
         body = AssessRequest.from_dict(embeddings_request(n=40, d=5, seed=3, shift=0.5, labels=15))
@@ -100,8 +100,8 @@ def test_assess_history_and_errors_through_the_client(client_pkg: ModuleType, se
         assert isinstance(fetched, Assessment)
         assert fetched.record_sha256 == record.record_sha256
 
-        # An unknown id is a 404 problem; openapi.yaml declares problems as the `default`
-        # response, so the client parses it into a Problem instead of raising.
+        # An unknown id is a 404 problem; openapi.yaml declares it (problem+json), so the
+        # client parses it into a Problem instead of raising.
         missing = one.sync_detailed(client=http, assessment_id="0000000000000000000000000000")
         assert missing.status_code == 404
         assert isinstance(missing.parsed, Problem)
@@ -111,7 +111,7 @@ def test_assess_history_and_errors_through_the_client(client_pkg: ModuleType, se
 def test_validation_problem_is_parsed_by_the_client(client_pkg: ModuleType, server: str) -> None:
     from transfer_advisor_client.models import AssessRequest, Problem
 
-    post = _op("assess.post_assess_assess_post")
+    post = _op("assess.assess")
     with client_pkg.Client(base_url=server, raise_on_unexpected_status=False) as http:
         # Source d=5, target d=3: a 422 problem; the raw response keeps the field path.
         bad = embeddings_request(n=20, d=5, labels=6)

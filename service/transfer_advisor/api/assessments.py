@@ -18,21 +18,30 @@ from ..schemas.outcomes import ReplayRequest
 from ..services import history, outcomes
 from ..services import replay as replay_service
 from .deps import AssessCaller, AssessmentId, ReadCaller, SessionsDep
+from .responses import created, problems
 
 router = APIRouter(tags=["assessments"])
 
-Name = Annotated[str | None, Query(min_length=1, max_length=200), AfterValidator(no_nul_or_none)]
+
+def _name(what: str) -> object:
+    return Query(min_length=1, max_length=200, description=f"Only records whose {what} is this.")
 
 
 def history_filter(
     since: Annotated[datetime | None, Query(description="ISO 8601, inclusive; naive = UTC")] = None,
     until: Annotated[datetime | None, Query(description="ISO 8601, exclusive; naive = UTC")] = None,
-    source_name: Name = None,
-    target_name: Name = None,
-    strategy: Strategy | None = None,
-    extractor: Name = None,
-    negative_transfer_risk: Risk | None = None,
-    policy_version: Name = None,
+    source_name: Annotated[str | None, _name("source dataset name"),
+                           AfterValidator(no_nul_or_none)] = None,
+    target_name: Annotated[str | None, _name("target dataset name"),
+                           AfterValidator(no_nul_or_none)] = None,
+    strategy: Annotated[Strategy | None, Query(
+        description="Only records with this recommended strategy.")] = None,
+    extractor: Annotated[str | None, _name("extractor (name used for raw inputs)"),
+                         AfterValidator(no_nul_or_none)] = None,
+    negative_transfer_risk: Annotated[Risk | None, Query(
+        description="Only records with this negative-transfer risk.")] = None,
+    policy_version: Annotated[str | None, _name("policy_version"),
+                              AfterValidator(no_nul_or_none)] = None,
 ) -> HistoryFilter:
     since, until = _utc(since, "since"), _utc(until, "until")
     if since is not None and until is not None and since >= until:
@@ -44,13 +53,16 @@ def history_filter(
 FilterDep = Annotated[HistoryFilter, Depends(history_filter)]
 
 
-@router.get("/assessments", response_model=AssessmentPage)
+@router.get("/assessments", response_model=AssessmentPage,
+            summary="List assessments, newest first (paged)")
 def list_assessments(
     caller: ReadCaller,
     sessions: SessionsDep,
     flt: FilterDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
+    cursor: Annotated[str | None, Query(
+        max_length=200, description="`next_cursor` of the previous page; omit for the first.")
+    ] = None,
 ) -> AssessmentPage:
     """Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -64,19 +76,23 @@ def list_assessments(
 
 
 # Declared before /assessments/{assessment_id}, which would otherwise capture "stats".
-@router.get("/assessments/stats", response_model=Stats)
-def assessment_stats(
+@router.get("/assessments/stats", response_model=Stats,
+            summary="Count assessments per strategy per time bucket")
+def get_assessment_stats(
     caller: ReadCaller,
     sessions: SessionsDep,
     flt: FilterDep,
-    bucket: Literal["hour", "day", "week"] = "day",
+    bucket: Annotated[Literal["hour", "day", "week"], Query(
+        description="Bucket width (UTC; weeks start on Monday).")] = "day",
 ) -> Stats:
     """Counts per strategy per UTC bucket (weeks start on Monday), with the history filters."""
     return Stats.model_validate(history.stats(sessions, caller.tenant, bucket, flt))
 
 
-@router.get("/assessments/{assessment_id}", response_model=Assessment)
+@router.get("/assessments/{assessment_id}", response_model=Assessment,
+            summary="Get one assessment record")
 def get_assessment(assessment_id: AssessmentId, caller: ReadCaller, sessions: SessionsDep) -> Assessment:
+    """The full stored record: recommendation, metrics, evidence and its audit hashes."""
     return assessment_or_404(sessions, caller.tenant, assessment_id)
 
 
@@ -87,7 +103,10 @@ def assessment_or_404(sessions: sessionmaker[Session], tenant: str, assessment_i
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,
-             responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}}})
+             summary="Replay an assessment under the current policy",
+             responses=created("/assessments/{id}") | problems(
+                 409, s409="The stored original fails its integrity check (it was edited); "
+                           "nothing stored."))
 def replay_assessment(assessment_id: AssessmentId, response: Response, caller: AssessCaller,
                       sessions: SessionsDep,
                       body: Annotated[ReplayRequest | None, Body()] = None) -> Replay:

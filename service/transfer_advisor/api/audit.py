@@ -13,7 +13,8 @@ from .deps import AdminCaller, SessionsDep
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit/verify", response_model=AuditVerification)
+@router.get("/audit/verify", response_model=AuditVerification,
+            summary="Verify the tenant's audit hash chain")
 def verify_audit(caller: AdminCaller, sessions: SessionsDep) -> AuditVerification:
     """Walk the tenant's records in chain order; `first_bad_id` names the first record whose
     hash, back-link, sequence or indexed columns do not match its hashed content."""

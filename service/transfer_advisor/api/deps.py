@@ -39,7 +39,8 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # Ids are 32 hex characters; a longer one or a NUL is no id of ours and never reaches the database.
-AssessmentId = Annotated[str, Path(max_length=64), AfterValidator(no_nul)]
+AssessmentId = Annotated[str, Path(max_length=64, description="The assessment's id (`id`)."),
+                         AfterValidator(no_nul)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 
 

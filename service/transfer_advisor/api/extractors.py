@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidInput, NotFound, PayloadTooLarge
 from ..schemas.extractors import ExtractorList, ExtractorOut, InputSpec, OutputSpec
 from ..services.extractors import Extractor, ExtractorService
 from .deps import AdminCaller, ReadCaller, SettingsDep
+from .responses import problems
 
 router = APIRouter(tags=["extractors"])
 
@@ -36,18 +37,26 @@ def to_wire(ext: Extractor) -> ExtractorOut:
         reason=ext.reason, description=ext.description, created_at=ext.created_at)
 
 
-@router.get("/extractors", response_model=ExtractorList)
+@router.get("/extractors", response_model=ExtractorList, summary="List feature extractors")
 def list_extractors(caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorList:
     """Bundled extractors first (unavailable ones say why), then registered ones by name."""
     return ExtractorList(items=[to_wire(e) for e in extractors.list(caller.tenant)])
 
 
-@router.get("/extractors/{name}", response_model=ExtractorOut)
-def get_extractor(name: str, caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorOut:
+@router.get("/extractors/{name}", response_model=ExtractorOut, summary="Get one extractor")
+def get_extractor(name: Annotated[str, Path(description="The extractor's name.")],
+                  caller: ReadCaller, extractors: ExtractorsDep) -> ExtractorOut:
+    """A bundled, shared or this tenant's extractor: input spec, output dim, sha256, status."""
     found = extractors.find(name, caller.tenant)
     if found is None:
         raise NotFound(f"no extractor named '{name}'")
     return to_wire(found)
+
+
+REGISTERED: dict[int | str, dict[str, Any]] = {
+    200: {"model": ExtractorOut, "description": "The same model was already registered."},
+    201: {"headers": {"Location": {"description": "The extractor: `/extractors/{name}`.",
+                                   "schema": {"type": "string"}}}}}
 
 
 def _read(upload: UploadFile, limit: int, part: str, setting: str) -> bytes:
@@ -74,14 +83,16 @@ def _parse_metadata(text: str) -> Any:
 
 
 @router.post("/extractors", status_code=201, response_model=ExtractorOut,
-             responses={200: {"model": ExtractorOut,
-                              "description": "the same model was already registered"}})
+             summary="Register an ONNX feature extractor",
+             responses=REGISTERED | problems(409, s409="The name is taken (bundled, shared, or another model "
+                                  "of this tenant's)."))
 def register_extractor(
     caller: AdminCaller,
     settings: SettingsDep,
     extractors: ExtractorsDep,
     file: Annotated[UploadFile, File(description="the .onnx model")],
-    metadata: Annotated[str, Form(description="JSON: name, version, modality, input, output")],
+    metadata: Annotated[str, Form(description="JSON: name, version, modality, input, output, "
+                                              "optional preprocessing and description")],
     tokenizer: Annotated[UploadFile | None, File(description="tokenizer.json (text)")] = None,
 ) -> JSONResponse:
     """Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store."""

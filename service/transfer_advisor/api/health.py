@@ -7,17 +7,20 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import generate_latest
 from sqlalchemy import text
 
+from ..schemas.health import Liveness, Readiness
 from .deps import SessionsDep
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/healthz", response_model=Liveness, summary="Liveness probe")
+def healthz() -> Liveness:
+    """Answers while the process runs, whatever the database (use /readyz for traffic)."""
+    return Liveness(status="ok")
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=Readiness, summary="Readiness probe",
+            responses={503: {"model": Readiness, "description": "Not ready: `checks` says why."}})
 def readyz(request: Request, sessions: SessionsDep) -> JSONResponse:
     """Ready when the database answers and every extractor that should load has its file."""
     checks: dict[str, str] = {}
@@ -40,9 +43,10 @@ def readyz(request: Request, sessions: SessionsDep) -> JSONResponse:
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
-@router.get("/metrics", response_class=Response,
-            responses={200: {"content": {PROMETHEUS_TEXT: {"schema": {"type": "string"}}}}})
-def metrics(request: Request) -> Response:
+@router.get("/metrics", response_class=Response, summary="Prometheus metrics",
+            responses={200: {"description": "Prometheus text exposition format.",
+                             "content": {PROMETHEUS_TEXT: {"schema": {"type": "string"}}}}})
+def prometheus_metrics(request: Request) -> Response:
     """Prometheus text format: latency per route, assessments per strategy, metric compute
     time per metric, problems per type. Counters are per process."""
     return Response(generate_latest(request.app.state.metrics.registry),

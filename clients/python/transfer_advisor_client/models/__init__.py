@@ -1,6 +1,7 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .assess_options import AssessOptions
+from .assess_options_metrics_type_0_item import AssessOptionsMetricsType0Item
 from .assess_request import AssessRequest
 from .assessment import Assessment
 from .assessment_evidence import AssessmentEvidence
@@ -8,11 +9,10 @@ from .assessment_metrics import AssessmentMetrics
 from .assessment_omitted import AssessmentOmitted
 from .assessment_page import AssessmentPage
 from .assessment_stats import AssessmentStats
-from .assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
 from .assessment_stats_bucket import AssessmentStatsBucket
 from .assessment_summary import AssessmentSummary
 from .audit_verification import AuditVerification
-from .body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
+from .body_register_extractor import BodyRegisterExtractor
 from .calibration import Calibration
 from .dataset_spec import DatasetSpec
 from .encoded_images import EncodedImages
@@ -28,8 +28,9 @@ from .extractor_out_preprocessing import ExtractorOutPreprocessing
 from .extractor_ref import ExtractorRef
 from .field_change import FieldChange
 from .fitted_on import FittedOn
-from .healthz_healthz_get_response_healthz_healthz_get import HealthzHealthzGetResponseHealthzHealthzGet
+from .get_assessment_stats_bucket import GetAssessmentStatsBucket
 from .input_spec import InputSpec
+from .liveness import Liveness
 from .metric_out import MetricOut
 from .metric_out_details import MetricOutDetails
 from .modality import Modality
@@ -54,6 +55,9 @@ from .ranked_item_omitted import RankedItemOmitted
 from .ranking import Ranking
 from .ranking_evidence import RankingEvidence
 from .raw_inputs import RawInputs
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .readiness_status import ReadinessStatus
 from .recommendation_out import RecommendationOut
 from .reliability_bin import ReliabilityBin
 from .replay import Replay
@@ -74,13 +78,13 @@ __all__ = (
     "AssessmentOmitted",
     "AssessmentPage",
     "AssessmentStats",
-    "AssessmentStatsAssessmentsStatsGetBucket",
     "AssessmentStatsBucket",
     "AssessmentSummary",
     "AssessOptions",
+    "AssessOptionsMetricsType0Item",
     "AssessRequest",
     "AuditVerification",
-    "BodyRegisterExtractorExtractorsPost",
+    "BodyRegisterExtractor",
     "Calibration",
     "DatasetSpec",
     "EncodedImages",
@@ -96,8 +100,9 @@ __all__ = (
     "ExtractorRef",
     "FieldChange",
     "FittedOn",
-    "HealthzHealthzGetResponseHealthzHealthzGet",
+    "GetAssessmentStatsBucket",
     "InputSpec",
+    "Liveness",
     "MetricOut",
     "MetricOutDetails",
     "Modality",
@@ -122,6 +127,9 @@ __all__ = (
     "RankRequest",
     "RankTarget",
     "RawInputs",
+    "Readiness",
+    "ReadinessChecks",
+    "ReadinessStatus",
     "RecommendationOut",
     "ReliabilityBin",
     "Replay",

@@ -26,13 +26,17 @@ T = TypeVar("T", bound="AssessRequest")
 
 @_attrs_define
 class AssessRequest:
-    """ 
+    """ POST /assess: a source and a target dataset, the task, and options.
+
         Attributes:
-            source (DatasetSpec):
-            target (DatasetSpec):
-            task (TaskSpec):
-            extractor (None | str | Unset):
-            options (AssessOptions | Unset):
+            source (DatasetSpec): One side of an assessment: a name, optional labels, and exactly one of `embeddings`,
+                `summary` or `inputs`.
+            target (DatasetSpec): One side of an assessment: a name, optional labels, and exactly one of `embeddings`,
+                `summary` or `inputs`.
+            task (TaskSpec): What the target task is and how much labeled data it has.
+            extractor (None | str | Unset): Registered extractor that embeds raw `inputs` (GET /extractors); required when a
+                side gives `inputs`.
+            options (AssessOptions | Unset): How the metrics run.
      """
 
     source: DatasetSpec

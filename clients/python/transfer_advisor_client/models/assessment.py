@@ -30,45 +30,46 @@ T = TypeVar("T", bound="Assessment")
 
 @_attrs_define
 class Assessment:
-    """ 
+    """ A stored assessment record (append-only, hash-chained).
+
         Attributes:
-            created_at (datetime.datetime):
-            id (str):
-            input_sha256 (str):
-            metrics (AssessmentMetrics):
-            policy_version (str):
-            prev_record_sha256 (None | str):
-            recommendation (RecommendationOut):
-            record_sha256 (str):
-            service_version (str):
-            source_name (str):
-            target_name (str):
-            tenant (str):
+            id (str): Record id (32 hex characters).
+            created_at (datetime.datetime): When it was stored (UTC).
+            tenant (str): The tenant of the API key that stored it.
+            source_name (str): `source.name` of the request.
+            target_name (str): `target.name` of the request.
+            recommendation (RecommendationOut): The decision and why.
+            metrics (AssessmentMetrics): Results by metric name.
+            policy_version (str): The decision policy that decided.
+            service_version (str): The service version that computed it.
+            input_sha256 (str): sha256 of the canonical request.
+            record_sha256 (str): sha256 of this record (audit chain).
+            prev_record_sha256 (None | str): record_sha256 of the tenant's previous record (null for the first).
+            extractor (ExtractorRef | None | Unset): Extractor of raw inputs, if any.
             evidence (AssessmentEvidence | Unset): What was assessed: names, shapes, summary fingerprints, task, options.
-            extractor (ExtractorRef | None | Unset):
             omitted (AssessmentOmitted | Unset): Metric → why it could not run on this input (contract v1.1).
+            replay_of (None | str | Unset): For a replay: the id of the record replayed.
             outcomes (list[Outcome] | Unset): What was measured after acting on it, oldest first; the latest counts
                 (contract v1.1; on GET /assessments/{id}).
-            replay_of (None | str | Unset):
      """
 
-    created_at: datetime.datetime
     id: str
-    input_sha256: str
-    metrics: AssessmentMetrics
-    policy_version: str
-    prev_record_sha256: None | str
-    recommendation: RecommendationOut
-    record_sha256: str
-    service_version: str
+    created_at: datetime.datetime
+    tenant: str
     source_name: str
     target_name: str
-    tenant: str
-    evidence: AssessmentEvidence | Unset = UNSET
+    recommendation: RecommendationOut
+    metrics: AssessmentMetrics
+    policy_version: str
+    service_version: str
+    input_sha256: str
+    record_sha256: str
+    prev_record_sha256: None | str
     extractor: ExtractorRef | None | Unset = UNSET
+    evidence: AssessmentEvidence | Unset = UNSET
     omitted: AssessmentOmitted | Unset = UNSET
-    outcomes: list[Outcome] | Unset = UNSET
     replay_of: None | str | Unset = UNSET
+    outcomes: list[Outcome] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -82,34 +83,30 @@ class Assessment:
         from ..models.extractor_ref import ExtractorRef # noqa: PLC0415
         from ..models.outcome import Outcome # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
-        created_at = self.created_at.isoformat()
-
         id = self.id
 
-        input_sha256 = self.input_sha256
+        created_at = self.created_at.isoformat()
 
-        metrics = self.metrics.to_dict()
-
-        policy_version = self.policy_version
-
-        prev_record_sha256: None | str
-        prev_record_sha256 = self.prev_record_sha256
-
-        recommendation = self.recommendation.to_dict()
-
-        record_sha256 = self.record_sha256
-
-        service_version = self.service_version
+        tenant = self.tenant
 
         source_name = self.source_name
 
         target_name = self.target_name
 
-        tenant = self.tenant
+        recommendation = self.recommendation.to_dict()
 
-        evidence: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.evidence, Unset):
-            evidence = self.evidence.to_dict()
+        metrics = self.metrics.to_dict()
+
+        policy_version = self.policy_version
+
+        service_version = self.service_version
+
+        input_sha256 = self.input_sha256
+
+        record_sha256 = self.record_sha256
+
+        prev_record_sha256: None | str
+        prev_record_sha256 = self.prev_record_sha256
 
         extractor: dict[str, Any] | None | Unset
         if isinstance(self.extractor, Unset):
@@ -119,9 +116,19 @@ class Assessment:
         else:
             extractor = self.extractor
 
+        evidence: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.evidence, Unset):
+            evidence = self.evidence.to_dict()
+
         omitted: dict[str, Any] | Unset = UNSET
         if not isinstance(self.omitted, Unset):
             omitted = self.omitted.to_dict()
+
+        replay_of: None | str | Unset
+        if isinstance(self.replay_of, Unset):
+            replay_of = UNSET
+        else:
+            replay_of = self.replay_of
 
         outcomes: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.outcomes, Unset):
@@ -132,39 +139,33 @@ class Assessment:
 
 
 
-        replay_of: None | str | Unset
-        if isinstance(self.replay_of, Unset):
-            replay_of = UNSET
-        else:
-            replay_of = self.replay_of
-
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "created_at": created_at,
             "id": id,
-            "input_sha256": input_sha256,
-            "metrics": metrics,
-            "policy_version": policy_version,
-            "prev_record_sha256": prev_record_sha256,
-            "recommendation": recommendation,
-            "record_sha256": record_sha256,
-            "service_version": service_version,
+            "created_at": created_at,
+            "tenant": tenant,
             "source_name": source_name,
             "target_name": target_name,
-            "tenant": tenant,
+            "recommendation": recommendation,
+            "metrics": metrics,
+            "policy_version": policy_version,
+            "service_version": service_version,
+            "input_sha256": input_sha256,
+            "record_sha256": record_sha256,
+            "prev_record_sha256": prev_record_sha256,
         })
-        if evidence is not UNSET:
-            field_dict["evidence"] = evidence
         if extractor is not UNSET:
             field_dict["extractor"] = extractor
+        if evidence is not UNSET:
+            field_dict["evidence"] = evidence
         if omitted is not UNSET:
             field_dict["omitted"] = omitted
-        if outcomes is not UNSET:
-            field_dict["outcomes"] = outcomes
         if replay_of is not UNSET:
             field_dict["replay_of"] = replay_of
+        if outcomes is not UNSET:
+            field_dict["outcomes"] = outcomes
 
         return field_dict
 
@@ -179,14 +180,23 @@ class Assessment:
         from ..models.outcome import Outcome # noqa: PLC0415
         from ..models.recommendation_out import RecommendationOut # noqa: PLC0415
         d = dict(src_dict)
+        id = d.pop("id")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
 
 
 
-        id = d.pop("id")
+        tenant = d.pop("tenant")
 
-        input_sha256 = d.pop("input_sha256")
+        source_name = d.pop("source_name")
+
+        target_name = d.pop("target_name")
+
+        recommendation = RecommendationOut.from_dict(d.pop("recommendation"))
+
+
+
 
         metrics = AssessmentMetrics.from_dict(d.pop("metrics"))
 
@@ -195,37 +205,18 @@ class Assessment:
 
         policy_version = d.pop("policy_version")
 
+        service_version = d.pop("service_version")
+
+        input_sha256 = d.pop("input_sha256")
+
+        record_sha256 = d.pop("record_sha256")
+
         def _parse_prev_record_sha256(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
         prev_record_sha256 = _parse_prev_record_sha256(d.pop("prev_record_sha256"))
-
-
-        recommendation = RecommendationOut.from_dict(d.pop("recommendation"))
-
-
-
-
-        record_sha256 = d.pop("record_sha256")
-
-        service_version = d.pop("service_version")
-
-        source_name = d.pop("source_name")
-
-        target_name = d.pop("target_name")
-
-        tenant = d.pop("tenant")
-
-        _evidence = d.pop("evidence", UNSET)
-        evidence: AssessmentEvidence | Unset
-        if isinstance(_evidence,  Unset):
-            evidence = UNSET
-        else:
-            evidence = AssessmentEvidence.from_dict(_evidence)
-
-
 
 
         def _parse_extractor(data: object) -> ExtractorRef | None | Unset:
@@ -248,6 +239,16 @@ class Assessment:
         extractor = _parse_extractor(d.pop("extractor", UNSET))
 
 
+        _evidence = d.pop("evidence", UNSET)
+        evidence: AssessmentEvidence | Unset
+        if isinstance(_evidence,  Unset):
+            evidence = UNSET
+        else:
+            evidence = AssessmentEvidence.from_dict(_evidence)
+
+
+
+
         _omitted = d.pop("omitted", UNSET)
         omitted: AssessmentOmitted | Unset
         if isinstance(_omitted,  Unset):
@@ -256,6 +257,16 @@ class Assessment:
             omitted = AssessmentOmitted.from_dict(_omitted)
 
 
+
+
+        def _parse_replay_of(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        replay_of = _parse_replay_of(d.pop("replay_of", UNSET))
 
 
         _outcomes = d.pop("outcomes", UNSET)
@@ -270,34 +281,24 @@ class Assessment:
                 outcomes.append(outcomes_item)
 
 
-        def _parse_replay_of(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        replay_of = _parse_replay_of(d.pop("replay_of", UNSET))
-
-
         assessment = cls(
-            created_at=created_at,
             id=id,
-            input_sha256=input_sha256,
-            metrics=metrics,
-            policy_version=policy_version,
-            prev_record_sha256=prev_record_sha256,
-            recommendation=recommendation,
-            record_sha256=record_sha256,
-            service_version=service_version,
+            created_at=created_at,
+            tenant=tenant,
             source_name=source_name,
             target_name=target_name,
-            tenant=tenant,
-            evidence=evidence,
+            recommendation=recommendation,
+            metrics=metrics,
+            policy_version=policy_version,
+            service_version=service_version,
+            input_sha256=input_sha256,
+            record_sha256=record_sha256,
+            prev_record_sha256=prev_record_sha256,
             extractor=extractor,
+            evidence=evidence,
             omitted=omitted,
-            outcomes=outcomes,
             replay_of=replay_of,
+            outcomes=outcomes,
         )
 
 

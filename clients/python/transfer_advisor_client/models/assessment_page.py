@@ -23,10 +23,11 @@ T = TypeVar("T", bound="AssessmentPage")
 
 @_attrs_define
 class AssessmentPage:
-    """ 
+    """ One page of the history, newest first.
+
         Attributes:
-            items (list[AssessmentSummary]):
-            next_cursor (None | str):
+            items (list[AssessmentSummary]): The records of this page.
+            next_cursor (None | str): Pass as `cursor` for the next page; null on the last.
      """
 
     items: list[AssessmentSummary]

@@ -26,18 +26,19 @@ T = TypeVar("T", bound="AssessmentStats")
 
 @_attrs_define
 class AssessmentStats:
-    """ 
+    """ Counts per strategy per time bucket, with the history filters applied.
+
         Attributes:
-            bucket (AssessmentStatsBucket):
+            bucket (AssessmentStatsBucket): Bucket width.
             buckets (list[StatsBucket]): Non-empty buckets only, oldest first; starts are UTC (weeks start Monday).
-            total (int):
-            totals (StrategyCounts):
+            totals (StrategyCounts): Records per recommended strategy.
+            total (int): Records over all buckets.
      """
 
     bucket: AssessmentStatsBucket
     buckets: list[StatsBucket]
-    total: int
     totals: StrategyCounts
+    total: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -56,9 +57,9 @@ class AssessmentStats:
 
 
 
-        total = self.total
-
         totals = self.totals.to_dict()
+
+        total = self.total
 
 
         field_dict: dict[str, Any] = {}
@@ -66,8 +67,8 @@ class AssessmentStats:
         field_dict.update({
             "bucket": bucket,
             "buckets": buckets,
-            "total": total,
             "totals": totals,
+            "total": total,
         })
 
         return field_dict
@@ -94,18 +95,18 @@ class AssessmentStats:
             buckets.append(buckets_item)
 
 
-        total = d.pop("total")
-
         totals = StrategyCounts.from_dict(d.pop("totals"))
 
 
 
 
+        total = d.pop("total")
+
         assessment_stats = cls(
             bucket=bucket,
             buckets=buckets,
-            total=total,
             totals=totals,
+            total=total,
         )
 
 

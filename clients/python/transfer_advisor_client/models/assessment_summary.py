@@ -27,29 +27,30 @@ T = TypeVar("T", bound="AssessmentSummary")
 
 @_attrs_define
 class AssessmentSummary:
-    """ 
+    """ One line of the history.
+
         Attributes:
-            confidence (float):
-            created_at (datetime.datetime):
-            id (str):
-            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
-            policy_version (str):
-            source_name (str):
+            id (str): Record id.
+            created_at (datetime.datetime): When it was stored (UTC).
+            source_name (str): Source dataset name.
+            target_name (str): Target dataset name.
             strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
-            target_name (str):
-            transfer_score (float):
-            extractor (None | str | Unset):
+            transfer_score (float): Transfer score (0..1).
+            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
+            confidence (float): Confidence (0..1).
+            policy_version (str): The decision policy that decided.
+            extractor (None | str | Unset): Extractor of raw inputs, if any.
      """
 
-    confidence: float
-    created_at: datetime.datetime
     id: str
-    negative_transfer_risk: Risk
-    policy_version: str
+    created_at: datetime.datetime
     source_name: str
-    strategy: Strategy
     target_name: str
+    strategy: Strategy
     transfer_score: float
+    negative_transfer_risk: Risk
+    confidence: float
+    policy_version: str
     extractor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,23 +59,23 @@ class AssessmentSummary:
 
 
     def to_dict(self) -> dict[str, Any]:
-        confidence = self.confidence
+        id = self.id
 
         created_at = self.created_at.isoformat()
 
-        id = self.id
-
-        negative_transfer_risk: str = self.negative_transfer_risk
-
-        policy_version = self.policy_version
-
         source_name = self.source_name
-
-        strategy: str = self.strategy
 
         target_name = self.target_name
 
+        strategy: str = self.strategy
+
         transfer_score = self.transfer_score
+
+        negative_transfer_risk: str = self.negative_transfer_risk
+
+        confidence = self.confidence
+
+        policy_version = self.policy_version
 
         extractor: None | str | Unset
         if isinstance(self.extractor, Unset):
@@ -86,15 +87,15 @@ class AssessmentSummary:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "confidence": confidence,
-            "created_at": created_at,
             "id": id,
-            "negative_transfer_risk": negative_transfer_risk,
-            "policy_version": policy_version,
+            "created_at": created_at,
             "source_name": source_name,
-            "strategy": strategy,
             "target_name": target_name,
+            "strategy": strategy,
             "transfer_score": transfer_score,
+            "negative_transfer_risk": negative_transfer_risk,
+            "confidence": confidence,
+            "policy_version": policy_version,
         })
         if extractor is not UNSET:
             field_dict["extractor"] = extractor
@@ -106,32 +107,32 @@ class AssessmentSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        confidence = d.pop("confidence")
+        id = d.pop("id")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
 
 
 
-        id = d.pop("id")
-
-        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
-
-
-
-
-        policy_version = d.pop("policy_version")
-
         source_name = d.pop("source_name")
+
+        target_name = d.pop("target_name")
 
         strategy = check_strategy(d.pop("strategy"))
 
 
 
 
-        target_name = d.pop("target_name")
-
         transfer_score = d.pop("transfer_score")
+
+        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
+
+
+
+
+        confidence = d.pop("confidence")
+
+        policy_version = d.pop("policy_version")
 
         def _parse_extractor(data: object) -> None | str | Unset:
             if data is None:
@@ -144,15 +145,15 @@ class AssessmentSummary:
 
 
         assessment_summary = cls(
-            confidence=confidence,
-            created_at=created_at,
             id=id,
-            negative_transfer_risk=negative_transfer_risk,
-            policy_version=policy_version,
+            created_at=created_at,
             source_name=source_name,
-            strategy=strategy,
             target_name=target_name,
+            strategy=strategy,
             transfer_score=transfer_score,
+            negative_transfer_risk=negative_transfer_risk,
+            confidence=confidence,
+            policy_version=policy_version,
             extractor=extractor,
         )
 

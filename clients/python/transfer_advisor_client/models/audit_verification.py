@@ -22,17 +22,18 @@ T = TypeVar("T", bound="AuditVerification")
 
 @_attrs_define
 class AuditVerification:
-    """ 
+    """ The result of recomputing the tenant's hash chain.
+
         Attributes:
+            ok (bool): Whether every record checked is intact.
             checked (int): Records examined, in chain order, up to the first bad one.
-            first_bad_id (None | str):
-            ok (bool):
+            first_bad_id (None | str): The first record that fails, if any.
             problem (None | str | Unset): What is wrong, when ok is false.
      """
 
+    ok: bool
     checked: int
     first_bad_id: None | str
-    ok: bool
     problem: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -41,12 +42,12 @@ class AuditVerification:
 
 
     def to_dict(self) -> dict[str, Any]:
+        ok = self.ok
+
         checked = self.checked
 
         first_bad_id: None | str
         first_bad_id = self.first_bad_id
-
-        ok = self.ok
 
         problem: None | str | Unset
         if isinstance(self.problem, Unset):
@@ -58,9 +59,9 @@ class AuditVerification:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "ok": ok,
             "checked": checked,
             "first_bad_id": first_bad_id,
-            "ok": ok,
         })
         if problem is not UNSET:
             field_dict["problem"] = problem
@@ -72,6 +73,8 @@ class AuditVerification:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        ok = d.pop("ok")
+
         checked = d.pop("checked")
 
         def _parse_first_bad_id(data: object) -> None | str:
@@ -81,8 +84,6 @@ class AuditVerification:
 
         first_bad_id = _parse_first_bad_id(d.pop("first_bad_id"))
 
-
-        ok = d.pop("ok")
 
         def _parse_problem(data: object) -> None | str | Unset:
             if data is None:
@@ -95,9 +96,9 @@ class AuditVerification:
 
 
         audit_verification = cls(
+            ok=ok,
             checked=checked,
             first_bad_id=first_bad_id,
-            ok=ok,
             problem=problem,
         )
 

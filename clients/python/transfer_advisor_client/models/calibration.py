@@ -26,23 +26,23 @@ T = TypeVar("T", bound="Calibration")
 class Calibration:
     """ 
         Attributes:
-            decision_accuracy (float | None):
-            expected_gain_mae (float | None):
             n (int): Decisions scored: each with the latest outcome reported on it.
+            decision_accuracy (float | None):
             negative_transfer_recall (float | None):
-            reliability (list[ReliabilityBin]):
             spearman_score_vs_gain (float | None):
             three_way_accuracy (float | None):
+            expected_gain_mae (float | None):
+            reliability (list[ReliabilityBin]):
             policy_version (None | str | Unset): The policy version scored (null: the decisions as made, replays left out).
      """
 
-    decision_accuracy: float | None
-    expected_gain_mae: float | None
     n: int
+    decision_accuracy: float | None
     negative_transfer_recall: float | None
-    reliability: list[ReliabilityBin]
     spearman_score_vs_gain: float | None
     three_way_accuracy: float | None
+    expected_gain_mae: float | None
+    reliability: list[ReliabilityBin]
     policy_version: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,16 +52,22 @@ class Calibration:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.reliability_bin import ReliabilityBin # noqa: PLC0415
+        n = self.n
+
         decision_accuracy: float | None
         decision_accuracy = self.decision_accuracy
 
-        expected_gain_mae: float | None
-        expected_gain_mae = self.expected_gain_mae
-
-        n = self.n
-
         negative_transfer_recall: float | None
         negative_transfer_recall = self.negative_transfer_recall
+
+        spearman_score_vs_gain: float | None
+        spearman_score_vs_gain = self.spearman_score_vs_gain
+
+        three_way_accuracy: float | None
+        three_way_accuracy = self.three_way_accuracy
+
+        expected_gain_mae: float | None
+        expected_gain_mae = self.expected_gain_mae
 
         reliability = []
         for reliability_item_data in self.reliability:
@@ -69,12 +75,6 @@ class Calibration:
             reliability.append(reliability_item)
 
 
-
-        spearman_score_vs_gain: float | None
-        spearman_score_vs_gain = self.spearman_score_vs_gain
-
-        three_way_accuracy: float | None
-        three_way_accuracy = self.three_way_accuracy
 
         policy_version: None | str | Unset
         if isinstance(self.policy_version, Unset):
@@ -86,13 +86,13 @@ class Calibration:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "decision_accuracy": decision_accuracy,
-            "expected_gain_mae": expected_gain_mae,
             "n": n,
+            "decision_accuracy": decision_accuracy,
             "negative_transfer_recall": negative_transfer_recall,
-            "reliability": reliability,
             "spearman_score_vs_gain": spearman_score_vs_gain,
             "three_way_accuracy": three_way_accuracy,
+            "expected_gain_mae": expected_gain_mae,
+            "reliability": reliability,
         })
         if policy_version is not UNSET:
             field_dict["policy_version"] = policy_version
@@ -105,6 +105,8 @@ class Calibration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.reliability_bin import ReliabilityBin # noqa: PLC0415
         d = dict(src_dict)
+        n = d.pop("n")
+
         def _parse_decision_accuracy(data: object) -> float | None:
             if data is None:
                 return data
@@ -113,32 +115,12 @@ class Calibration:
         decision_accuracy = _parse_decision_accuracy(d.pop("decision_accuracy"))
 
 
-        def _parse_expected_gain_mae(data: object) -> float | None:
-            if data is None:
-                return data
-            return cast(float | None, data)
-
-        expected_gain_mae = _parse_expected_gain_mae(d.pop("expected_gain_mae"))
-
-
-        n = d.pop("n")
-
         def _parse_negative_transfer_recall(data: object) -> float | None:
             if data is None:
                 return data
             return cast(float | None, data)
 
         negative_transfer_recall = _parse_negative_transfer_recall(d.pop("negative_transfer_recall"))
-
-
-        reliability = []
-        _reliability = d.pop("reliability")
-        for reliability_item_data in (_reliability):
-            reliability_item = ReliabilityBin.from_dict(reliability_item_data)
-
-
-
-            reliability.append(reliability_item)
 
 
         def _parse_spearman_score_vs_gain(data: object) -> float | None:
@@ -157,6 +139,24 @@ class Calibration:
         three_way_accuracy = _parse_three_way_accuracy(d.pop("three_way_accuracy"))
 
 
+        def _parse_expected_gain_mae(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        expected_gain_mae = _parse_expected_gain_mae(d.pop("expected_gain_mae"))
+
+
+        reliability = []
+        _reliability = d.pop("reliability")
+        for reliability_item_data in (_reliability):
+            reliability_item = ReliabilityBin.from_dict(reliability_item_data)
+
+
+
+            reliability.append(reliability_item)
+
+
         def _parse_policy_version(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -168,13 +168,13 @@ class Calibration:
 
 
         calibration = cls(
-            decision_accuracy=decision_accuracy,
-            expected_gain_mae=expected_gain_mae,
             n=n,
+            decision_accuracy=decision_accuracy,
             negative_transfer_recall=negative_transfer_recall,
-            reliability=reliability,
             spearman_score_vs_gain=spearman_score_vs_gain,
             three_way_accuracy=three_way_accuracy,
+            expected_gain_mae=expected_gain_mae,
+            reliability=reliability,
             policy_version=policy_version,
         )
 

@@ -24,15 +24,17 @@ T = TypeVar("T", bound="EncodedImages")
 
 @_attrs_define
 class EncodedImages:
-    """ 
+    """ Images as base64 of little-endian, row-major values, NHWC.
+
         Attributes:
-            data (str):
-            shape (list[int]):
-            dtype (EncodedImagesDtype | Unset):  Default: 'uint8'.
+            shape (list[int]): [n, height, width, channels] as the extractor takes them (e.g. [n, 224, 224, 3] RGB for open-
+                nsfw-resnet50-pooled).
+            data (str): Base64 of the n × h × w × c values, row-major.
+            dtype (EncodedImagesDtype | Unset): Element type of `data`; pixels 0..255. Default: 'uint8'.
      """
 
-    data: str
     shape: list[int]
+    data: str
     dtype: EncodedImagesDtype | Unset = 'uint8'
 
 
@@ -40,11 +42,11 @@ class EncodedImages:
 
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
-
         shape = self.shape
 
 
+
+        data = self.data
 
         dtype: str | Unset = UNSET
         if not isinstance(self.dtype, Unset):
@@ -55,8 +57,8 @@ class EncodedImages:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "data": data,
             "shape": shape,
+            "data": data,
         })
         if dtype is not UNSET:
             field_dict["dtype"] = dtype
@@ -68,10 +70,10 @@ class EncodedImages:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = d.pop("data")
-
         shape = cast(list[int], d.pop("shape"))
 
+
+        data = d.pop("data")
 
         _dtype = d.pop("dtype", UNSET)
         dtype: EncodedImagesDtype | Unset
@@ -84,8 +86,8 @@ class EncodedImages:
 
 
         encoded_images = cls(
-            data=data,
             shape=shape,
+            data=data,
             dtype=dtype,
         )
 

@@ -27,13 +27,13 @@ class EncodedMatrix:
     """ A dense matrix as base64 of little-endian, row-major values.
 
         Attributes:
-            data (str):
-            shape (list[int]):
-            dtype (EncodedMatrixDtype | Unset):  Default: 'float32'.
+            shape (list[int]): [rows, columns].
+            data (str): Base64 of the rows × columns values, row-major.
+            dtype (EncodedMatrixDtype | Unset): Element type of `data` (little-endian). Default: 'float32'.
      """
 
-    data: str
     shape: list[int]
+    data: str
     dtype: EncodedMatrixDtype | Unset = 'float32'
 
 
@@ -41,11 +41,11 @@ class EncodedMatrix:
 
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
-
         shape = self.shape
 
 
+
+        data = self.data
 
         dtype: str | Unset = UNSET
         if not isinstance(self.dtype, Unset):
@@ -56,8 +56,8 @@ class EncodedMatrix:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "data": data,
             "shape": shape,
+            "data": data,
         })
         if dtype is not UNSET:
             field_dict["dtype"] = dtype
@@ -69,10 +69,10 @@ class EncodedMatrix:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = d.pop("data")
-
         shape = cast(list[int], d.pop("shape"))
 
+
+        data = d.pop("data")
 
         _dtype = d.pop("dtype", UNSET)
         dtype: EncodedMatrixDtype | Unset
@@ -85,8 +85,8 @@ class EncodedMatrix:
 
 
         encoded_matrix = cls(
-            data=data,
             shape=shape,
+            data=data,
             dtype=dtype,
         )
 

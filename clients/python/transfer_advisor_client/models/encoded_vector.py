@@ -27,13 +27,13 @@ class EncodedVector:
     """ A vector as base64 of little-endian values (shape [d]).
 
         Attributes:
-            data (str):
-            shape (list[int]):
-            dtype (EncodedVectorDtype | Unset):  Default: 'float64'.
+            shape (list[int]): [length].
+            data (str): Base64 of the values.
+            dtype (EncodedVectorDtype | Unset): Element type of `data` (little-endian). Default: 'float64'.
      """
 
-    data: str
     shape: list[int]
+    data: str
     dtype: EncodedVectorDtype | Unset = 'float64'
 
 
@@ -41,11 +41,11 @@ class EncodedVector:
 
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
-
         shape = self.shape
 
 
+
+        data = self.data
 
         dtype: str | Unset = UNSET
         if not isinstance(self.dtype, Unset):
@@ -56,8 +56,8 @@ class EncodedVector:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "data": data,
             "shape": shape,
+            "data": data,
         })
         if dtype is not UNSET:
             field_dict["dtype"] = dtype
@@ -69,10 +69,10 @@ class EncodedVector:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = d.pop("data")
-
         shape = cast(list[int], d.pop("shape"))
 
+
+        data = d.pop("data")
 
         _dtype = d.pop("dtype", UNSET)
         dtype: EncodedVectorDtype | Unset
@@ -85,8 +85,8 @@ class EncodedVector:
 
 
         encoded_vector = cls(
-            data=data,
             shape=shape,
+            data=data,
             dtype=dtype,
         )
 

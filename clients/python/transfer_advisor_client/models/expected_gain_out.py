@@ -20,16 +20,17 @@ T = TypeVar("T", bound="ExpectedGainOut")
 
 @_attrs_define
 class ExpectedGainOut:
-    """ 
+    """ Accuracy gain of the best transfer strategy over training from scratch.
+
         Attributes:
-            high (float):
-            low (float):
-            value (float):
+            value (float): Point estimate (accuracy, −1..1).
+            low (float): Lower end of the 80 % interval.
+            high (float): Upper end of the 80 % interval.
      """
 
-    high: float
-    low: float
     value: float
+    low: float
+    high: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -37,19 +38,19 @@ class ExpectedGainOut:
 
 
     def to_dict(self) -> dict[str, Any]:
-        high = self.high
+        value = self.value
 
         low = self.low
 
-        value = self.value
+        high = self.high
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "high": high,
-            "low": low,
             "value": value,
+            "low": low,
+            "high": high,
         })
 
         return field_dict
@@ -59,16 +60,16 @@ class ExpectedGainOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        high = d.pop("high")
+        value = d.pop("value")
 
         low = d.pop("low")
 
-        value = d.pop("value")
+        high = d.pop("high")
 
         expected_gain_out = cls(
-            high=high,
-            low=low,
             value=value,
+            low=low,
+            high=high,
         )
 
 

@@ -23,9 +23,10 @@ T = TypeVar("T", bound="ExtractorList")
 
 @_attrs_define
 class ExtractorList:
-    """ 
+    """ Every extractor the caller may use.
+
         Attributes:
-            items (list[ExtractorOut]):
+            items (list[ExtractorOut]): Bundled first, then registered ones by name.
      """
 
     items: list[ExtractorOut]

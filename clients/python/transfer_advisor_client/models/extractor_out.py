@@ -27,38 +27,39 @@ T = TypeVar("T", bound="ExtractorOut")
 
 @_attrs_define
 class ExtractorOut:
-    """ 
+    """ A feature extractor: bundled, shared by the operator, or the tenant's own.
+
         Attributes:
-            available (bool):
-            bundled (bool):
-            input_ (InputSpec):
-            modality (str):
-            name (str):
-            output (OutputSpec):
-            output_dim (int):
+            name (str): The name to give as `extractor` in POST /assess.
+            version (str): Version declared at registration.
+            modality (str): What it embeds: `text`, `image`, …
+            input_ (InputSpec): The graph input fed with the raw items.
+            output (OutputSpec): The graph output read as the embedding.
+            output_dim (int): Embedding dimension (= output.dim).
             sha256 (None | str): sha256 of the ONNX file; null while unavailable
-            version (str):
-            created_at (datetime.datetime | None | Unset):
-            description (None | str | Unset):
-            preprocessing (ExtractorOutPreprocessing | Unset):
+            bundled (bool): Shipped with the service (built on first start).
+            available (bool): Usable now; if not, `reason` says why.
+            preprocessing (ExtractorOutPreprocessing | Unset): How items are prepared (tokenizer, resize, pooling).
+            tokenizer_sha256 (None | str | Unset): sha256 of tokenizer.json (text).
             reason (None | str | Unset): why an extractor is unavailable
-            tokenizer_sha256 (None | str | Unset):
+            description (None | str | Unset): Free text from its registration.
+            created_at (datetime.datetime | None | Unset): When it was registered (null: bundled).
      """
 
-    available: bool
-    bundled: bool
-    input_: InputSpec
-    modality: str
     name: str
+    version: str
+    modality: str
+    input_: InputSpec
     output: OutputSpec
     output_dim: int
     sha256: None | str
-    version: str
-    created_at: datetime.datetime | None | Unset = UNSET
-    description: None | str | Unset = UNSET
+    bundled: bool
+    available: bool
     preprocessing: ExtractorOutPreprocessing | Unset = UNSET
-    reason: None | str | Unset = UNSET
     tokenizer_sha256: None | str | Unset = UNSET
+    reason: None | str | Unset = UNSET
+    description: None | str | Unset = UNSET
+    created_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -69,15 +70,13 @@ class ExtractorOut:
         from ..models.extractor_out_preprocessing import ExtractorOutPreprocessing # noqa: PLC0415
         from ..models.input_spec import InputSpec # noqa: PLC0415
         from ..models.output_spec import OutputSpec # noqa: PLC0415
-        available = self.available
+        name = self.name
 
-        bundled = self.bundled
-
-        input_ = self.input_.to_dict()
+        version = self.version
 
         modality = self.modality
 
-        name = self.name
+        input_ = self.input_.to_dict()
 
         output = self.output.to_dict()
 
@@ -86,7 +85,31 @@ class ExtractorOut:
         sha256: None | str
         sha256 = self.sha256
 
-        version = self.version
+        bundled = self.bundled
+
+        available = self.available
+
+        preprocessing: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.preprocessing, Unset):
+            preprocessing = self.preprocessing.to_dict()
+
+        tokenizer_sha256: None | str | Unset
+        if isinstance(self.tokenizer_sha256, Unset):
+            tokenizer_sha256 = UNSET
+        else:
+            tokenizer_sha256 = self.tokenizer_sha256
+
+        reason: None | str | Unset
+        if isinstance(self.reason, Unset):
+            reason = UNSET
+        else:
+            reason = self.reason
+
+        description: None | str | Unset
+        if isinstance(self.description, Unset):
+            description = UNSET
+        else:
+            description = self.description
 
         created_at: None | str | Unset
         if isinstance(self.created_at, Unset):
@@ -96,52 +119,30 @@ class ExtractorOut:
         else:
             created_at = self.created_at
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        preprocessing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.preprocessing, Unset):
-            preprocessing = self.preprocessing.to_dict()
-
-        reason: None | str | Unset
-        if isinstance(self.reason, Unset):
-            reason = UNSET
-        else:
-            reason = self.reason
-
-        tokenizer_sha256: None | str | Unset
-        if isinstance(self.tokenizer_sha256, Unset):
-            tokenizer_sha256 = UNSET
-        else:
-            tokenizer_sha256 = self.tokenizer_sha256
-
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "available": available,
-            "bundled": bundled,
-            "input": input_,
-            "modality": modality,
             "name": name,
+            "version": version,
+            "modality": modality,
+            "input": input_,
             "output": output,
             "output_dim": output_dim,
             "sha256": sha256,
-            "version": version,
+            "bundled": bundled,
+            "available": available,
         })
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if description is not UNSET:
-            field_dict["description"] = description
         if preprocessing is not UNSET:
             field_dict["preprocessing"] = preprocessing
-        if reason is not UNSET:
-            field_dict["reason"] = reason
         if tokenizer_sha256 is not UNSET:
             field_dict["tokenizer_sha256"] = tokenizer_sha256
+        if reason is not UNSET:
+            field_dict["reason"] = reason
+        if description is not UNSET:
+            field_dict["description"] = description
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
@@ -153,18 +154,16 @@ class ExtractorOut:
         from ..models.input_spec import InputSpec # noqa: PLC0415
         from ..models.output_spec import OutputSpec # noqa: PLC0415
         d = dict(src_dict)
-        available = d.pop("available")
+        name = d.pop("name")
 
-        bundled = d.pop("bundled")
+        version = d.pop("version")
+
+        modality = d.pop("modality")
 
         input_ = InputSpec.from_dict(d.pop("input"))
 
 
 
-
-        modality = d.pop("modality")
-
-        name = d.pop("name")
 
         output = OutputSpec.from_dict(d.pop("output"))
 
@@ -181,7 +180,49 @@ class ExtractorOut:
         sha256 = _parse_sha256(d.pop("sha256"))
 
 
-        version = d.pop("version")
+        bundled = d.pop("bundled")
+
+        available = d.pop("available")
+
+        _preprocessing = d.pop("preprocessing", UNSET)
+        preprocessing: ExtractorOutPreprocessing | Unset
+        if isinstance(_preprocessing,  Unset):
+            preprocessing = UNSET
+        else:
+            preprocessing = ExtractorOutPreprocessing.from_dict(_preprocessing)
+
+
+
+
+        def _parse_tokenizer_sha256(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tokenizer_sha256 = _parse_tokenizer_sha256(d.pop("tokenizer_sha256", UNSET))
+
+
+        def _parse_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reason = _parse_reason(d.pop("reason", UNSET))
+
+
+        def _parse_description(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        description = _parse_description(d.pop("description", UNSET))
+
 
         def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -203,61 +244,21 @@ class ExtractorOut:
         created_at = _parse_created_at(d.pop("created_at", UNSET))
 
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-
-        _preprocessing = d.pop("preprocessing", UNSET)
-        preprocessing: ExtractorOutPreprocessing | Unset
-        if isinstance(_preprocessing,  Unset):
-            preprocessing = UNSET
-        else:
-            preprocessing = ExtractorOutPreprocessing.from_dict(_preprocessing)
-
-
-
-
-        def _parse_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reason = _parse_reason(d.pop("reason", UNSET))
-
-
-        def _parse_tokenizer_sha256(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tokenizer_sha256 = _parse_tokenizer_sha256(d.pop("tokenizer_sha256", UNSET))
-
-
         extractor_out = cls(
-            available=available,
-            bundled=bundled,
-            input_=input_,
-            modality=modality,
             name=name,
+            version=version,
+            modality=modality,
+            input_=input_,
             output=output,
             output_dim=output_dim,
             sha256=sha256,
-            version=version,
-            created_at=created_at,
-            description=description,
+            bundled=bundled,
+            available=available,
             preprocessing=preprocessing,
-            reason=reason,
             tokenizer_sha256=tokenizer_sha256,
+            reason=reason,
+            description=description,
+            created_at=created_at,
         )
 
 

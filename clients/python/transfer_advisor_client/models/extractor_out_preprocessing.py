@@ -20,7 +20,9 @@ T = TypeVar("T", bound="ExtractorOutPreprocessing")
 
 @_attrs_define
 class ExtractorOutPreprocessing:
-    
+    """ How items are prepared (tokenizer, resize, pooling).
+
+     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -20,16 +20,17 @@ T = TypeVar("T", bound="ExtractorRef")
 
 @_attrs_define
 class ExtractorRef:
-    """ 
+    """ The extractor that embedded raw inputs (metrics of different extractors differ).
+
         Attributes:
-            name (str):
-            sha256 (str):
-            version (str):
+            name (str): Extractor name.
+            version (str): Extractor version.
+            sha256 (str): sha256 of the ONNX file used.
      """
 
     name: str
-    sha256: str
     version: str
+    sha256: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -39,17 +40,17 @@ class ExtractorRef:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        sha256 = self.sha256
-
         version = self.version
+
+        sha256 = self.sha256
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "name": name,
-            "sha256": sha256,
             "version": version,
+            "sha256": sha256,
         })
 
         return field_dict
@@ -61,14 +62,14 @@ class ExtractorRef:
         d = dict(src_dict)
         name = d.pop("name")
 
-        sha256 = d.pop("sha256")
-
         version = d.pop("version")
+
+        sha256 = d.pop("sha256")
 
         extractor_ref = cls(
             name=name,
-            sha256=sha256,
             version=version,
+            sha256=sha256,
         )
 
 

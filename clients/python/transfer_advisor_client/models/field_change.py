@@ -20,14 +20,15 @@ T = TypeVar("T", bound="FieldChange")
 
 @_attrs_define
 class FieldChange:
-    """ 
+    """ One decision field, before and after the replay.
+
         Attributes:
-            after (Any):
-            before (Any):
+            before (Any): In the original record.
+            after (Any): Under the current policy.
      """
 
-    after: Any
     before: Any
+    after: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -35,16 +36,16 @@ class FieldChange:
 
 
     def to_dict(self) -> dict[str, Any]:
-        after = self.after
-
         before = self.before
+
+        after = self.after
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "after": after,
             "before": before,
+            "after": after,
         })
 
         return field_dict
@@ -54,13 +55,13 @@ class FieldChange:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        after = d.pop("after")
-
         before = d.pop("before")
 
+        after = d.pop("after")
+
         field_change = cls(
-            after=after,
             before=before,
+            after=after,
         )
 
 

@@ -22,12 +22,12 @@ T = TypeVar("T", bound="FittedOn")
 class FittedOn:
     """ 
         Attributes:
-            outcomes (int):
             scenarios (int):
+            outcomes (int):
      """
 
-    outcomes: int
     scenarios: int
+    outcomes: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -35,16 +35,16 @@ class FittedOn:
 
 
     def to_dict(self) -> dict[str, Any]:
-        outcomes = self.outcomes
-
         scenarios = self.scenarios
+
+        outcomes = self.outcomes
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "outcomes": outcomes,
             "scenarios": scenarios,
+            "outcomes": outcomes,
         })
 
         return field_dict
@@ -54,13 +54,13 @@ class FittedOn:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        outcomes = d.pop("outcomes")
-
         scenarios = d.pop("scenarios")
 
+        outcomes = d.pop("outcomes")
+
         fitted_on = cls(
-            outcomes=outcomes,
             scenarios=scenarios,
+            outcomes=outcomes,
         )
 
 

@@ -21,15 +21,16 @@ T = TypeVar("T", bound="InputSpec")
 
 @_attrs_define
 class InputSpec:
-    """ 
+    """ The graph input fed with the raw items.
+
         Attributes:
-            dtype (str):
-            name (str):
-            shape (list[int | None]):
+            name (str): Input name in the ONNX graph.
+            dtype (str): Input element type, e.g. `float32`, `int64`.
+            shape (list[int | None]): Input shape; null = any size (batch, length).
      """
 
-    dtype: str
     name: str
+    dtype: str
     shape: list[int | None]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,9 +39,9 @@ class InputSpec:
 
 
     def to_dict(self) -> dict[str, Any]:
-        dtype = self.dtype
-
         name = self.name
+
+        dtype = self.dtype
 
         shape = []
         for shape_item_data in self.shape:
@@ -54,8 +55,8 @@ class InputSpec:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "dtype": dtype,
             "name": name,
+            "dtype": dtype,
             "shape": shape,
         })
 
@@ -66,9 +67,9 @@ class InputSpec:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        dtype = d.pop("dtype")
-
         name = d.pop("name")
+
+        dtype = d.pop("dtype")
 
         shape = []
         _shape = d.pop("shape")
@@ -84,8 +85,8 @@ class InputSpec:
 
 
         input_spec = cls(
-            dtype=dtype,
             name=name,
+            dtype=dtype,
             shape=shape,
         )
 

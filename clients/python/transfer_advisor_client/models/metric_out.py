@@ -24,16 +24,18 @@ T = TypeVar("T", bound="MetricOut")
 
 @_attrs_define
 class MetricOut:
-    """ 
+    """ One metric's result.
+
         Attributes:
-            value (float):
-            details (MetricOutDetails | Unset):
-            p_value (float | None | Unset):
+            value (float): The metric's value (see its name for the direction: `_distance` lower = closer, `_score`/accuracy
+                higher = more transferable).
+            p_value (float | None | Unset): Permutation p-value where the metric is a test (e.g. `mmd`).
+            details (MetricOutDetails | Unset): Metric-specific figures (path, baseline, chance level, permutations…).
      """
 
     value: float
-    details: MetricOutDetails | Unset = UNSET
     p_value: float | None | Unset = UNSET
+    details: MetricOutDetails | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,15 +46,15 @@ class MetricOut:
         from ..models.metric_out_details import MetricOutDetails # noqa: PLC0415
         value = self.value
 
-        details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.details, Unset):
-            details = self.details.to_dict()
-
         p_value: float | None | Unset
         if isinstance(self.p_value, Unset):
             p_value = UNSET
         else:
             p_value = self.p_value
+
+        details: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.details, Unset):
+            details = self.details.to_dict()
 
 
         field_dict: dict[str, Any] = {}
@@ -60,10 +62,10 @@ class MetricOut:
         field_dict.update({
             "value": value,
         })
-        if details is not UNSET:
-            field_dict["details"] = details
         if p_value is not UNSET:
             field_dict["p_value"] = p_value
+        if details is not UNSET:
+            field_dict["details"] = details
 
         return field_dict
 
@@ -75,16 +77,6 @@ class MetricOut:
         d = dict(src_dict)
         value = d.pop("value")
 
-        _details = d.pop("details", UNSET)
-        details: MetricOutDetails | Unset
-        if isinstance(_details,  Unset):
-            details = UNSET
-        else:
-            details = MetricOutDetails.from_dict(_details)
-
-
-
-
         def _parse_p_value(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -95,10 +87,20 @@ class MetricOut:
         p_value = _parse_p_value(d.pop("p_value", UNSET))
 
 
+        _details = d.pop("details", UNSET)
+        details: MetricOutDetails | Unset
+        if isinstance(_details,  Unset):
+            details = UNSET
+        else:
+            details = MetricOutDetails.from_dict(_details)
+
+
+
+
         metric_out = cls(
             value=value,
-            details=details,
             p_value=p_value,
+            details=details,
         )
 
 

@@ -20,7 +20,9 @@ T = TypeVar("T", bound="MetricOutDetails")
 
 @_attrs_define
 class MetricOutDetails:
-    
+    """ Metric-specific figures (path, baseline, chance level, permutations…).
+
+     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

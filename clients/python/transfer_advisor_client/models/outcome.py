@@ -24,36 +24,36 @@ T = TypeVar("T", bound="Outcome")
 class Outcome:
     """ 
         Attributes:
+            id (str):
+            assessment_id (str):
+            created_at (datetime.datetime):
+            acc_scratch (float):
             acc_feature_extraction (float | None):
             acc_fine_tune (float | None):
-            acc_scratch (float):
-            assessment_id (str):
-            assessment_sha256 (str): record_sha256 of the assessment it reports on.
-            created_at (datetime.datetime):
-            id (str):
             metric (str):
-            notes (None | str):
-            prev_record_sha256 (str):
-            record_sha256 (str):
-            seeds (int | None):
             test_size (int | None):
+            seeds (int | None):
+            notes (None | str):
             transfer_gain (float): Best measured transfer accuracy minus scratch's.
+            assessment_sha256 (str): record_sha256 of the assessment it reports on.
+            record_sha256 (str):
+            prev_record_sha256 (str):
      """
 
+    id: str
+    assessment_id: str
+    created_at: datetime.datetime
+    acc_scratch: float
     acc_feature_extraction: float | None
     acc_fine_tune: float | None
-    acc_scratch: float
-    assessment_id: str
-    assessment_sha256: str
-    created_at: datetime.datetime
-    id: str
     metric: str
-    notes: None | str
-    prev_record_sha256: str
-    record_sha256: str
-    seeds: int | None
     test_size: int | None
+    seeds: int | None
+    notes: None | str
     transfer_gain: float
+    assessment_sha256: str
+    record_sha256: str
+    prev_record_sha256: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -61,57 +61,57 @@ class Outcome:
 
 
     def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        assessment_id = self.assessment_id
+
+        created_at = self.created_at.isoformat()
+
+        acc_scratch = self.acc_scratch
+
         acc_feature_extraction: float | None
         acc_feature_extraction = self.acc_feature_extraction
 
         acc_fine_tune: float | None
         acc_fine_tune = self.acc_fine_tune
 
-        acc_scratch = self.acc_scratch
-
-        assessment_id = self.assessment_id
-
-        assessment_sha256 = self.assessment_sha256
-
-        created_at = self.created_at.isoformat()
-
-        id = self.id
-
         metric = self.metric
-
-        notes: None | str
-        notes = self.notes
-
-        prev_record_sha256 = self.prev_record_sha256
-
-        record_sha256 = self.record_sha256
-
-        seeds: int | None
-        seeds = self.seeds
 
         test_size: int | None
         test_size = self.test_size
 
+        seeds: int | None
+        seeds = self.seeds
+
+        notes: None | str
+        notes = self.notes
+
         transfer_gain = self.transfer_gain
+
+        assessment_sha256 = self.assessment_sha256
+
+        record_sha256 = self.record_sha256
+
+        prev_record_sha256 = self.prev_record_sha256
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "id": id,
+            "assessment_id": assessment_id,
+            "created_at": created_at,
+            "acc_scratch": acc_scratch,
             "acc_feature_extraction": acc_feature_extraction,
             "acc_fine_tune": acc_fine_tune,
-            "acc_scratch": acc_scratch,
-            "assessment_id": assessment_id,
-            "assessment_sha256": assessment_sha256,
-            "created_at": created_at,
-            "id": id,
             "metric": metric,
-            "notes": notes,
-            "prev_record_sha256": prev_record_sha256,
-            "record_sha256": record_sha256,
-            "seeds": seeds,
             "test_size": test_size,
+            "seeds": seeds,
+            "notes": notes,
             "transfer_gain": transfer_gain,
+            "assessment_sha256": assessment_sha256,
+            "record_sha256": record_sha256,
+            "prev_record_sha256": prev_record_sha256,
         })
 
         return field_dict
@@ -121,6 +121,17 @@ class Outcome:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        id = d.pop("id")
+
+        assessment_id = d.pop("assessment_id")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        acc_scratch = d.pop("acc_scratch")
+
         def _parse_acc_feature_extraction(data: object) -> float | None:
             if data is None:
                 return data
@@ -137,40 +148,7 @@ class Outcome:
         acc_fine_tune = _parse_acc_fine_tune(d.pop("acc_fine_tune"))
 
 
-        acc_scratch = d.pop("acc_scratch")
-
-        assessment_id = d.pop("assessment_id")
-
-        assessment_sha256 = d.pop("assessment_sha256")
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-
-
-
-        id = d.pop("id")
-
         metric = d.pop("metric")
-
-        def _parse_notes(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        notes = _parse_notes(d.pop("notes"))
-
-
-        prev_record_sha256 = d.pop("prev_record_sha256")
-
-        record_sha256 = d.pop("record_sha256")
-
-        def _parse_seeds(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        seeds = _parse_seeds(d.pop("seeds"))
-
 
         def _parse_test_size(data: object) -> int | None:
             if data is None:
@@ -180,23 +158,45 @@ class Outcome:
         test_size = _parse_test_size(d.pop("test_size"))
 
 
+        def _parse_seeds(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        seeds = _parse_seeds(d.pop("seeds"))
+
+
+        def _parse_notes(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        notes = _parse_notes(d.pop("notes"))
+
+
         transfer_gain = d.pop("transfer_gain")
 
+        assessment_sha256 = d.pop("assessment_sha256")
+
+        record_sha256 = d.pop("record_sha256")
+
+        prev_record_sha256 = d.pop("prev_record_sha256")
+
         outcome = cls(
+            id=id,
+            assessment_id=assessment_id,
+            created_at=created_at,
+            acc_scratch=acc_scratch,
             acc_feature_extraction=acc_feature_extraction,
             acc_fine_tune=acc_fine_tune,
-            acc_scratch=acc_scratch,
-            assessment_id=assessment_id,
-            assessment_sha256=assessment_sha256,
-            created_at=created_at,
-            id=id,
             metric=metric,
-            notes=notes,
-            prev_record_sha256=prev_record_sha256,
-            record_sha256=record_sha256,
-            seeds=seeds,
             test_size=test_size,
+            seeds=seeds,
+            notes=notes,
             transfer_gain=transfer_gain,
+            assessment_sha256=assessment_sha256,
+            record_sha256=record_sha256,
+            prev_record_sha256=prev_record_sha256,
         )
 
 

@@ -31,18 +31,18 @@ class OutcomeIn:
                 required).
             acc_fine_tune (float | None | Unset): Accuracy fine-tuning the source model.
             metric (Literal['accuracy'] | Unset):  Default: 'accuracy'.
-            notes (None | str | Unset):
-            seeds (int | None | Unset):
             test_size (int | None | Unset):
+            seeds (int | None | Unset):
+            notes (None | str | Unset):
      """
 
     acc_scratch: float
     acc_feature_extraction: float | None | Unset = UNSET
     acc_fine_tune: float | None | Unset = UNSET
     metric: Literal['accuracy'] | Unset = 'accuracy'
-    notes: None | str | Unset = UNSET
-    seeds: int | None | Unset = UNSET
     test_size: int | None | Unset = UNSET
+    seeds: int | None | Unset = UNSET
+    notes: None | str | Unset = UNSET
 
 
 
@@ -65,11 +65,11 @@ class OutcomeIn:
 
         metric = self.metric
 
-        notes: None | str | Unset
-        if isinstance(self.notes, Unset):
-            notes = UNSET
+        test_size: int | None | Unset
+        if isinstance(self.test_size, Unset):
+            test_size = UNSET
         else:
-            notes = self.notes
+            test_size = self.test_size
 
         seeds: int | None | Unset
         if isinstance(self.seeds, Unset):
@@ -77,11 +77,11 @@ class OutcomeIn:
         else:
             seeds = self.seeds
 
-        test_size: int | None | Unset
-        if isinstance(self.test_size, Unset):
-            test_size = UNSET
+        notes: None | str | Unset
+        if isinstance(self.notes, Unset):
+            notes = UNSET
         else:
-            test_size = self.test_size
+            notes = self.notes
 
 
         field_dict: dict[str, Any] = {}
@@ -95,12 +95,12 @@ class OutcomeIn:
             field_dict["acc_fine_tune"] = acc_fine_tune
         if metric is not UNSET:
             field_dict["metric"] = metric
-        if notes is not UNSET:
-            field_dict["notes"] = notes
-        if seeds is not UNSET:
-            field_dict["seeds"] = seeds
         if test_size is not UNSET:
             field_dict["test_size"] = test_size
+        if seeds is not UNSET:
+            field_dict["seeds"] = seeds
+        if notes is not UNSET:
+            field_dict["notes"] = notes
 
         return field_dict
 
@@ -135,14 +135,14 @@ class OutcomeIn:
         if metric != 'accuracy'and not isinstance(metric, Unset):
             raise ValueError(f"metric must match const 'accuracy', got '{metric}'")
 
-        def _parse_notes(data: object) -> None | str | Unset:
+        def _parse_test_size(data: object) -> int | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast(int | None | Unset, data)
 
-        notes = _parse_notes(d.pop("notes", UNSET))
+        test_size = _parse_test_size(d.pop("test_size", UNSET))
 
 
         def _parse_seeds(data: object) -> int | None | Unset:
@@ -155,14 +155,14 @@ class OutcomeIn:
         seeds = _parse_seeds(d.pop("seeds", UNSET))
 
 
-        def _parse_test_size(data: object) -> int | None | Unset:
+        def _parse_notes(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(int | None | Unset, data)
+            return cast(None | str | Unset, data)
 
-        test_size = _parse_test_size(d.pop("test_size", UNSET))
+        notes = _parse_notes(d.pop("notes", UNSET))
 
 
         outcome_in = cls(
@@ -170,9 +170,9 @@ class OutcomeIn:
             acc_feature_extraction=acc_feature_extraction,
             acc_fine_tune=acc_fine_tune,
             metric=metric,
-            notes=notes,
-            seeds=seeds,
             test_size=test_size,
+            seeds=seeds,
+            notes=notes,
         )
 
         return outcome_in

@@ -20,14 +20,15 @@ T = TypeVar("T", bound="OutputSpec")
 
 @_attrs_define
 class OutputSpec:
-    """ 
+    """ The graph output read as the embedding.
+
         Attributes:
-            dim (int):
-            name (str):
+            name (str): Output name in the ONNX graph.
+            dim (int): Embedding dimension.
      """
 
-    dim: int
     name: str
+    dim: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -35,16 +36,16 @@ class OutputSpec:
 
 
     def to_dict(self) -> dict[str, Any]:
-        dim = self.dim
-
         name = self.name
+
+        dim = self.dim
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "dim": dim,
             "name": name,
+            "dim": dim,
         })
 
         return field_dict
@@ -54,13 +55,13 @@ class OutputSpec:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        dim = d.pop("dim")
-
         name = d.pop("name")
 
+        dim = d.pop("dim")
+
         output_spec = cls(
-            dim=dim,
             name=name,
+            dim=dim,
         )
 
 

@@ -29,23 +29,23 @@ T = TypeVar("T", bound="Policy")
 class Policy:
     """ 
         Attributes:
+            version (str):
+            tenant (None | str): null for a policy shipped with the service.
             active (bool):
             created_at (datetime.datetime):
+            sha256 (str): SHA-256 of the stored parameter file.
             fitted_on (FittedOn):
             report (PolicyReport): Leave-one-family-out figures per tier.
-            sha256 (str): SHA-256 of the stored parameter file.
-            tenant (None | str): null for a policy shipped with the service.
-            version (str):
             events (list[PolicyEvent] | Unset): This tenant's fits and activations of it.
      """
 
+    version: str
+    tenant: None | str
     active: bool
     created_at: datetime.datetime
+    sha256: str
     fitted_on: FittedOn
     report: PolicyReport
-    sha256: str
-    tenant: None | str
-    version: str
     events: list[PolicyEvent] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -57,20 +57,20 @@ class Policy:
         from ..models.fitted_on import FittedOn # noqa: PLC0415
         from ..models.policy_event import PolicyEvent # noqa: PLC0415
         from ..models.policy_report import PolicyReport # noqa: PLC0415
-        active = self.active
-
-        created_at = self.created_at.isoformat()
-
-        fitted_on = self.fitted_on.to_dict()
-
-        report = self.report.to_dict()
-
-        sha256 = self.sha256
+        version = self.version
 
         tenant: None | str
         tenant = self.tenant
 
-        version = self.version
+        active = self.active
+
+        created_at = self.created_at.isoformat()
+
+        sha256 = self.sha256
+
+        fitted_on = self.fitted_on.to_dict()
+
+        report = self.report.to_dict()
 
         events: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.events, Unset):
@@ -85,13 +85,13 @@ class Policy:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "version": version,
+            "tenant": tenant,
             "active": active,
             "created_at": created_at,
+            "sha256": sha256,
             "fitted_on": fitted_on,
             "report": report,
-            "sha256": sha256,
-            "tenant": tenant,
-            "version": version,
         })
         if events is not UNSET:
             field_dict["events"] = events
@@ -106,12 +106,24 @@ class Policy:
         from ..models.policy_event import PolicyEvent # noqa: PLC0415
         from ..models.policy_report import PolicyReport # noqa: PLC0415
         d = dict(src_dict)
+        version = d.pop("version")
+
+        def _parse_tenant(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        tenant = _parse_tenant(d.pop("tenant"))
+
+
         active = d.pop("active")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
 
 
+
+        sha256 = d.pop("sha256")
 
         fitted_on = FittedOn.from_dict(d.pop("fitted_on"))
 
@@ -122,18 +134,6 @@ class Policy:
 
 
 
-
-        sha256 = d.pop("sha256")
-
-        def _parse_tenant(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        tenant = _parse_tenant(d.pop("tenant"))
-
-
-        version = d.pop("version")
 
         _events = d.pop("events", UNSET)
         events: list[PolicyEvent] | Unset = UNSET
@@ -148,13 +148,13 @@ class Policy:
 
 
         policy = cls(
+            version=version,
+            tenant=tenant,
             active=active,
             created_at=created_at,
+            sha256=sha256,
             fitted_on=fitted_on,
             report=report,
-            sha256=sha256,
-            tenant=tenant,
-            version=version,
             events=events,
         )
 

@@ -26,16 +26,16 @@ T = TypeVar("T", bound="PolicyEvent")
 class PolicyEvent:
     """ 
         Attributes:
-            actor (None | str): Who: the API key id (`key:<id>`), or the CLI.
-            at (datetime.datetime):
-            entry_id (str): The audited entry in the tenant's hash chain.
             event (PolicyEventEvent):
+            at (datetime.datetime):
+            actor (None | str): Who: the API key id (`key:<id>`), or the CLI.
+            entry_id (str): The audited entry in the tenant's hash chain.
      """
 
-    actor: None | str
-    at: datetime.datetime
-    entry_id: str
     event: PolicyEventEvent
+    at: datetime.datetime
+    actor: None | str
+    entry_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -43,23 +43,23 @@ class PolicyEvent:
 
 
     def to_dict(self) -> dict[str, Any]:
-        actor: None | str
-        actor = self.actor
+        event: str = self.event
 
         at = self.at.isoformat()
 
-        entry_id = self.entry_id
+        actor: None | str
+        actor = self.actor
 
-        event: str = self.event
+        entry_id = self.entry_id
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "actor": actor,
-            "at": at,
-            "entry_id": entry_id,
             "event": event,
+            "at": at,
+            "actor": actor,
+            "entry_id": entry_id,
         })
 
         return field_dict
@@ -69,6 +69,16 @@ class PolicyEvent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        event = check_policy_event_event(d.pop("event"))
+
+
+
+
+        at = datetime.datetime.fromisoformat(d.pop("at"))
+
+
+
+
         def _parse_actor(data: object) -> None | str:
             if data is None:
                 return data
@@ -77,23 +87,13 @@ class PolicyEvent:
         actor = _parse_actor(d.pop("actor"))
 
 
-        at = datetime.datetime.fromisoformat(d.pop("at"))
-
-
-
-
         entry_id = d.pop("entry_id")
 
-        event = check_policy_event_event(d.pop("event"))
-
-
-
-
         policy_event = cls(
-            actor=actor,
-            at=at,
-            entry_id=entry_id,
             event=event,
+            at=at,
+            actor=actor,
+            entry_id=entry_id,
         )
 
 

@@ -25,12 +25,12 @@ T = TypeVar("T", bound="PolicyList")
 class PolicyList:
     """ 
         Attributes:
-            active_version (str):
             items (list[Policy]):
+            active_version (str):
      """
 
-    active_version: str
     items: list[Policy]
+    active_version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -39,8 +39,6 @@ class PolicyList:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.policy import Policy # noqa: PLC0415
-        active_version = self.active_version
-
         items = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
@@ -48,12 +46,14 @@ class PolicyList:
 
 
 
+        active_version = self.active_version
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "active_version": active_version,
             "items": items,
+            "active_version": active_version,
         })
 
         return field_dict
@@ -64,8 +64,6 @@ class PolicyList:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.policy import Policy # noqa: PLC0415
         d = dict(src_dict)
-        active_version = d.pop("active_version")
-
         items = []
         _items = d.pop("items")
         for items_item_data in (_items):
@@ -76,9 +74,11 @@ class PolicyList:
             items.append(items_item)
 
 
+        active_version = d.pop("active_version")
+
         policy_list = cls(
-            active_version=active_version,
             items=items,
+            active_version=active_version,
         )
 
 

@@ -24,24 +24,26 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """ RFC 9457 problem details; `errors` names fields, `limit` names a limit.
+    """ RFC 9457 problem details, as every error is answered (`application/problem+json`).
 
         Attributes:
-            detail (str):
-            status (int):
-            title (str):
-            type_ (str):
-            errors (list[ProblemErrorsItem] | Unset):
-            instance (str | Unset):
-            limit (str | Unset):
+            type_ (str): Names the kind of problem, e.g. `/problems/invalid-input`, `/problems/not-found`, `/problems/rate-
+                limited`.
+            title (str): Short summary of the kind of problem.
+            status (int): The HTTP status code.
+            detail (str): What went wrong in this request.
+            instance (str | Unset): The request path.
+            errors (list[ProblemErrorsItem] | Unset): The fields at fault (validation problems).
+            limit (str | Unset): The setting whose limit was hit (413, 429, time budget), e.g. `max_body_bytes` (env
+                TRANSFER_ADVISOR_MAX_BODY_BYTES).
      """
 
-    detail: str
-    status: int
-    title: str
     type_: str
-    errors: list[ProblemErrorsItem] | Unset = UNSET
+    title: str
+    status: int
+    detail: str
     instance: str | Unset = UNSET
+    errors: list[ProblemErrorsItem] | Unset = UNSET
     limit: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -51,13 +53,15 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.problem_errors_item import ProblemErrorsItem # noqa: PLC0415
-        detail = self.detail
-
-        status = self.status
+        type_ = self.type_
 
         title = self.title
 
-        type_ = self.type_
+        status = self.status
+
+        detail = self.detail
+
+        instance = self.instance
 
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
@@ -68,23 +72,21 @@ class Problem:
 
 
 
-        instance = self.instance
-
         limit = self.limit
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "detail": detail,
-            "status": status,
-            "title": title,
             "type": type_,
+            "title": title,
+            "status": status,
+            "detail": detail,
         })
-        if errors is not UNSET:
-            field_dict["errors"] = errors
         if instance is not UNSET:
             field_dict["instance"] = instance
+        if errors is not UNSET:
+            field_dict["errors"] = errors
         if limit is not UNSET:
             field_dict["limit"] = limit
 
@@ -96,13 +98,15 @@ class Problem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.problem_errors_item import ProblemErrorsItem # noqa: PLC0415
         d = dict(src_dict)
-        detail = d.pop("detail")
-
-        status = d.pop("status")
+        type_ = d.pop("type")
 
         title = d.pop("title")
 
-        type_ = d.pop("type")
+        status = d.pop("status")
+
+        detail = d.pop("detail")
+
+        instance = d.pop("instance", UNSET)
 
         _errors = d.pop("errors", UNSET)
         errors: list[ProblemErrorsItem] | Unset = UNSET
@@ -116,17 +120,15 @@ class Problem:
                 errors.append(errors_item)
 
 
-        instance = d.pop("instance", UNSET)
-
         limit = d.pop("limit", UNSET)
 
         problem = cls(
-            detail=detail,
-            status=status,
-            title=title,
             type_=type_,
-            errors=errors,
+            title=title,
+            status=status,
+            detail=detail,
             instance=instance,
+            errors=errors,
             limit=limit,
         )
 

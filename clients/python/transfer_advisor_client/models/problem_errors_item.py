@@ -22,8 +22,8 @@ T = TypeVar("T", bound="ProblemErrorsItem")
 class ProblemErrorsItem:
     """ 
         Attributes:
-            field (str):
-            message (str):
+            field (str): Dotted path of the field, e.g. `source.embeddings`.
+            message (str): What is wrong with it.
      """
 
     field: str

@@ -35,16 +35,16 @@ class RankCandidate:
             extractor (None | str | Unset):
             source (DatasetSpec | None | Unset): The candidate's source data (embeddings, summary, or raw inputs for its
                 extractor); optional: without it the shift metrics are omitted
-            source_modality (Modality | None | Unset): Overrides task.source_modality for this candidate
             target (DatasetSpec | None | Unset): The target's embeddings (or summary) under this candidate; labels and
                 scratch features stay on the top-level target
+            source_modality (Modality | None | Unset): Overrides task.source_modality for this candidate
      """
 
     name: str
     extractor: None | str | Unset = UNSET
     source: DatasetSpec | None | Unset = UNSET
-    source_modality: Modality | None | Unset = UNSET
     target: DatasetSpec | None | Unset = UNSET
+    source_modality: Modality | None | Unset = UNSET
 
 
 
@@ -68,14 +68,6 @@ class RankCandidate:
         else:
             source = self.source
 
-        source_modality: None | str | Unset
-        if isinstance(self.source_modality, Unset):
-            source_modality = UNSET
-        elif isinstance(self.source_modality, str):
-            source_modality = self.source_modality
-        else:
-            source_modality = self.source_modality
-
         target: dict[str, Any] | None | Unset
         if isinstance(self.target, Unset):
             target = UNSET
@@ -83,6 +75,14 @@ class RankCandidate:
             target = self.target.to_dict()
         else:
             target = self.target
+
+        source_modality: None | str | Unset
+        if isinstance(self.source_modality, Unset):
+            source_modality = UNSET
+        elif isinstance(self.source_modality, str):
+            source_modality = self.source_modality
+        else:
+            source_modality = self.source_modality
 
 
         field_dict: dict[str, Any] = {}
@@ -94,10 +94,10 @@ class RankCandidate:
             field_dict["extractor"] = extractor
         if source is not UNSET:
             field_dict["source"] = source
-        if source_modality is not UNSET:
-            field_dict["source_modality"] = source_modality
         if target is not UNSET:
             field_dict["target"] = target
+        if source_modality is not UNSET:
+            field_dict["source_modality"] = source_modality
 
         return field_dict
 
@@ -139,26 +139,6 @@ class RankCandidate:
         source = _parse_source(d.pop("source", UNSET))
 
 
-        def _parse_source_modality(data: object) -> Modality | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                source_modality_type_0 = check_modality(data)
-
-
-
-                return source_modality_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Modality | None | Unset, data)
-
-        source_modality = _parse_source_modality(d.pop("source_modality", UNSET))
-
-
         def _parse_target(data: object) -> DatasetSpec | None | Unset:
             if data is None:
                 return data
@@ -179,12 +159,32 @@ class RankCandidate:
         target = _parse_target(d.pop("target", UNSET))
 
 
+        def _parse_source_modality(data: object) -> Modality | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                source_modality_type_0 = check_modality(data)
+
+
+
+                return source_modality_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Modality | None | Unset, data)
+
+        source_modality = _parse_source_modality(d.pop("source_modality", UNSET))
+
+
         rank_candidate = cls(
             name=name,
             extractor=extractor,
             source=source,
-            source_modality=source_modality,
             target=target,
+            source_modality=source_modality,
         )
 
         return rank_candidate

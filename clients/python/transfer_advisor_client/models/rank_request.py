@@ -29,16 +29,16 @@ T = TypeVar("T", bound="RankRequest")
 class RankRequest:
     """ 
         Attributes:
-            candidates (list[RankCandidate]):
             target (RankTarget): The target of a ranking: its `labels`, `scratch_features` and, for extractor candidates,
                 its raw `inputs`. The form (embeddings, summary or inputs) may be left out when every
                 candidate brings the target's embeddings under it (`candidates[i].target`).
-            task (TaskSpec):
-            options (AssessOptions | Unset):
+            candidates (list[RankCandidate]):
+            task (TaskSpec): What the target task is and how much labeled data it has.
+            options (AssessOptions | Unset): How the metrics run.
      """
 
-    candidates: list[RankCandidate]
     target: RankTarget
+    candidates: list[RankCandidate]
     task: TaskSpec
     options: AssessOptions | Unset = UNSET
 
@@ -51,14 +51,14 @@ class RankRequest:
         from ..models.rank_candidate import RankCandidate # noqa: PLC0415
         from ..models.rank_target import RankTarget # noqa: PLC0415
         from ..models.task_spec import TaskSpec # noqa: PLC0415
+        target = self.target.to_dict()
+
         candidates = []
         for candidates_item_data in self.candidates:
             candidates_item = candidates_item_data.to_dict()
             candidates.append(candidates_item)
 
 
-
-        target = self.target.to_dict()
 
         task = self.task.to_dict()
 
@@ -70,8 +70,8 @@ class RankRequest:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
-            "candidates": candidates,
             "target": target,
+            "candidates": candidates,
             "task": task,
         })
         if options is not UNSET:
@@ -88,6 +88,11 @@ class RankRequest:
         from ..models.rank_target import RankTarget # noqa: PLC0415
         from ..models.task_spec import TaskSpec # noqa: PLC0415
         d = dict(src_dict)
+        target = RankTarget.from_dict(d.pop("target"))
+
+
+
+
         candidates = []
         _candidates = d.pop("candidates")
         for candidates_item_data in (_candidates):
@@ -96,11 +101,6 @@ class RankRequest:
 
 
             candidates.append(candidates_item)
-
-
-        target = RankTarget.from_dict(d.pop("target"))
-
-
 
 
         task = TaskSpec.from_dict(d.pop("task"))
@@ -119,8 +119,8 @@ class RankRequest:
 
 
         rank_request = cls(
-            candidates=candidates,
             target=target,
+            candidates=candidates,
             task=task,
             options=options,
         )

@@ -34,34 +34,34 @@ T = TypeVar("T", bound="RankedItem")
 class RankedItem:
     """ 
         Attributes:
-            confidence (float):
-            metrics (RankedItemMetrics):
             name (str):
-            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
             rank (int):
-            reasons (list[str]):
             strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
             transfer_score (float):
-            evidence (RankedItemEvidence | Unset):
+            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
+            confidence (float):
+            reasons (list[str]):
+            metrics (RankedItemMetrics):
             expected_gain (ExpectedGainOut | None | Unset):
-            extractor (ExtractorRef | None | Unset):
             omitted (RankedItemOmitted | Unset):
             source_name (None | str | Unset):
+            extractor (ExtractorRef | None | Unset):
+            evidence (RankedItemEvidence | Unset):
      """
 
-    confidence: float
-    metrics: RankedItemMetrics
     name: str
-    negative_transfer_risk: Risk
     rank: int
-    reasons: list[str]
     strategy: Strategy
     transfer_score: float
-    evidence: RankedItemEvidence | Unset = UNSET
+    negative_transfer_risk: Risk
+    confidence: float
+    reasons: list[str]
+    metrics: RankedItemMetrics
     expected_gain: ExpectedGainOut | None | Unset = UNSET
-    extractor: ExtractorRef | None | Unset = UNSET
     omitted: RankedItemOmitted | Unset = UNSET
     source_name: None | str | Unset = UNSET
+    extractor: ExtractorRef | None | Unset = UNSET
+    evidence: RankedItemEvidence | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -74,27 +74,23 @@ class RankedItem:
         from ..models.ranked_item_evidence import RankedItemEvidence # noqa: PLC0415
         from ..models.ranked_item_metrics import RankedItemMetrics # noqa: PLC0415
         from ..models.ranked_item_omitted import RankedItemOmitted # noqa: PLC0415
-        confidence = self.confidence
-
-        metrics = self.metrics.to_dict()
-
         name = self.name
 
-        negative_transfer_risk: str = self.negative_transfer_risk
-
         rank = self.rank
-
-        reasons = self.reasons
-
-
 
         strategy: str = self.strategy
 
         transfer_score = self.transfer_score
 
-        evidence: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.evidence, Unset):
-            evidence = self.evidence.to_dict()
+        negative_transfer_risk: str = self.negative_transfer_risk
+
+        confidence = self.confidence
+
+        reasons = self.reasons
+
+
+
+        metrics = self.metrics.to_dict()
 
         expected_gain: dict[str, Any] | None | Unset
         if isinstance(self.expected_gain, Unset):
@@ -103,14 +99,6 @@ class RankedItem:
             expected_gain = self.expected_gain.to_dict()
         else:
             expected_gain = self.expected_gain
-
-        extractor: dict[str, Any] | None | Unset
-        if isinstance(self.extractor, Unset):
-            extractor = UNSET
-        elif isinstance(self.extractor, ExtractorRef):
-            extractor = self.extractor.to_dict()
-        else:
-            extractor = self.extractor
 
         omitted: dict[str, Any] | Unset = UNSET
         if not isinstance(self.omitted, Unset):
@@ -122,29 +110,41 @@ class RankedItem:
         else:
             source_name = self.source_name
 
+        extractor: dict[str, Any] | None | Unset
+        if isinstance(self.extractor, Unset):
+            extractor = UNSET
+        elif isinstance(self.extractor, ExtractorRef):
+            extractor = self.extractor.to_dict()
+        else:
+            extractor = self.extractor
+
+        evidence: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.evidence, Unset):
+            evidence = self.evidence.to_dict()
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "confidence": confidence,
-            "metrics": metrics,
             "name": name,
-            "negative_transfer_risk": negative_transfer_risk,
             "rank": rank,
-            "reasons": reasons,
             "strategy": strategy,
             "transfer_score": transfer_score,
+            "negative_transfer_risk": negative_transfer_risk,
+            "confidence": confidence,
+            "reasons": reasons,
+            "metrics": metrics,
         })
-        if evidence is not UNSET:
-            field_dict["evidence"] = evidence
         if expected_gain is not UNSET:
             field_dict["expected_gain"] = expected_gain
-        if extractor is not UNSET:
-            field_dict["extractor"] = extractor
         if omitted is not UNSET:
             field_dict["omitted"] = omitted
         if source_name is not UNSET:
             field_dict["source_name"] = source_name
+        if extractor is not UNSET:
+            field_dict["extractor"] = extractor
+        if evidence is not UNSET:
+            field_dict["evidence"] = evidence
 
         return field_dict
 
@@ -158,24 +158,9 @@ class RankedItem:
         from ..models.ranked_item_metrics import RankedItemMetrics # noqa: PLC0415
         from ..models.ranked_item_omitted import RankedItemOmitted # noqa: PLC0415
         d = dict(src_dict)
-        confidence = d.pop("confidence")
-
-        metrics = RankedItemMetrics.from_dict(d.pop("metrics"))
-
-
-
-
         name = d.pop("name")
 
-        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
-
-
-
-
         rank = d.pop("rank")
-
-        reasons = cast(list[str], d.pop("reasons"))
-
 
         strategy = check_strategy(d.pop("strategy"))
 
@@ -184,12 +169,17 @@ class RankedItem:
 
         transfer_score = d.pop("transfer_score")
 
-        _evidence = d.pop("evidence", UNSET)
-        evidence: RankedItemEvidence | Unset
-        if isinstance(_evidence,  Unset):
-            evidence = UNSET
-        else:
-            evidence = RankedItemEvidence.from_dict(_evidence)
+        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
+
+
+
+
+        confidence = d.pop("confidence")
+
+        reasons = cast(list[str], d.pop("reasons"))
+
+
+        metrics = RankedItemMetrics.from_dict(d.pop("metrics"))
 
 
 
@@ -214,26 +204,6 @@ class RankedItem:
         expected_gain = _parse_expected_gain(d.pop("expected_gain", UNSET))
 
 
-        def _parse_extractor(data: object) -> ExtractorRef | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                extractor_type_0 = ExtractorRef.from_dict(data)
-
-
-
-                return extractor_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExtractorRef | None | Unset, data)
-
-        extractor = _parse_extractor(d.pop("extractor", UNSET))
-
-
         _omitted = d.pop("omitted", UNSET)
         omitted: RankedItemOmitted | Unset
         if isinstance(_omitted,  Unset):
@@ -254,20 +224,50 @@ class RankedItem:
         source_name = _parse_source_name(d.pop("source_name", UNSET))
 
 
+        def _parse_extractor(data: object) -> ExtractorRef | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                extractor_type_0 = ExtractorRef.from_dict(data)
+
+
+
+                return extractor_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExtractorRef | None | Unset, data)
+
+        extractor = _parse_extractor(d.pop("extractor", UNSET))
+
+
+        _evidence = d.pop("evidence", UNSET)
+        evidence: RankedItemEvidence | Unset
+        if isinstance(_evidence,  Unset):
+            evidence = UNSET
+        else:
+            evidence = RankedItemEvidence.from_dict(_evidence)
+
+
+
+
         ranked_item = cls(
-            confidence=confidence,
-            metrics=metrics,
             name=name,
-            negative_transfer_risk=negative_transfer_risk,
             rank=rank,
-            reasons=reasons,
             strategy=strategy,
             transfer_score=transfer_score,
-            evidence=evidence,
+            negative_transfer_risk=negative_transfer_risk,
+            confidence=confidence,
+            reasons=reasons,
+            metrics=metrics,
             expected_gain=expected_gain,
-            extractor=extractor,
             omitted=omitted,
             source_name=source_name,
+            extractor=extractor,
+            evidence=evidence,
         )
 
 

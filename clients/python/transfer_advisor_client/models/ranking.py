@@ -28,35 +28,35 @@ T = TypeVar("T", bound="Ranking")
 class Ranking:
     """ 
         Attributes:
-            created_at (datetime.datetime):
             id (str):
-            input_sha256 (str):
+            created_at (datetime.datetime):
+            tenant (str):
+            target_name (str):
             items (list[RankedItem]): Best first: by expected gain, ties by transfer score (then probe lift, LogME)
             policy_version (str):
-            prev_record_sha256 (None | str):
-            record_sha256 (str):
             service_version (str):
-            target_name (str):
-            tenant (str):
-            evidence (RankingEvidence | Unset):
-            reasons (list[str] | Unset): Why the first ranks above the second
+            input_sha256 (str):
+            record_sha256 (str):
+            prev_record_sha256 (None | str):
             separated_by (None | str | Unset): The evidence (a policy feature, e.g. probe_lift, or 'model') that separated
                 the top two; null when they tie
+            reasons (list[str] | Unset): Why the first ranks above the second
+            evidence (RankingEvidence | Unset):
      """
 
-    created_at: datetime.datetime
     id: str
-    input_sha256: str
+    created_at: datetime.datetime
+    tenant: str
+    target_name: str
     items: list[RankedItem]
     policy_version: str
-    prev_record_sha256: None | str
-    record_sha256: str
     service_version: str
-    target_name: str
-    tenant: str
-    evidence: RankingEvidence | Unset = UNSET
-    reasons: list[str] | Unset = UNSET
+    input_sha256: str
+    record_sha256: str
+    prev_record_sha256: None | str
     separated_by: None | str | Unset = UNSET
+    reasons: list[str] | Unset = UNSET
+    evidence: RankingEvidence | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -66,11 +66,13 @@ class Ranking:
     def to_dict(self) -> dict[str, Any]:
         from ..models.ranked_item import RankedItem # noqa: PLC0415
         from ..models.ranking_evidence import RankingEvidence # noqa: PLC0415
-        created_at = self.created_at.isoformat()
-
         id = self.id
 
-        input_sha256 = self.input_sha256
+        created_at = self.created_at.isoformat()
+
+        tenant = self.tenant
+
+        target_name = self.target_name
 
         items = []
         for items_item_data in self.items:
@@ -81,26 +83,14 @@ class Ranking:
 
         policy_version = self.policy_version
 
-        prev_record_sha256: None | str
-        prev_record_sha256 = self.prev_record_sha256
+        service_version = self.service_version
+
+        input_sha256 = self.input_sha256
 
         record_sha256 = self.record_sha256
 
-        service_version = self.service_version
-
-        target_name = self.target_name
-
-        tenant = self.tenant
-
-        evidence: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.evidence, Unset):
-            evidence = self.evidence.to_dict()
-
-        reasons: list[str] | Unset = UNSET
-        if not isinstance(self.reasons, Unset):
-            reasons = self.reasons
-
-
+        prev_record_sha256: None | str
+        prev_record_sha256 = self.prev_record_sha256
 
         separated_by: None | str | Unset
         if isinstance(self.separated_by, Unset):
@@ -108,27 +98,37 @@ class Ranking:
         else:
             separated_by = self.separated_by
 
+        reasons: list[str] | Unset = UNSET
+        if not isinstance(self.reasons, Unset):
+            reasons = self.reasons
+
+
+
+        evidence: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.evidence, Unset):
+            evidence = self.evidence.to_dict()
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "created_at": created_at,
             "id": id,
-            "input_sha256": input_sha256,
+            "created_at": created_at,
+            "tenant": tenant,
+            "target_name": target_name,
             "items": items,
             "policy_version": policy_version,
-            "prev_record_sha256": prev_record_sha256,
-            "record_sha256": record_sha256,
             "service_version": service_version,
-            "target_name": target_name,
-            "tenant": tenant,
+            "input_sha256": input_sha256,
+            "record_sha256": record_sha256,
+            "prev_record_sha256": prev_record_sha256,
         })
-        if evidence is not UNSET:
-            field_dict["evidence"] = evidence
-        if reasons is not UNSET:
-            field_dict["reasons"] = reasons
         if separated_by is not UNSET:
             field_dict["separated_by"] = separated_by
+        if reasons is not UNSET:
+            field_dict["reasons"] = reasons
+        if evidence is not UNSET:
+            field_dict["evidence"] = evidence
 
         return field_dict
 
@@ -139,14 +139,16 @@ class Ranking:
         from ..models.ranked_item import RankedItem # noqa: PLC0415
         from ..models.ranking_evidence import RankingEvidence # noqa: PLC0415
         d = dict(src_dict)
+        id = d.pop("id")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
 
 
 
-        id = d.pop("id")
+        tenant = d.pop("tenant")
 
-        input_sha256 = d.pop("input_sha256")
+        target_name = d.pop("target_name")
 
         items = []
         _items = d.pop("items")
@@ -160,33 +162,18 @@ class Ranking:
 
         policy_version = d.pop("policy_version")
 
+        service_version = d.pop("service_version")
+
+        input_sha256 = d.pop("input_sha256")
+
+        record_sha256 = d.pop("record_sha256")
+
         def _parse_prev_record_sha256(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
         prev_record_sha256 = _parse_prev_record_sha256(d.pop("prev_record_sha256"))
-
-
-        record_sha256 = d.pop("record_sha256")
-
-        service_version = d.pop("service_version")
-
-        target_name = d.pop("target_name")
-
-        tenant = d.pop("tenant")
-
-        _evidence = d.pop("evidence", UNSET)
-        evidence: RankingEvidence | Unset
-        if isinstance(_evidence,  Unset):
-            evidence = UNSET
-        else:
-            evidence = RankingEvidence.from_dict(_evidence)
-
-
-
-
-        reasons = cast(list[str], d.pop("reasons", UNSET))
 
 
         def _parse_separated_by(data: object) -> None | str | Unset:
@@ -199,20 +186,33 @@ class Ranking:
         separated_by = _parse_separated_by(d.pop("separated_by", UNSET))
 
 
+        reasons = cast(list[str], d.pop("reasons", UNSET))
+
+
+        _evidence = d.pop("evidence", UNSET)
+        evidence: RankingEvidence | Unset
+        if isinstance(_evidence,  Unset):
+            evidence = UNSET
+        else:
+            evidence = RankingEvidence.from_dict(_evidence)
+
+
+
+
         ranking = cls(
-            created_at=created_at,
             id=id,
-            input_sha256=input_sha256,
+            created_at=created_at,
+            tenant=tenant,
+            target_name=target_name,
             items=items,
             policy_version=policy_version,
-            prev_record_sha256=prev_record_sha256,
-            record_sha256=record_sha256,
             service_version=service_version,
-            target_name=target_name,
-            tenant=tenant,
-            evidence=evidence,
-            reasons=reasons,
+            input_sha256=input_sha256,
+            record_sha256=record_sha256,
+            prev_record_sha256=prev_record_sha256,
             separated_by=separated_by,
+            reasons=reasons,
+            evidence=evidence,
         )
 
 

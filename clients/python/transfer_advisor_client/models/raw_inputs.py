@@ -24,14 +24,15 @@ T = TypeVar("T", bound="RawInputs")
 
 @_attrs_define
 class RawInputs:
-    """ 
+    """ Raw items for the request's `extractor`: exactly one of `texts` or `images`.
+
         Attributes:
-            images (EncodedImages | None | Unset):
-            texts (list[str] | None | Unset):
+            texts (list[str] | None | Unset): One string per item (text extractors).
+            images (EncodedImages | None | Unset): Images (image extractors).
      """
 
-    images: EncodedImages | None | Unset = UNSET
     texts: list[str] | None | Unset = UNSET
+    images: EncodedImages | None | Unset = UNSET
 
 
 
@@ -39,14 +40,6 @@ class RawInputs:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.encoded_images import EncodedImages # noqa: PLC0415
-        images: dict[str, Any] | None | Unset
-        if isinstance(self.images, Unset):
-            images = UNSET
-        elif isinstance(self.images, EncodedImages):
-            images = self.images.to_dict()
-        else:
-            images = self.images
-
         texts: list[str] | None | Unset
         if isinstance(self.texts, Unset):
             texts = UNSET
@@ -57,15 +50,23 @@ class RawInputs:
         else:
             texts = self.texts
 
+        images: dict[str, Any] | None | Unset
+        if isinstance(self.images, Unset):
+            images = UNSET
+        elif isinstance(self.images, EncodedImages):
+            images = self.images.to_dict()
+        else:
+            images = self.images
+
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
         })
-        if images is not UNSET:
-            field_dict["images"] = images
         if texts is not UNSET:
             field_dict["texts"] = texts
+        if images is not UNSET:
+            field_dict["images"] = images
 
         return field_dict
 
@@ -75,6 +76,24 @@ class RawInputs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.encoded_images import EncodedImages # noqa: PLC0415
         d = dict(src_dict)
+        def _parse_texts(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                texts_type_0 = cast(list[str], data)
+
+                return texts_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        texts = _parse_texts(d.pop("texts", UNSET))
+
+
         def _parse_images(data: object) -> EncodedImages | None | Unset:
             if data is None:
                 return data
@@ -95,27 +114,9 @@ class RawInputs:
         images = _parse_images(d.pop("images", UNSET))
 
 
-        def _parse_texts(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                texts_type_0 = cast(list[str], data)
-
-                return texts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        texts = _parse_texts(d.pop("texts", UNSET))
-
-
         raw_inputs = cls(
-            images=images,
             texts=texts,
+            images=images,
         )
 
         return raw_inputs

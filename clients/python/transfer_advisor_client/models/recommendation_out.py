@@ -28,22 +28,23 @@ T = TypeVar("T", bound="RecommendationOut")
 
 @_attrs_define
 class RecommendationOut:
-    """ 
+    """ The decision and why.
+
         Attributes:
-            confidence (float):
-            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
-            reasons (list[str]):
             strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
-            transfer_score (float):
+            transfer_score (float): Estimated probability that transfer beats training from scratch.
+            negative_transfer_risk (Risk): Reporting band of P(negative transfer).
+            confidence (float): How sure the policy is (lower when evidence is missing).
+            reasons (list[str]): Human-readable reasons naming each metric, its value and the threshold that mattered.
             expected_gain (ExpectedGainOut | None | Unset): Accuracy points of the best transfer strategy over training from
                 scratch, with an 80 % interval (contract v1.1).
      """
 
-    confidence: float
-    negative_transfer_risk: Risk
-    reasons: list[str]
     strategy: Strategy
     transfer_score: float
+    negative_transfer_risk: Risk
+    confidence: float
+    reasons: list[str]
     expected_gain: ExpectedGainOut | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,17 +54,17 @@ class RecommendationOut:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.expected_gain_out import ExpectedGainOut # noqa: PLC0415
-        confidence = self.confidence
+        strategy: str = self.strategy
+
+        transfer_score = self.transfer_score
 
         negative_transfer_risk: str = self.negative_transfer_risk
+
+        confidence = self.confidence
 
         reasons = self.reasons
 
 
-
-        strategy: str = self.strategy
-
-        transfer_score = self.transfer_score
 
         expected_gain: dict[str, Any] | None | Unset
         if isinstance(self.expected_gain, Unset):
@@ -77,11 +78,11 @@ class RecommendationOut:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "confidence": confidence,
-            "negative_transfer_risk": negative_transfer_risk,
-            "reasons": reasons,
             "strategy": strategy,
             "transfer_score": transfer_score,
+            "negative_transfer_risk": negative_transfer_risk,
+            "confidence": confidence,
+            "reasons": reasons,
         })
         if expected_gain is not UNSET:
             field_dict["expected_gain"] = expected_gain
@@ -94,22 +95,22 @@ class RecommendationOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.expected_gain_out import ExpectedGainOut # noqa: PLC0415
         d = dict(src_dict)
-        confidence = d.pop("confidence")
-
-        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
-
-
-
-
-        reasons = cast(list[str], d.pop("reasons"))
-
-
         strategy = check_strategy(d.pop("strategy"))
 
 
 
 
         transfer_score = d.pop("transfer_score")
+
+        negative_transfer_risk = check_risk(d.pop("negative_transfer_risk"))
+
+
+
+
+        confidence = d.pop("confidence")
+
+        reasons = cast(list[str], d.pop("reasons"))
+
 
         def _parse_expected_gain(data: object) -> ExpectedGainOut | None | Unset:
             if data is None:
@@ -132,11 +133,11 @@ class RecommendationOut:
 
 
         recommendation_out = cls(
-            confidence=confidence,
-            negative_transfer_risk=negative_transfer_risk,
-            reasons=reasons,
             strategy=strategy,
             transfer_score=transfer_score,
+            negative_transfer_risk=negative_transfer_risk,
+            confidence=confidence,
+            reasons=reasons,
             expected_gain=expected_gain,
         )
 

@@ -23,17 +23,17 @@ T = TypeVar("T", bound="ReliabilityBin")
 class ReliabilityBin:
     """ 
         Attributes:
-            high (float):
             low (float):
-            mean_score (float | None):
+            high (float):
             n (int):
+            mean_score (float | None):
             observed_rate (float | None): Share of these decisions where transfer beat scratch (measured gain > 0).
      """
 
-    high: float
     low: float
-    mean_score: float | None
+    high: float
     n: int
+    mean_score: float | None
     observed_rate: float | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -42,14 +42,14 @@ class ReliabilityBin:
 
 
     def to_dict(self) -> dict[str, Any]:
+        low = self.low
+
         high = self.high
 
-        low = self.low
+        n = self.n
 
         mean_score: float | None
         mean_score = self.mean_score
-
-        n = self.n
 
         observed_rate: float | None
         observed_rate = self.observed_rate
@@ -58,10 +58,10 @@ class ReliabilityBin:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "high": high,
             "low": low,
-            "mean_score": mean_score,
+            "high": high,
             "n": n,
+            "mean_score": mean_score,
             "observed_rate": observed_rate,
         })
 
@@ -72,9 +72,11 @@ class ReliabilityBin:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        low = d.pop("low")
+
         high = d.pop("high")
 
-        low = d.pop("low")
+        n = d.pop("n")
 
         def _parse_mean_score(data: object) -> float | None:
             if data is None:
@@ -83,8 +85,6 @@ class ReliabilityBin:
 
         mean_score = _parse_mean_score(d.pop("mean_score"))
 
-
-        n = d.pop("n")
 
         def _parse_observed_rate(data: object) -> float | None:
             if data is None:
@@ -95,10 +95,10 @@ class ReliabilityBin:
 
 
         reliability_bin = cls(
-            high=high,
             low=low,
-            mean_score=mean_score,
+            high=high,
             n=n,
+            mean_score=mean_score,
             observed_rate=observed_rate,
         )
 

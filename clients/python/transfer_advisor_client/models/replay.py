@@ -24,17 +24,18 @@ T = TypeVar("T", bound="Replay")
 
 @_attrs_define
 class Replay:
-    """ 
+    """ A replay: the new record and what changed against the original.
+
         Attributes:
+            original_id (str): The record replayed.
             changed (bool): Whether the decision (strategy, score, risk, confidence) differs under the current policy.
-            changes (ReplayChanges):
-            original_id (str):
-            replay (Assessment):
+            changes (ReplayChanges): Field → before/after, for the fields that changed.
+            replay (Assessment): A stored assessment record (append-only, hash-chained).
      """
 
+    original_id: str
     changed: bool
     changes: ReplayChanges
-    original_id: str
     replay: Assessment
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,11 +46,11 @@ class Replay:
     def to_dict(self) -> dict[str, Any]:
         from ..models.assessment import Assessment # noqa: PLC0415
         from ..models.replay_changes import ReplayChanges # noqa: PLC0415
+        original_id = self.original_id
+
         changed = self.changed
 
         changes = self.changes.to_dict()
-
-        original_id = self.original_id
 
         replay = self.replay.to_dict()
 
@@ -57,9 +58,9 @@ class Replay:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "original_id": original_id,
             "changed": changed,
             "changes": changes,
-            "original_id": original_id,
             "replay": replay,
         })
 
@@ -72,6 +73,8 @@ class Replay:
         from ..models.assessment import Assessment # noqa: PLC0415
         from ..models.replay_changes import ReplayChanges # noqa: PLC0415
         d = dict(src_dict)
+        original_id = d.pop("original_id")
+
         changed = d.pop("changed")
 
         changes = ReplayChanges.from_dict(d.pop("changes"))
@@ -79,17 +82,15 @@ class Replay:
 
 
 
-        original_id = d.pop("original_id")
-
         replay = Assessment.from_dict(d.pop("replay"))
 
 
 
 
         replay = cls(
+            original_id=original_id,
             changed=changed,
             changes=changes,
-            original_id=original_id,
             replay=replay,
         )
 

@@ -23,7 +23,9 @@ T = TypeVar("T", bound="ReplayChanges")
 
 @_attrs_define
 class ReplayChanges:
-    
+    """ Field → before/after, for the fields that changed.
+
+     """
 
     additional_properties: dict[str, FieldChange] = _attrs_field(init=False, factory=dict)
 

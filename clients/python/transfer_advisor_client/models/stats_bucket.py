@@ -24,18 +24,19 @@ T = TypeVar("T", bound="StatsBucket")
 
 @_attrs_define
 class StatsBucket:
-    """ 
+    """ One time bucket.
+
         Attributes:
-            counts (StrategyCounts):
-            mean_transfer_score (float | None):
-            start (datetime.datetime):
-            total (int):
+            start (datetime.datetime): Start of the bucket (UTC).
+            counts (StrategyCounts): Records per recommended strategy.
+            total (int): Records in the bucket.
+            mean_transfer_score (float | None): Mean transfer score of the bucket.
      """
 
-    counts: StrategyCounts
-    mean_transfer_score: float | None
     start: datetime.datetime
+    counts: StrategyCounts
     total: int
+    mean_transfer_score: float | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,23 +45,23 @@ class StatsBucket:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.strategy_counts import StrategyCounts # noqa: PLC0415
+        start = self.start.isoformat()
+
         counts = self.counts.to_dict()
+
+        total = self.total
 
         mean_transfer_score: float | None
         mean_transfer_score = self.mean_transfer_score
-
-        start = self.start.isoformat()
-
-        total = self.total
 
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
-            "counts": counts,
-            "mean_transfer_score": mean_transfer_score,
             "start": start,
+            "counts": counts,
             "total": total,
+            "mean_transfer_score": mean_transfer_score,
         })
 
         return field_dict
@@ -71,10 +72,17 @@ class StatsBucket:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.strategy_counts import StrategyCounts # noqa: PLC0415
         d = dict(src_dict)
+        start = datetime.datetime.fromisoformat(d.pop("start"))
+
+
+
+
         counts = StrategyCounts.from_dict(d.pop("counts"))
 
 
 
+
+        total = d.pop("total")
 
         def _parse_mean_transfer_score(data: object) -> float | None:
             if data is None:
@@ -84,18 +92,11 @@ class StatsBucket:
         mean_transfer_score = _parse_mean_transfer_score(d.pop("mean_transfer_score"))
 
 
-        start = datetime.datetime.fromisoformat(d.pop("start"))
-
-
-
-
-        total = d.pop("total")
-
         stats_bucket = cls(
-            counts=counts,
-            mean_transfer_score=mean_transfer_score,
             start=start,
+            counts=counts,
             total=total,
+            mean_transfer_score=mean_transfer_score,
         )
 
 

@@ -21,15 +21,16 @@ T = TypeVar("T", bound="StrategyCounts")
 
 @_attrs_define
 class StrategyCounts:
-    """ 
+    """ Records per recommended strategy.
+
         Attributes:
-            feature_extraction (int | Unset):  Default: 0.
-            fine_tune (int | Unset):  Default: 0.
-            train_from_scratch (int | Unset):  Default: 0.
+            fine_tune (int | Unset): Records recommending `fine_tune`. Default: 0.
+            feature_extraction (int | Unset): Records recommending `feature_extraction`. Default: 0.
+            train_from_scratch (int | Unset): Records recommending `train_from_scratch`. Default: 0.
      """
 
-    feature_extraction: int | Unset = 0
     fine_tune: int | Unset = 0
+    feature_extraction: int | Unset = 0
     train_from_scratch: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -38,9 +39,9 @@ class StrategyCounts:
 
 
     def to_dict(self) -> dict[str, Any]:
-        feature_extraction = self.feature_extraction
-
         fine_tune = self.fine_tune
+
+        feature_extraction = self.feature_extraction
 
         train_from_scratch = self.train_from_scratch
 
@@ -49,10 +50,10 @@ class StrategyCounts:
         field_dict.update(self.additional_properties)
         field_dict.update({
         })
-        if feature_extraction is not UNSET:
-            field_dict["feature_extraction"] = feature_extraction
         if fine_tune is not UNSET:
             field_dict["fine_tune"] = fine_tune
+        if feature_extraction is not UNSET:
+            field_dict["feature_extraction"] = feature_extraction
         if train_from_scratch is not UNSET:
             field_dict["train_from_scratch"] = train_from_scratch
 
@@ -63,15 +64,15 @@ class StrategyCounts:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        feature_extraction = d.pop("feature_extraction", UNSET)
-
         fine_tune = d.pop("fine_tune", UNSET)
+
+        feature_extraction = d.pop("feature_extraction", UNSET)
 
         train_from_scratch = d.pop("train_from_scratch", UNSET)
 
         strategy_counts = cls(
-            feature_extraction=feature_extraction,
             fine_tune=fine_tune,
+            feature_extraction=feature_extraction,
             train_from_scratch=train_from_scratch,
         )
 

@@ -31,18 +31,21 @@ class SummarySpec:
     d = 768 covariance is then 4.7 MB of float64 instead of 590k JSON numbers to parse.
 
         Attributes:
-            count (int):
-            covariance (EncodedMatrix | list[list[float]]):
-            mean (EncodedVector | list[float]):
-            class_counts (list[int] | None | Unset):
-            class_means (EncodedMatrix | list[list[float]] | None | Unset):
+            count (int): Rows summarised.
+            mean (EncodedVector | list[float]): Mean row (d values), a JSON list or encoded.
+            covariance (EncodedMatrix | list[list[float]]): Unbiased sample covariance (d × d, divisor count − 1), JSON
+                lists or encoded.
+            class_means (EncodedMatrix | list[list[float]] | None | Unset): Optional: mean row per class (C × d), for LogME
+                and H-score from a summary.
+            class_counts (list[int] | None | Unset): Optional: rows per class (C), aligned with `class_means`; they count as
+                labeled examples.
      """
 
     count: int
-    covariance: EncodedMatrix | list[list[float]]
     mean: EncodedVector | list[float]
-    class_counts: list[int] | None | Unset = UNSET
+    covariance: EncodedMatrix | list[list[float]]
     class_means: EncodedMatrix | list[list[float]] | None | Unset = UNSET
+    class_counts: list[int] | None | Unset = UNSET
 
 
 
@@ -52,6 +55,15 @@ class SummarySpec:
         from ..models.encoded_matrix import EncodedMatrix # noqa: PLC0415
         from ..models.encoded_vector import EncodedVector # noqa: PLC0415
         count = self.count
+
+        mean: dict[str, Any] | list[float]
+        if isinstance(self.mean, EncodedVector):
+            mean = self.mean.to_dict()
+        else:
+            mean = self.mean
+
+
+
 
         covariance: dict[str, Any] | list[list[float]]
         if isinstance(self.covariance, EncodedMatrix):
@@ -66,25 +78,6 @@ class SummarySpec:
 
 
 
-
-        mean: dict[str, Any] | list[float]
-        if isinstance(self.mean, EncodedVector):
-            mean = self.mean.to_dict()
-        else:
-            mean = self.mean
-
-
-
-
-        class_counts: list[int] | None | Unset
-        if isinstance(self.class_counts, Unset):
-            class_counts = UNSET
-        elif isinstance(self.class_counts, list):
-            class_counts = self.class_counts
-
-
-        else:
-            class_counts = self.class_counts
 
         class_means: dict[str, Any] | list[list[float]] | None | Unset
         if isinstance(self.class_means, Unset):
@@ -103,18 +96,28 @@ class SummarySpec:
         else:
             class_means = self.class_means
 
+        class_counts: list[int] | None | Unset
+        if isinstance(self.class_counts, Unset):
+            class_counts = UNSET
+        elif isinstance(self.class_counts, list):
+            class_counts = self.class_counts
+
+
+        else:
+            class_counts = self.class_counts
+
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
             "count": count,
-            "covariance": covariance,
             "mean": mean,
+            "covariance": covariance,
         })
-        if class_counts is not UNSET:
-            field_dict["class_counts"] = class_counts
         if class_means is not UNSET:
             field_dict["class_means"] = class_means
+        if class_counts is not UNSET:
+            field_dict["class_counts"] = class_counts
 
         return field_dict
 
@@ -126,6 +129,26 @@ class SummarySpec:
         from ..models.encoded_vector import EncodedVector # noqa: PLC0415
         d = dict(src_dict)
         count = d.pop("count")
+
+        def _parse_mean(data: object) -> EncodedVector | list[float]:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                mean_type_0 = EncodedVector.from_dict(data)
+
+
+
+                return mean_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            mean_type_1 = cast(list[float], data)
+
+            return mean_type_1
+
+        mean = _parse_mean(d.pop("mean"))
+
 
         def _parse_covariance(data: object) -> EncodedMatrix | list[list[float]]:
             try:
@@ -150,44 +173,6 @@ class SummarySpec:
             return covariance_type_1
 
         covariance = _parse_covariance(d.pop("covariance"))
-
-
-        def _parse_mean(data: object) -> EncodedVector | list[float]:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                mean_type_0 = EncodedVector.from_dict(data)
-
-
-
-                return mean_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            mean_type_1 = cast(list[float], data)
-
-            return mean_type_1
-
-        mean = _parse_mean(d.pop("mean"))
-
-
-        def _parse_class_counts(data: object) -> list[int] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                class_counts_type_0 = cast(list[int], data)
-
-                return class_counts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[int] | None | Unset, data)
-
-        class_counts = _parse_class_counts(d.pop("class_counts", UNSET))
 
 
         def _parse_class_means(data: object) -> EncodedMatrix | list[list[float]] | None | Unset:
@@ -223,12 +208,30 @@ class SummarySpec:
         class_means = _parse_class_means(d.pop("class_means", UNSET))
 
 
+        def _parse_class_counts(data: object) -> list[int] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                class_counts_type_0 = cast(list[int], data)
+
+                return class_counts_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[int] | None | Unset, data)
+
+        class_counts = _parse_class_counts(d.pop("class_counts", UNSET))
+
+
         summary_spec = cls(
             count=count,
-            covariance=covariance,
             mean=mean,
-            class_counts=class_counts,
+            covariance=covariance,
             class_means=class_means,
+            class_counts=class_counts,
         )
 
         return summary_spec

@@ -26,22 +26,23 @@ T = TypeVar("T", bound="TaskSpec")
 
 @_attrs_define
 class TaskSpec:
-    """ 
+    """ What the target task is and how much labeled data it has.
+
         Attributes:
-            labeled_examples (int):
+            labeled_examples (int): Labeled target examples available for training.
             source_modality (Modality): The kind of data a source model was trained on, or a target holds.
             target_modality (Modality): The kind of data a source model was trained on, or a target holds.
-            compute_budget_gpu_hours (float | None | Unset):
-            num_classes (int | None | Unset):
-            type_ (TaskSpecType | Unset):  Default: 'classification'.
+            type_ (TaskSpecType | Unset): The target task. Default: 'classification'.
+            num_classes (int | None | Unset): Target classes (null: the distinct target labels; null for regression).
+            compute_budget_gpu_hours (float | None | Unset): Optional GPU-hours available for training.
      """
 
     labeled_examples: int
     source_modality: Modality
     target_modality: Modality
-    compute_budget_gpu_hours: float | None | Unset = UNSET
-    num_classes: int | None | Unset = UNSET
     type_: TaskSpecType | Unset = 'classification'
+    num_classes: int | None | Unset = UNSET
+    compute_budget_gpu_hours: float | None | Unset = UNSET
 
 
 
@@ -54,11 +55,10 @@ class TaskSpec:
 
         target_modality: str = self.target_modality
 
-        compute_budget_gpu_hours: float | None | Unset
-        if isinstance(self.compute_budget_gpu_hours, Unset):
-            compute_budget_gpu_hours = UNSET
-        else:
-            compute_budget_gpu_hours = self.compute_budget_gpu_hours
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
+
 
         num_classes: int | None | Unset
         if isinstance(self.num_classes, Unset):
@@ -66,10 +66,11 @@ class TaskSpec:
         else:
             num_classes = self.num_classes
 
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
-
+        compute_budget_gpu_hours: float | None | Unset
+        if isinstance(self.compute_budget_gpu_hours, Unset):
+            compute_budget_gpu_hours = UNSET
+        else:
+            compute_budget_gpu_hours = self.compute_budget_gpu_hours
 
 
         field_dict: dict[str, Any] = {}
@@ -79,12 +80,12 @@ class TaskSpec:
             "source_modality": source_modality,
             "target_modality": target_modality,
         })
-        if compute_budget_gpu_hours is not UNSET:
-            field_dict["compute_budget_gpu_hours"] = compute_budget_gpu_hours
-        if num_classes is not UNSET:
-            field_dict["num_classes"] = num_classes
         if type_ is not UNSET:
             field_dict["type"] = type_
+        if num_classes is not UNSET:
+            field_dict["num_classes"] = num_classes
+        if compute_budget_gpu_hours is not UNSET:
+            field_dict["compute_budget_gpu_hours"] = compute_budget_gpu_hours
 
         return field_dict
 
@@ -105,14 +106,14 @@ class TaskSpec:
 
 
 
-        def _parse_compute_budget_gpu_hours(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        _type_ = d.pop("type", UNSET)
+        type_: TaskSpecType | Unset
+        if isinstance(_type_,  Unset):
+            type_ = UNSET
+        else:
+            type_ = check_task_spec_type(_type_)
 
-        compute_budget_gpu_hours = _parse_compute_budget_gpu_hours(d.pop("compute_budget_gpu_hours", UNSET))
+
 
 
         def _parse_num_classes(data: object) -> int | None | Unset:
@@ -125,23 +126,23 @@ class TaskSpec:
         num_classes = _parse_num_classes(d.pop("num_classes", UNSET))
 
 
-        _type_ = d.pop("type", UNSET)
-        type_: TaskSpecType | Unset
-        if isinstance(_type_,  Unset):
-            type_ = UNSET
-        else:
-            type_ = check_task_spec_type(_type_)
+        def _parse_compute_budget_gpu_hours(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
 
-
+        compute_budget_gpu_hours = _parse_compute_budget_gpu_hours(d.pop("compute_budget_gpu_hours", UNSET))
 
 
         task_spec = cls(
             labeled_examples=labeled_examples,
             source_modality=source_modality,
             target_modality=target_modality,
-            compute_budget_gpu_hours=compute_budget_gpu_hours,
-            num_classes=num_classes,
             type_=type_,
+            num_classes=num_classes,
+            compute_budget_gpu_hours=compute_budget_gpu_hours,
         )
 
         return task_spec

@@ -38,6 +38,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_200 = response.text
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -51,6 +65,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -72,7 +100,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Problem | str]:
     """ One assessment as a self-contained HTML report
@@ -81,8 +109,11 @@ def sync_detailed(
     and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
     tenant's id is 404 like an unknown one.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,7 +138,7 @@ def sync_detailed(
 def sync(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Problem | str | None:
     """ One assessment as a self-contained HTML report
@@ -116,8 +147,11 @@ def sync(
     and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
     tenant's id is 404 like an unknown one.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +171,7 @@ client=client,
 async def asyncio_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Problem | str]:
     """ One assessment as a self-contained HTML report
@@ -146,8 +180,11 @@ async def asyncio_detailed(
     and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
     tenant's id is 404 like an unknown one.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,7 +209,7 @@ async def asyncio_detailed(
 async def asyncio(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Problem | str | None:
     """ One assessment as a self-contained HTML report
@@ -181,8 +218,11 @@ async def asyncio(
     and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
     tenant's id is 404 like an unknown one.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

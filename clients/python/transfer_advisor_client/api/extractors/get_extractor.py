@@ -8,7 +8,6 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.body_register_extractor_extractors_post import BodyRegisterExtractorExtractorsPost
 from ...models.extractor_out import ExtractorOut
 from ...models.problem import Problem
 from typing import cast
@@ -16,27 +15,21 @@ from typing import cast
 
 
 def _get_kwargs(
-    *,
-    body: BodyRegisterExtractorExtractorsPost,
+    name: str,
 
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
+    
 
     
 
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/extractors",
+        "method": "get",
+        "url": "/extractors/{name}".format(name=quote(str(name), safe=""),),
     }
 
-    _kwargs["files"] = body.to_multipart()
 
-    headers["Content-Type"] = "multipart/form-data; boundary=+++"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -49,12 +42,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if response.status_code == 201:
-        response_201 = ExtractorOut.from_dict(response.json())
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
 
 
 
-        return response_201
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -62,6 +69,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -81,17 +102,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
+    name: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: BodyRegisterExtractorExtractorsPost,
+    client: AuthenticatedClient,
 
 ) -> Response[ExtractorOut | Problem]:
-    """ Register Extractor
+    """ Get one extractor
 
-     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+     A bundled, shared or this tenant's extractor: input spec, output dim, sha256, status.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        body (BodyRegisterExtractorExtractorsPost):
+        name (str): The extractor's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,7 +127,7 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
+        name=name,
 
     )
 
@@ -114,17 +138,20 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 def sync(
+    name: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: BodyRegisterExtractorExtractorsPost,
+    client: AuthenticatedClient,
 
 ) -> ExtractorOut | Problem | None:
-    """ Register Extractor
+    """ Get one extractor
 
-     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+     A bundled, shared or this tenant's extractor: input spec, output dim, sha256, status.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        body (BodyRegisterExtractorExtractorsPost):
+        name (str): The extractor's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,23 +163,26 @@ def sync(
 
 
     return sync_detailed(
-        client=client,
-body=body,
+        name=name,
+client=client,
 
     ).parsed
 
 async def asyncio_detailed(
+    name: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: BodyRegisterExtractorExtractorsPost,
+    client: AuthenticatedClient,
 
 ) -> Response[ExtractorOut | Problem]:
-    """ Register Extractor
+    """ Get one extractor
 
-     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+     A bundled, shared or this tenant's extractor: input spec, output dim, sha256, status.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        body (BodyRegisterExtractorExtractorsPost):
+        name (str): The extractor's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +194,7 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
+        name=name,
 
     )
 
@@ -175,17 +205,20 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 async def asyncio(
+    name: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: BodyRegisterExtractorExtractorsPost,
+    client: AuthenticatedClient,
 
 ) -> ExtractorOut | Problem | None:
-    """ Register Extractor
+    """ Get one extractor
 
-     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+     A bundled, shared or this tenant's extractor: input spec, output dim, sha256, status.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        body (BodyRegisterExtractorExtractorsPost):
+        name (str): The extractor's name.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,7 +230,7 @@ async def asyncio(
 
 
     return (await asyncio_detailed(
-        client=client,
-body=body,
+        name=name,
+client=client,
 
     )).parsed

@@ -41,6 +41,34 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
     response_default = Problem.from_dict(response.json())
 
 
@@ -60,13 +88,16 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[PolicyList | Problem]:
     """ List Policies
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
     one POST /assess decides with.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,13 +120,16 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> PolicyList | Problem | None:
     """ List Policies
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
     one POST /assess decides with.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,13 +147,16 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[PolicyList | Problem]:
     """ List Policies
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
     one POST /assess decides with.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,13 +179,16 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> PolicyList | Problem | None:
     """ List Policies
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
     one POST /assess decides with.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

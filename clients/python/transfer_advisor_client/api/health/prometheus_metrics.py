@@ -59,7 +59,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[Problem | str]:
-    """ Metrics
+    """ Prometheus metrics
 
      Prometheus text format: latency per route, assessments per strategy, metric compute
     time per metric, problems per type. Counters are per process.
@@ -88,7 +88,7 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> Problem | str | None:
-    """ Metrics
+    """ Prometheus metrics
 
      Prometheus text format: latency per route, assessments per strategy, metric compute
     time per metric, problems per type. Counters are per process.
@@ -112,7 +112,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[Problem | str]:
-    """ Metrics
+    """ Prometheus metrics
 
      Prometheus text format: latency per route, assessments per strategy, metric compute
     time per metric, problems per type. Counters are per process.
@@ -141,7 +141,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> Problem | str | None:
-    """ Metrics
+    """ Prometheus metrics
 
      Prometheus text format: latency per route, assessments per strategy, metric compute
     time per metric, problems per type. Counters are per process.

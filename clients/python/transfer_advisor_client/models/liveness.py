@@ -8,30 +8,40 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from typing import Literal, cast
 
 
 
 
 
 
-T = TypeVar("T", bound="HealthzHealthzGetResponseHealthzHealthzGet")
+T = TypeVar("T", bound="Liveness")
 
 
 
 @_attrs_define
-class HealthzHealthzGetResponseHealthzHealthzGet:
-    
+class Liveness:
+    """ 
+        Attributes:
+            status (Literal['ok']): Always `ok`: the process answers.
+     """
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    status: Literal['ok']
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
 
 
     def to_dict(self) -> dict[str, Any]:
-        
+        status = self.status
+
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "status": status,
+        })
 
         return field_dict
 
@@ -40,21 +50,26 @@ class HealthzHealthzGetResponseHealthzHealthzGet:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        healthz_healthz_get_response_healthz_healthz_get = cls(
+        status = cast(Literal['ok'] , d.pop("status"))
+        if status != 'ok':
+            raise ValueError(f"status must match const 'ok', got '{status}'")
+
+        liveness = cls(
+            status=status,
         )
 
 
-        healthz_healthz_get_response_healthz_healthz_get.additional_properties = d
-        return healthz_healthz_get_response_healthz_healthz_get
+        liveness.additional_properties = d
+        return liveness
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -54,12 +54,47 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -80,7 +115,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Response[Policy | Problem]:
@@ -89,6 +124,9 @@ def sync_detailed(
      Fit a new version from the shipped calibration scenarios and the tenant's outcomes
     (features recomputed from the metrics stored in each assessment). Not active until
     activated. 422 (saying how many are needed) with too few outcomes.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         body (None | PolicyFitRequest | Unset):
@@ -115,7 +153,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Policy | Problem | None:
@@ -124,6 +162,9 @@ def sync(
      Fit a new version from the shipped calibration scenarios and the tenant's outcomes
     (features recomputed from the metrics stored in each assessment). Not active until
     activated. 422 (saying how many are needed) with too few outcomes.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         body (None | PolicyFitRequest | Unset):
@@ -145,7 +186,7 @@ body=body,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Response[Policy | Problem]:
@@ -154,6 +195,9 @@ async def asyncio_detailed(
      Fit a new version from the shipped calibration scenarios and the tenant's outcomes
     (features recomputed from the metrics stored in each assessment). Not active until
     activated. 422 (saying how many are needed) with too few outcomes.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         body (None | PolicyFitRequest | Unset):
@@ -180,7 +224,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Policy | Problem | None:
@@ -189,6 +233,9 @@ async def asyncio(
      Fit a new version from the shipped calibration scenarios and the tenant's outcomes
     (features recomputed from the metrics stored in each assessment). Not active until
     activated. 422 (saying how many are needed) with too few outcomes.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         body (None | PolicyFitRequest | Unset):

@@ -55,12 +55,61 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -82,19 +131,22 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
-    """ Replay Assessment
+    """ Replay an assessment under the current policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
     result is stored as a new record with `replay_of` = this id (the original is never
     modified), and the answer says what changed.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (None | ReplayRequest | Unset):
 
     Raises:
@@ -121,19 +173,22 @@ body=body,
 def sync(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
-    """ Replay Assessment
+    """ Replay an assessment under the current policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
     result is stored as a new record with `replay_of` = this id (the original is never
     modified), and the answer says what changed.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (None | ReplayRequest | Unset):
 
     Raises:
@@ -155,19 +210,22 @@ body=body,
 async def asyncio_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
-    """ Replay Assessment
+    """ Replay an assessment under the current policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
     result is stored as a new record with `replay_of` = this id (the original is never
     modified), and the answer says what changed.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (None | ReplayRequest | Unset):
 
     Raises:
@@ -194,19 +252,22 @@ body=body,
 async def asyncio(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
-    """ Replay Assessment
+    """ Replay an assessment under the current policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
     result is stored as a new record with `replay_of` = this id (the original is never
     modified), and the answer says what changed.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (None | ReplayRequest | Unset):
 
     Raises:

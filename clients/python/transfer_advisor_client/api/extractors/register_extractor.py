@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.body_register_extractor import BodyRegisterExtractor
 from ...models.extractor_out import ExtractorOut
 from ...models.problem import Problem
 from typing import cast
@@ -15,21 +16,27 @@ from typing import cast
 
 
 def _get_kwargs(
-    name: str,
+    *,
+    body: BodyRegisterExtractor,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+
 
     
 
     
 
     _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/extractors/{name}".format(name=quote(str(name), safe=""),),
+        "method": "post",
+        "url": "/extractors",
     }
 
+    _kwargs["files"] = body.to_multipart()
 
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -42,12 +49,61 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 201:
+        response_201 = ExtractorOut.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -67,15 +123,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
-    name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
+    body: BodyRegisterExtractor,
 
 ) -> Response[ExtractorOut | Problem]:
-    """ Get Extractor
+    """ Register an ONNX feature extractor
+
+     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        name (str):
+        body (BodyRegisterExtractor):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,7 +148,7 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        name=name,
+        body=body,
 
     )
 
@@ -98,15 +159,20 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 def sync(
-    name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
+    body: BodyRegisterExtractor,
 
 ) -> ExtractorOut | Problem | None:
-    """ Get Extractor
+    """ Register an ONNX feature extractor
+
+     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        name (str):
+        body (BodyRegisterExtractor):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,21 +184,26 @@ def sync(
 
 
     return sync_detailed(
-        name=name,
-client=client,
+        client=client,
+body=body,
 
     ).parsed
 
 async def asyncio_detailed(
-    name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
+    body: BodyRegisterExtractor,
 
 ) -> Response[ExtractorOut | Problem]:
-    """ Get Extractor
+    """ Register an ONNX feature extractor
+
+     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        name (str):
+        body (BodyRegisterExtractor):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,7 +215,7 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        name=name,
+        body=body,
 
     )
 
@@ -155,15 +226,20 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 async def asyncio(
-    name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
+    body: BodyRegisterExtractor,
 
 ) -> ExtractorOut | Problem | None:
-    """ Get Extractor
+    """ Register an ONNX feature extractor
+
+     Validate with onnxruntime (load, declared names/dtypes/shapes, finite dry run); store.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        name (str):
+        body (BodyRegisterExtractor):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +251,7 @@ async def asyncio(
 
 
     return (await asyncio_detailed(
-        name=name,
-client=client,
+        client=client,
+body=body,
 
     )).parsed

@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.audit_verification import AuditVerification
+from ...models.extractor_list import ExtractorList
 from ...models.problem import Problem
 from typing import cast
 
@@ -25,7 +25,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/audit/verify",
+        "url": "/extractors",
     }
 
 
@@ -33,13 +33,41 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditVerification | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ExtractorList | Problem:
     if response.status_code == 200:
-        response_200 = AuditVerification.from_dict(response.json())
+        response_200 = ExtractorList.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -49,7 +77,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditVerification | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ExtractorList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,20 +88,22 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[AuditVerification | Problem]:
-    """ Verify Audit
+) -> Response[ExtractorList | Problem]:
+    """ List feature extractors
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | Problem]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -89,20 +119,22 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> AuditVerification | Problem | None:
-    """ Verify Audit
+) -> ExtractorList | Problem | None:
+    """ List feature extractors
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | Problem
+        ExtractorList | Problem
      """
 
 
@@ -113,20 +145,22 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> Response[AuditVerification | Problem]:
-    """ Verify Audit
+) -> Response[ExtractorList | Problem]:
+    """ List feature extractors
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | Problem]
+        Response[ExtractorList | Problem]
      """
 
 
@@ -142,20 +176,22 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
-) -> AuditVerification | Problem | None:
-    """ Verify Audit
+) -> ExtractorList | Problem | None:
+    """ List feature extractors
 
-     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
-    hash, back-link, sequence or indexed columns do not match its hashed content.
+     Bundled extractors first (unavailable ones say why), then registered ones by name.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | Problem
+        ExtractorList | Problem
      """
 
 

@@ -9,50 +9,59 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
-from ...models.rank_request import RankRequest
 from ...models.ranking import Ranking
-from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    *,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    ranking_id: str,
 
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(idempotency_key, Unset):
-        headers["idempotency-key"] = idempotency_key
-
-
+    
 
     
 
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/rank",
+        "method": "get",
+        "url": "/rankings/{ranking_id}".format(ranking_id=quote(str(ranking_id), safe=""),),
     }
 
-    _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Ranking:
-    if response.status_code == 201:
-        response_201 = Ranking.from_dict(response.json())
+    if response.status_code == 200:
+        response_200 = Ranking.from_dict(response.json())
 
 
 
-        return response_201
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -60,6 +69,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -79,21 +102,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
+    ranking_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Response[Problem | Ranking]:
-    """ Post Rank
+    """ Get Ranking
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        ranking_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,8 +127,7 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        ranking_id=ranking_id,
 
     )
 
@@ -117,21 +138,20 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 def sync(
+    ranking_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Problem | Ranking | None:
-    """ Post Rank
+    """ Get Ranking
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        ranking_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,28 +163,26 @@ def sync(
 
 
     return sync_detailed(
-        client=client,
-body=body,
-idempotency_key=idempotency_key,
+        ranking_id=ranking_id,
+client=client,
 
     ).parsed
 
 async def asyncio_detailed(
+    ranking_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Response[Problem | Ranking]:
-    """ Post Rank
+    """ Get Ranking
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        ranking_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,8 +194,7 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        ranking_id=ranking_id,
 
     )
 
@@ -188,21 +205,20 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 async def asyncio(
+    ranking_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 
 ) -> Problem | Ranking | None:
-    """ Post Rank
+    """ Get Ranking
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     One of the tenant's stored rankings (another tenant's id is a 404).
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        ranking_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,8 +230,7 @@ async def asyncio(
 
 
     return (await asyncio_detailed(
-        client=client,
-body=body,
-idempotency_key=idempotency_key,
+        ranking_id=ranking_id,
+client=client,
 
     )).parsed

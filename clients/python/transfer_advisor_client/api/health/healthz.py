@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.liveness import Liveness
 from ...models.problem import Problem
 from typing import cast
 
@@ -24,7 +25,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/readyz",
+        "url": "/healthz",
     }
 
 
@@ -32,9 +33,12 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Liveness | Problem:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = Liveness.from_dict(response.json())
+
+
+
         return response_200
 
     response_default = Problem.from_dict(response.json())
@@ -45,7 +49,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Liveness | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,17 +62,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Any | Problem]:
-    """ Readyz
+) -> Response[Liveness | Problem]:
+    """ Liveness probe
 
-     Ready when the database answers and every extractor that should load has its file.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Liveness | Problem]
      """
 
 
@@ -86,17 +90,17 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Any | Problem | None:
-    """ Readyz
+) -> Liveness | Problem | None:
+    """ Liveness probe
 
-     Ready when the database answers and every extractor that should load has its file.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Liveness | Problem
      """
 
 
@@ -109,17 +113,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Any | Problem]:
-    """ Readyz
+) -> Response[Liveness | Problem]:
+    """ Liveness probe
 
-     Ready when the database answers and every extractor that should load has its file.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Liveness | Problem]
      """
 
 
@@ -137,17 +141,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Any | Problem | None:
-    """ Readyz
+) -> Liveness | Problem | None:
+    """ Liveness probe
 
-     Ready when the database answers and every extractor that should load has its file.
+     Answers while the process runs, whatever the database (use /readyz for traffic).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Liveness | Problem
      """
 
 

@@ -9,8 +9,8 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.assessment_stats import AssessmentStats
-from ...models.assessment_stats_assessments_stats_get_bucket import AssessmentStatsAssessmentsStatsGetBucket
-from ...models.assessment_stats_assessments_stats_get_bucket import check_assessment_stats_assessments_stats_get_bucket
+from ...models.get_assessment_stats_bucket import check_get_assessment_stats_bucket
+from ...models.get_assessment_stats_bucket import GetAssessmentStatsBucket
 from ...models.problem import Problem
 from ...models.risk import check_risk
 from ...models.risk import Risk
@@ -24,7 +24,7 @@ import datetime
 
 def _get_kwargs(
     *,
-    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    bucket: GetAssessmentStatsBucket | Unset = 'day',
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -134,12 +134,40 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -160,8 +188,8 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    client: AuthenticatedClient,
+    bucket: GetAssessmentStatsBucket | Unset = 'day',
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -172,20 +200,26 @@ def sync_detailed(
     policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
-    """ Assessment Stats
+    """ Count assessments per strategy per time bucket
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        bucket (GetAssessmentStatsBucket | Unset): Bucket width (UTC; weeks start on Monday).
+            Default: 'day'.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,8 +251,8 @@ policy_version=policy_version,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    client: AuthenticatedClient,
+    bucket: GetAssessmentStatsBucket | Unset = 'day',
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -229,20 +263,26 @@ def sync(
     policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
-    """ Assessment Stats
+    """ Count assessments per strategy per time bucket
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        bucket (GetAssessmentStatsBucket | Unset): Bucket width (UTC; weeks start on Monday).
+            Default: 'day'.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,8 +309,8 @@ policy_version=policy_version,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    client: AuthenticatedClient,
+    bucket: GetAssessmentStatsBucket | Unset = 'day',
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -281,20 +321,26 @@ async def asyncio_detailed(
     policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentStats | Problem]:
-    """ Assessment Stats
+    """ Count assessments per strategy per time bucket
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        bucket (GetAssessmentStatsBucket | Unset): Bucket width (UTC; weeks start on Monday).
+            Default: 'day'.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -326,8 +372,8 @@ policy_version=policy_version,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    bucket: AssessmentStatsAssessmentsStatsGetBucket | Unset = 'day',
+    client: AuthenticatedClient,
+    bucket: GetAssessmentStatsBucket | Unset = 'day',
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -338,20 +384,26 @@ async def asyncio(
     policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentStats | Problem | None:
-    """ Assessment Stats
+    """ Count assessments per strategy per time bucket
 
      Counts per strategy per UTC bucket (weeks start on Monday), with the history filters.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        bucket (AssessmentStatsAssessmentsStatsGetBucket | Unset):  Default: 'day'.
+        bucket (GetAssessmentStatsBucket | Unset): Bucket width (UTC; weeks start on Monday).
+            Default: 'day'.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,9 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.assess_request import AssessRequest
-from ...models.assessment import Assessment
 from ...models.problem import Problem
+from ...models.rank_request import RankRequest
+from ...models.ranking import Ranking
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -18,7 +18,7 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    body: AssessRequest,
+    body: RankRequest,
     idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/assess",
+        "url": "/rank",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -46,13 +46,34 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Assessment | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Ranking:
     if response.status_code == 201:
-        response_201 = Assessment.from_dict(response.json())
+        response_201 = Ranking.from_dict(response.json())
 
 
 
         return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -60,6 +81,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -69,7 +104,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Assessment | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Ranking]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,25 +115,30 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
+    client: AuthenticatedClient,
+    body: RankRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Assessment | Problem]:
-    """ Post Assess
+) -> Response[Problem | Ranking]:
+    """ Post Rank
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
+    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
+    hash chain (sync: metric work runs in a thread).
+
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        body (RankRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Assessment | Problem]
+        Response[Problem | Ranking]
      """
 
 
@@ -116,25 +156,30 @@ idempotency_key=idempotency_key,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
+    client: AuthenticatedClient,
+    body: RankRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Assessment | Problem | None:
-    """ Post Assess
+) -> Problem | Ranking | None:
+    """ Post Rank
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
+    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
+    hash chain (sync: metric work runs in a thread).
+
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        body (RankRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Assessment | Problem
+        Problem | Ranking
      """
 
 
@@ -147,25 +192,30 @@ idempotency_key=idempotency_key,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
+    client: AuthenticatedClient,
+    body: RankRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Assessment | Problem]:
-    """ Post Assess
+) -> Response[Problem | Ranking]:
+    """ Post Rank
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
+    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
+    hash chain (sync: metric work runs in a thread).
+
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        body (RankRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Assessment | Problem]
+        Response[Problem | Ranking]
      """
 
 
@@ -183,25 +233,30 @@ idempotency_key=idempotency_key,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    body: AssessRequest,
+    client: AuthenticatedClient,
+    body: RankRequest,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Assessment | Problem | None:
-    """ Post Assess
+) -> Problem | Ranking | None:
+    """ Post Rank
 
-     Assess one source/target pair and store the record (sync: metric work runs in a thread).
+     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
+    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
+    hash chain (sync: metric work runs in a thread).
+
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
         idempotency_key (None | str | Unset):
-        body (AssessRequest):
+        body (RankRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Assessment | Problem
+        Problem | Ranking
      """
 
 

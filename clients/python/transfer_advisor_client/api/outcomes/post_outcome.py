@@ -50,12 +50,54 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_201
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -77,7 +119,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: OutcomeIn,
 
 ) -> Response[Outcome | Problem]:
@@ -89,8 +131,11 @@ def sync_detailed(
     Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
     `Location` is the assessment, which lists its outcomes.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (OutcomeIn): What the team measured on held-out target data after acting on the
             assessment.
 
@@ -118,7 +163,7 @@ body=body,
 def sync(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: OutcomeIn,
 
 ) -> Outcome | Problem | None:
@@ -130,8 +175,11 @@ def sync(
     Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
     `Location` is the assessment, which lists its outcomes.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (OutcomeIn): What the team measured on held-out target data after acting on the
             assessment.
 
@@ -154,7 +202,7 @@ body=body,
 async def asyncio_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: OutcomeIn,
 
 ) -> Response[Outcome | Problem]:
@@ -166,8 +214,11 @@ async def asyncio_detailed(
     Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
     `Location` is the assessment, which lists its outcomes.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (OutcomeIn): What the team measured on held-out target data after acting on the
             assessment.
 
@@ -195,7 +246,7 @@ body=body,
 async def asyncio(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: OutcomeIn,
 
 ) -> Outcome | Problem | None:
@@ -207,8 +258,11 @@ async def asyncio(
     Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
     `Location` is the assessment, which lists its outcomes.
 
+    Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
         body (OutcomeIn): What the team measured on held-out target data after acting on the
             assessment.
 

@@ -42,12 +42,47 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -69,13 +104,18 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Assessment | Problem]:
-    """ Get Assessment
+    """ Get one assessment record
+
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,13 +140,18 @@ def sync_detailed(
 def sync(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Assessment | Problem | None:
-    """ Get Assessment
+    """ Get one assessment record
+
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,13 +171,18 @@ client=client,
 async def asyncio_detailed(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Response[Assessment | Problem]:
-    """ Get Assessment
+    """ Get one assessment record
+
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,13 +207,18 @@ async def asyncio_detailed(
 async def asyncio(
     assessment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 
 ) -> Assessment | Problem | None:
-    """ Get Assessment
+    """ Get one assessment record
+
+     The full stored record: recommendation, metrics, evidence and its audit hashes.
+
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
 
     Args:
-        assessment_id (str):
+        assessment_id (str): The assessment's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

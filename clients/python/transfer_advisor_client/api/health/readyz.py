@@ -8,15 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.policy import Policy
 from ...models.problem import Problem
+from ...models.readiness import Readiness
 from typing import cast
 
 
 
 def _get_kwargs(
-    version: str,
-
+    
 ) -> dict[str, Any]:
     
 
@@ -25,8 +24,8 @@ def _get_kwargs(
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/policies/{version}/activate".format(version=quote(str(version), safe=""),),
+        "method": "get",
+        "url": "/readyz",
     }
 
 
@@ -34,20 +33,20 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Policy | Problem:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Readiness:
     if response.status_code == 200:
-        response_200 = Policy.from_dict(response.json())
+        response_200 = Readiness.from_dict(response.json())
 
 
 
         return response_200
 
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
+    if response.status_code == 503:
+        response_503 = Readiness.from_dict(response.json())
 
 
 
-        return response_422
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -57,7 +56,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Policy | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Readiness]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,31 +66,25 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
-    version: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Policy | Problem]:
-    """ Activate Policy
+) -> Response[Problem | Readiness]:
+    """ Readiness probe
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
-
-    Args:
-        version (str):
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Policy | Problem]
+        Response[Problem | Readiness]
      """
 
 
     kwargs = _get_kwargs(
-        version=version,
-
+        
     )
 
     response = client.get_httpx_client().request(
@@ -101,60 +94,48 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 def sync(
-    version: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Policy | Problem | None:
-    """ Activate Policy
+) -> Problem | Readiness | None:
+    """ Readiness probe
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
-
-    Args:
-        version (str):
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Policy | Problem
+        Problem | Readiness
      """
 
 
     return sync_detailed(
-        version=version,
-client=client,
+        client=client,
 
     ).parsed
 
 async def asyncio_detailed(
-    version: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[Policy | Problem]:
-    """ Activate Policy
+) -> Response[Problem | Readiness]:
+    """ Readiness probe
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
-
-    Args:
-        version (str):
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Policy | Problem]
+        Response[Problem | Readiness]
      """
 
 
     kwargs = _get_kwargs(
-        version=version,
-
+        
     )
 
     response = await client.get_async_httpx_client().request(
@@ -164,30 +145,24 @@ async def asyncio_detailed(
     return _build_response(client=client, response=response)
 
 async def asyncio(
-    version: str,
     *,
     client: AuthenticatedClient | Client,
 
-) -> Policy | Problem | None:
-    """ Activate Policy
+) -> Problem | Readiness | None:
+    """ Readiness probe
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
-
-    Args:
-        version (str):
+     Ready when the database answers and every extractor that should load has its file.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Policy | Problem
+        Problem | Readiness
      """
 
 
     return (await asyncio_detailed(
-        version=version,
-client=client,
+        client=client,
 
     )).parsed

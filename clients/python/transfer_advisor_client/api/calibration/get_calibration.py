@@ -125,12 +125,40 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -151,7 +179,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
@@ -173,15 +201,20 @@ def sync_detailed(
     out); with it, per assessment the latest record decided under that version, the assessment
     itself or a replay of it (shadow evaluation of a candidate policy).
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        policy_version (None | str | Unset):
+        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,7 +245,7 @@ negative_transfer_risk=negative_transfer_risk,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
@@ -234,15 +267,20 @@ def sync(
     out); with it, per assessment the latest record decided under that version, the assessment
     itself or a replay of it (shadow evaluation of a candidate policy).
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        policy_version (None | str | Unset):
+        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -268,7 +306,7 @@ negative_transfer_risk=negative_transfer_risk,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
@@ -290,15 +328,20 @@ async def asyncio_detailed(
     out); with it, per assessment the latest record decided under that version, the assessment
     itself or a replay of it (shadow evaluation of a candidate policy).
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        policy_version (None | str | Unset):
+        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -329,7 +372,7 @@ negative_transfer_risk=negative_transfer_risk,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
@@ -351,15 +394,20 @@ async def asyncio(
     out); with it, per assessment the latest record decided under that version, the assessment
     itself or a replay of it (shadow evaluation of a candidate policy).
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        policy_version (None | str | Unset):
+        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

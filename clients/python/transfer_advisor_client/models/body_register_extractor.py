@@ -18,16 +18,16 @@ from typing import cast
 
 
 
-T = TypeVar("T", bound="BodyRegisterExtractorExtractorsPost")
+T = TypeVar("T", bound="BodyRegisterExtractor")
 
 
 
 @_attrs_define
-class BodyRegisterExtractorExtractorsPost:
+class BodyRegisterExtractor:
     """ 
         Attributes:
             file (str): the .onnx model
-            metadata (str): JSON: name, version, modality, input, output
+            metadata (str): JSON: name, version, modality, input, output, optional preprocessing and description
             tokenizer (None | str | Unset): tokenizer.json (text)
      """
 
@@ -109,15 +109,15 @@ class BodyRegisterExtractorExtractorsPost:
         tokenizer = _parse_tokenizer(d.pop("tokenizer", UNSET))
 
 
-        body_register_extractor_extractors_post = cls(
+        body_register_extractor = cls(
             file=file,
             metadata=metadata,
             tokenizer=tokenizer,
         )
 
 
-        body_register_extractor_extractors_post.additional_properties = d
-        return body_register_extractor_extractors_post
+        body_register_extractor.additional_properties = d
+        return body_register_extractor
 
     @property
     def additional_keys(self) -> list[str]:

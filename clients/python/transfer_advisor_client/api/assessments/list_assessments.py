@@ -136,12 +136,40 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
 
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
 
     response_default = Problem.from_dict(response.json())
 
@@ -162,7 +190,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -175,7 +203,7 @@ def sync_detailed(
     policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -183,17 +211,22 @@ def sync_detailed(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,7 +259,7 @@ policy_version=policy_version,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -239,7 +272,7 @@ def sync(
     policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -247,17 +280,22 @@ def sync(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -285,7 +323,7 @@ policy_version=policy_version,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -298,7 +336,7 @@ async def asyncio_detailed(
     policy_version: None | str | Unset = UNSET,
 
 ) -> Response[AssessmentPage | Problem]:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -306,17 +344,22 @@ async def asyncio_detailed(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -349,7 +392,7 @@ policy_version=policy_version,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
@@ -362,7 +405,7 @@ async def asyncio(
     policy_version: None | str | Unset = UNSET,
 
 ) -> AssessmentPage | Problem | None:
-    """ List Assessments
+    """ List assessments, newest first (paged)
 
      Newest first; pass `next_cursor` back as `cursor` for the next page.
 
@@ -370,17 +413,22 @@ async def asyncio(
     appear before its first page, never inside or between later pages, so paging has no
     duplicate and no gap.
 
+    Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (None | str | Unset):
+        limit (int | Unset): Page size. Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit for the first.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
-        source_name (None | str | Unset):
-        target_name (None | str | Unset):
-        strategy (None | Strategy | Unset):
-        extractor (None | str | Unset):
-        negative_transfer_risk (None | Risk | Unset):
-        policy_version (None | str | Unset):
+        source_name (None | str | Unset): Only records whose source dataset name is this.
+        target_name (None | str | Unset): Only records whose target dataset name is this.
+        strategy (None | Strategy | Unset): Only records with this recommended strategy.
+        extractor (None | str | Unset): Only records whose extractor (name used for raw inputs) is
+            this.
+        negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
+            risk.
+        policy_version (None | str | Unset): Only records whose policy_version is this.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

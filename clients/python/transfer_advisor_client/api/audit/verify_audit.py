@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.audit_verification import AuditVerification
+from ...models.problem import Problem
+from typing import cast
+
+
+
+def _get_kwargs(
+    
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/audit/verify",
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditVerification | Problem:
+    if response.status_code == 200:
+        response_200 = AuditVerification.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Problem.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AuditVerification | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[AuditVerification | Problem]:
+    """ Verify the tenant's audit hash chain
+
+     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
+    hash, back-link, sequence or indexed columns do not match its hashed content.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditVerification | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+
+) -> AuditVerification | Problem | None:
+    """ Verify the tenant's audit hash chain
+
+     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
+    hash, back-link, sequence or indexed columns do not match its hashed content.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditVerification | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[AuditVerification | Problem]:
+    """ Verify the tenant's audit hash chain
+
+     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
+    hash, back-link, sequence or indexed columns do not match its hashed content.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditVerification | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+
+) -> AuditVerification | Problem | None:
+    """ Verify the tenant's audit hash chain
+
+     Walk the tenant's records in chain order; `first_bad_id` names the first record whose
+    hash, back-link, sequence or indexed columns do not match its hashed content.
+
+    Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
+    runs with auth disabled on loopback).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditVerification | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+
+    )).parsed
