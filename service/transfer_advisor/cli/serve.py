@@ -83,14 +83,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _ensure_extractors(settings: Settings) -> None:
     """The first start builds the bundled extractors it can without torch (seconds), progress
-    on stderr."""
+    on stderr. It never downloads (no network at run time): missing MiniLM weights are fetched
+    by `transfer-advisor extractors build`, the install step."""
     import sys
 
     from ..extractors.build import ensure_built
 
     ensure_built(settings.data_dir, settings.resolved_extractor_cache_dir,
                  log=lambda msg: print(msg, file=sys.stderr, flush=True),
-                 fetch=settings.fetch_extractor_weights)
+                 fetch=False)
 
 
 def _migrate(settings: Settings) -> None:

