@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -164,5 +165,51 @@ def test_texts_sorted_by_length_then_restored_to_input_order() -> None:
     out = embed_token_ids(session, tok, ids, "emb", batch_size=2)  # type: ignore[arg-type]
     np.testing.assert_array_equal(out[:, 0], [sum(s) for s in ids])
     np.testing.assert_array_equal(out[:, 1], [len(s) for s in ids])
-    # Batches are padded only to their own longest member: [1, 1], [2, 3], [4, 6].
-    assert session.widths == [1, 3, 6]
+    # Batches are padded only to their own longest member: [1, 1], [2, 3], [4, 6]; the longest
+    # runs first (with concurrent workers the cheap batches make the tail).
+    assert session.widths == [6, 3, 1]
+
+
+class BarrierSession(RecordingSession):
+    """Its first two runs wait for each other: only concurrent runs get past the barrier."""
+
+    def __init__(self, fail_on_width: int | None = None) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(2, timeout=10)
+        self.calls = 0
+        self.lock = threading.Lock()
+        self.fail_on_width = fail_on_width
+
+    def run(self, names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        with self.lock:
+            self.calls += 1
+            first_two = self.calls <= 2
+        if first_two:
+            self.barrier.wait()  # BrokenBarrierError when the runs are sequential
+        if feeds["input_ids"].shape[1] == self.fail_on_width:
+            raise RuntimeError("kernel failed")
+        return super().run(names, feeds)
+
+
+def test_concurrent_batches_give_the_sequential_result() -> None:
+    tok = word_tokenizer()
+    texts = ["a b c d e f g h i j", "a", "b c", "a b c d", "j", "c d e", "e f", "g h i j a"]
+    ids = tok.encode(texts)
+    sequential = embed_token_ids(RecordingSession(), tok, ids, "emb",  # type: ignore[arg-type]
+                                 batch_size=2)
+    done: list[int] = []
+    session = BarrierSession()
+    out = embed_token_ids(session, tok, ids, "emb", batch_size=2,  # type: ignore[arg-type]
+                          progress=done.append, workers=2)
+    np.testing.assert_array_equal(out, sequential)
+    assert sum(done) == len(texts)
+    assert len(done) == 4
+    assert sorted(session.widths) == [1, 2, 4, 6]
+
+
+def test_a_failing_concurrent_batch_raises() -> None:
+    tok = word_tokenizer()
+    ids = tok.encode(["a b c d e f", "a", "b c", "a b c d"])
+    with pytest.raises(RuntimeError, match="kernel failed"):
+        embed_token_ids(BarrierSession(fail_on_width=2), tok, ids, "emb",  # type: ignore[arg-type]
+                        batch_size=2, workers=2)

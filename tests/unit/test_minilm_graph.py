@@ -48,3 +48,47 @@ def test_build_text_never_imports_torch(tmp_path: Path) -> None:
         assert out.shape == (2, 384)
         np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-4)
     assert (tmp_path / "minilm-l6-v2.tokenizer.json").is_file()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from transfer_advisor.extractors.build import build_text
+
+    out = tmp_path_factory.mktemp("minilm")
+    build_text(out, log=lambda *_: None)
+    return out
+
+
+def test_int8_keeps_only_the_sensitive_ffn_down_projections_fp32(built: Path) -> None:
+    import onnx
+
+    from transfer_advisor.extractors.build import FP32_FFN_DOWN_LAYERS, ffn_down_projections
+
+    kept = ffn_down_projections(built / "minilm-l6-v2.onnx")
+    assert kept == [f"/encoder/layer.{k}/output/dense/MatMul" for k in FP32_FFN_DOWN_LAYERS]
+    nodes = onnx.load(str(built / "minilm-l6-v2-int8.onnx")).graph.node
+    fp32_matmuls = {n.name for n in nodes if n.op_type == "MatMul"}
+    for layer in range(6):
+        name = f"/encoder/layer.{layer}/output/dense/MatMul"
+        assert (name in fp32_matmuls) == (layer in FP32_FFN_DOWN_LAYERS), name
+    # Every other weight MatMul is int8: 6 layers x 6 linear layers, minus the kept ones.
+    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 36 - len(FP32_FFN_DOWN_LAYERS)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_int8_within_its_documented_bound_of_the_fp32_graph(built: Path, workers: int) -> None:
+    """The README's int8 bound (cosine min ≥ 0.97, mean ≥ 0.985; test_text_agreement checks it
+    against PyTorch) against the fp32 graph, torch-free; concurrent batches change nothing."""
+    from tests.minilm_sentences import SENTENCES
+
+    from transfer_advisor.extractors.runtime import open_session
+    from transfer_advisor.extractors.text import TextTokenizer, embed_texts
+
+    tok = TextTokenizer.from_file(built / "minilm-l6-v2.tokenizer.json")
+    fp32, int8 = (embed_texts(open_session(built / name, 1), tok, SENTENCES,
+                              "sentence_embedding", batch_size=5, workers=workers)
+                  for name in ("minilm-l6-v2.onnx", "minilm-l6-v2-int8.onnx"))
+    cos = (fp32 * int8).sum(1)  # both L2-normalised in the graph
+    assert cos.min() >= 0.97, f"min cosine {cos.min():.5f}"
+    assert cos.mean() >= 0.985, f"mean cosine {cos.mean():.5f}"
+    assert cos.min() < 0.9999  # the int8 file really is quantised

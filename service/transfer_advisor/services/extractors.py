@@ -109,6 +109,9 @@ class ExtractorService:
         self.cache_dir = settings.resolved_extractor_cache_dir
         self.files = ModelFiles(self.data_dir / "extractors")
         self.runtimes = SessionCache(intra_op_threads=settings.onnx_intra_op_threads)
+        # Text runs spread whole batches over the same number of threads instead
+        # (extractors.text): single-threaded sessions, `onnx_intra_op_threads` batches at once.
+        self.text_runtimes = SessionCache(intra_op_threads=1)
         self.tokenizers = TokenizerCache()
         self._sessions = sessions
 
@@ -268,7 +271,8 @@ class ExtractorService:
         if not ext.available or ext.sha256 is None:
             raise ExtractorUnavailable(f"extractor '{ext.name}' is not available: {ext.reason}")
         try:
-            return self.runtimes.get(ext.sha256, ext.path)
+            cache = self.text_runtimes if ext.spec.modality == "text" else self.runtimes
+            return cache.get(ext.sha256, ext.path)
         except Exception as exc:
             raise ExtractorUnavailable(
                 f"extractor '{ext.name}' failed to load: {short_error(exc)}") from None
@@ -301,7 +305,7 @@ class ExtractorService:
             raise PayloadTooLarge.over(field_name, f"{total} characters in all",
                                        "max_total_text_chars", lim.max_total_text_chars)
         out = run_texts(self.session(ext), self.tokenizer(ext), texts, ext.spec.output_name,
-                        lim.extractor_batch_size, progress)
+                        lim.extractor_batch_size, progress, workers=lim.onnx_intra_op_threads)
         return _checked(ext, out, len(texts))
 
     def embed_images(self, ext: Extractor, images: NDArray[Any],
