@@ -17,6 +17,7 @@ from ..domain.results import MetricResult
 from ..schemas.assess import AssessRequest
 from ..settings import Settings
 from . import records
+from .compute_threads import compute_cores, shared_governor
 from .extractors import ExtractorService
 from .inputs import (
     DecodedSide,
@@ -123,7 +124,8 @@ def assess(
     extractor, source_rows, target_rows, target_scratch = (
         extractors.embed_request(request, tenant) if extractors is not None
         else (None, None, None, None))
-    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch)
+    with shared_governor(compute_cores(settings.compute_cores)).computing():
+        evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.
