@@ -10,8 +10,9 @@ from ..schemas.assess import Assessment, AssessRequest
 from ..services import assess as assess_service
 from .deps import AssessCaller, SessionsDep, SettingsDep
 from .extractors import ExtractorsDep
+from .json_body import FastJSONRoute
 
-router = APIRouter(tags=["assess"])
+router = APIRouter(tags=["assess"], route_class=FastJSONRoute)
 
 
 @router.post("/assess", status_code=201, response_model=Assessment,

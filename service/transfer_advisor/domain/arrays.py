@@ -51,7 +51,8 @@ def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str
     if len(raw) != expected:
         raise InvalidInput.at(
             f"{field}.data", f"holds {len(raw)} bytes; shape {[n, d]} of {dtype} needs {expected}")
-    matrix = np.frombuffer(raw, dtype=wire).reshape(n, d).astype(np.float64)
+    # float64 on the wire: a read-only view of the decoded bytes, no copy; float32: one widening
+    matrix = np.frombuffer(raw, dtype=wire).reshape(n, d).astype(np.float64, copy=False)
     return check_finite(matrix, f"{field}.data")
 
 

@@ -115,7 +115,8 @@ def assess(
 ) -> AssessmentRecord:
     """Assess and store; returns the stored record. A retry with the same key returns it again,
     before any work (no embedding, no metrics)."""
-    input_sha = input_fingerprint(request.model_dump(mode="json"))
+    # a Python dump: validated rows stay arrays and are hashed as bytes, not re-serialised
+    input_sha = input_fingerprint(request.model_dump())
     if idempotency_key is not None:
         existing = records.by_idempotency_key(sessions, tenant, idempotency_key, input_sha)
         if existing is not None:

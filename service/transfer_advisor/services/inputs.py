@@ -46,6 +46,11 @@ class DecodedSide:
 
 
 def decode_matrix(value: Matrix, field: str) -> Rows:
+    """The float64 (n, d) array of a wire matrix. JSON rows arrive already as one finite array
+    (`schemas.assess.rows_as_array`), used as is: no second copy between decoding and metrics."""
+    rows: object = value
+    if isinstance(rows, np.ndarray):
+        return arrays.check_magnitude(rows, field)
     if isinstance(value, EncodedMatrix):
         return arrays.decode_base64_matrix(value.data, value.shape, value.dtype, field)
     return arrays.matrix_from_rows(value, field)
@@ -92,7 +97,7 @@ def decode_vector(value: Vector, field: str) -> NDArray[np.float64]:
         return row
     if len(value) == 0:
         raise InvalidInput.at(field, "must hold at least one value")
-    return np.asarray(value, dtype=np.float64)
+    return np.array(value, dtype=np.float64)
 
 
 def _matrix_of_width(value: Matrix, field: str, d: int, what: str) -> Rows:
