@@ -5,7 +5,6 @@ Every check names the field it refers to, so a client learns exactly what to fix
 
 from __future__ import annotations
 
-import base64
 import binascii
 from collections.abc import Sequence
 
@@ -25,6 +24,18 @@ PSD_RTOL = 1e-6
 MAX_ABS_VALUE = 1e15
 
 
+def b64decode_strict(data: str) -> bytes:
+    r"""Strict base64 (only the alphabet, padding only at the end), in one C pass.
+
+    `base64.b64decode(validate=True)` checks the alphabet with a regular expression first,
+    which costs more than the decoding itself (~10× on an 11 MB payload).
+
+    >>> b64decode_strict("AAE=")
+    b'\x00\x01'
+    """
+    return binascii.a2b_base64(data, strict_mode=True)
+
+
 def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Matrix:
     """Little-endian, row-major base64 payload of `shape` → float64 (n, d).
 
@@ -42,7 +53,7 @@ def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str
     if dtype not in WIRE_DTYPES:
         raise InvalidInput.at(f"{field}.dtype", f"must be one of {sorted(WIRE_DTYPES)}")
     try:
-        raw = base64.b64decode(data, validate=True)
+        raw = b64decode_strict(data)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
     wire = WIRE_DTYPES[dtype]

@@ -37,7 +37,8 @@ def input_fingerprint(request_body: Any) -> str:
     Numeric matrices and vectors (lists of numbers, at any nesting) are replaced by the SHA-256
     of their float64 little-endian bytes and their shape before hashing: the same numbers give
     the same fingerprint however they were spelled in JSON (1 vs 1.0), and hashing megabytes of
-    covariance takes milliseconds instead of a full canonical re-serialisation.
+    covariance takes milliseconds instead of a full canonical re-serialisation. Encoded arrays
+    (`{"shape", "dtype", "data"}`) keep their shape and dtype and hash their base64 text.
     """
     return sha256_hex(canonical_json(_digest_arrays(request_body)))
 
@@ -50,6 +51,11 @@ def _digest(array: np.ndarray[Any, Any]) -> dict[str, Any]:
 def _digest_arrays(value: Any) -> Any:
     if isinstance(value, np.ndarray):  # rows validated into an array: the same digest as a list
         return _digest(value)
+    if isinstance(value, dict) and isinstance(value.get("data"), str) and "shape" in value:
+        # an encoded array (base64 `data`): its text hashed once, not re-serialised as JSON
+        text = value["data"].encode("utf-8", "surrogatepass")
+        return {**{k: _digest_arrays(v) for k, v in value.items() if k != "data"},
+                "data_sha256": sha256_hex(text), "data_length": len(text)}
     if isinstance(value, dict):
         return {k: _digest_arrays(v) for k, v in value.items()}
     if isinstance(value, list) and _looks_numeric(value):

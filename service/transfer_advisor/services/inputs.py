@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +70,7 @@ def decode_images(value: EncodedImages, field: str, max_values: int) -> NDArray[
     if count > max_values:
         raise PayloadTooLarge.over(field, f"{count} values", "max_image_values", max_values)
     try:
-        raw = base64.b64decode(value.data, validate=True)
+        raw = arrays.b64decode_strict(value.data)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
     if len(raw) != count * wire.itemsize:
