@@ -28,19 +28,18 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shift_tests import blas_kernel  # noqa: E402
-
-from transfer_advisor.app import create_app  # noqa: E402
-from transfer_advisor.schemas.assess import AssessRequest  # noqa: E402
-from transfer_advisor.services import assess as assess_service  # noqa: E402
-from transfer_advisor.settings import Settings  # noqa: E402
+from shift_tests import blas_kernel
+from transfer_advisor.app import create_app
+from transfer_advisor.schemas.assess import AssessRequest
+from transfer_advisor.services import assess as assess_service
+from transfer_advisor.settings import Settings
 
 PHASES = {  # name in services.assess → label
     "input_fingerprint": "input hash",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.payloads import b64_matrix, embeddings_request, summary_of
 
+from transfer_advisor.domain.arrays import b64decode_strict
 from transfer_advisor.domain.audit import input_fingerprint
 from transfer_advisor.library.assess import encode_summary
 from transfer_advisor.schemas.assess import AssessRequest
@@ -94,3 +99,22 @@ def test_invalid_json_is_still_a_problem_naming_the_body(client: TestClient) -> 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body"
     assert "position" in response.json()["errors"][0]["message"]
+
+
+class TestBase64:
+    @given(st.binary(max_size=300))
+    def test_decodes_as_the_standard_library(self, raw: bytes) -> None:
+        text = base64.b64encode(raw).decode()
+        assert bytes(b64decode_strict(text)) == raw
+
+    @given(st.text(alphabet="AZaz09+/=-_ \n\u00e9", max_size=24))
+    def test_accepts_and_refuses_what_the_strict_standard_decoder_does(self, text: str) -> None:
+        try:
+            expected: bytes | None = base64.b64decode(text.encode("utf-8"), validate=True)
+        except (binascii.Error, ValueError):
+            expected = None
+        try:
+            got: bytes | None = bytes(b64decode_strict(text))
+        except ValueError:
+            got = None
+        assert got == expected
