@@ -1,7 +1,12 @@
 """POST /assess end to end over HTTP, against the peers, in one run (issue 17).
 
-The app runs under uvicorn (h11) on a loopback port in this process; the client posts base64
-bodies with httpx, as `transfer-advisor assess --server` does. Sections:
+Sections 1 and 2 start a real `transfer-advisor serve` (its own SQLite file) with
+--server-python (default: this interpreter) and post base64 bodies with httpx, as
+`transfer-advisor assess --server` does. Run this script in the bench venv for alibi-detect and
+point --server-python at the service's own environment: the bench venv's numpy 1.26 ships an
+OpenBLAS (0.3.23) that picks its generic Prescott kernel on these CPUs, which would slow ours
+down, not the peer (its torch brings its own BLAS). Section 3 runs the app in this process
+(uvicorn in a thread) to switch the load cap off for one configuration. Sections:
   1. MMD, 2,000 rows per side, d = 384, through POST /assess (metrics = ["mmd"], B = 200 and
      1,000) vs alibi-detect 0.13 MMDDrift (PyTorch backend, CPU) on the same float64 rows: the
      same statistic to 1e-6, and the speed-up (alibi-detect timed at B = 200 and scaled
@@ -12,7 +17,9 @@ bodies with httpx, as `transfer-advisor assess --server` does. Sections:
      governed (the service's default) vs pinned at one thread per request: aggregate seconds.
 
     bash bench/setup_bench_env.sh      # alibi-detect lives in its own venv (numpy < 2)
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv-bench/bin/python bench/assess_http.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv-bench/bin/python bench/assess_http.py \
+        --sections 12 --server-python .venv/bin/python
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python bench/assess_http.py --sections 3
 Without alibi-detect, section 1 prints ours only.
 """
 
@@ -72,6 +79,32 @@ def serve(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextlib.contextmanager
+def serve_process(python: str, workdir: Path) -> Iterator[str]:
+    """`transfer-advisor serve` under `python`, on a free loopback port (bench/load.py's)."""
+    from load import free_port, server
+
+    port = free_port()
+    env = {**os.environ, "TRANSFER_ADVISOR_AUTH": "disabled",
+           "TRANSFER_ADVISOR_DATA_DIR": str(workdir / "data"),
+           "TRANSFER_ADVISOR_RATE_LIMIT_PER_SECOND": "0"}
+    env.pop("TRANSFER_ADVISOR_DATABASE_URL", None)
+    cmd = [python, "-m", "transfer_advisor.cli", "serve", "--port", str(port),
+           "--log-level", "warning"]
+    with server(cmd, env, workdir, port) as base:
+        yield base
+
+
+def server_blas(python: str) -> str:
+    import subprocess
+
+    code = ("import sys; sys.path.insert(0, 'bench'); import numpy; from shift_tests import "
+            "blas_kernel; print(f'numpy {numpy.__version__}; ' + blas_kernel())")
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    return out.stdout.strip() or out.stderr.strip()[-200:]
 
 
 def post(http: httpx.Client, payload: bytes) -> tuple[float, httpx.Response]:
@@ -198,14 +231,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sections", default="123")
+    parser.add_argument("--server-python", default=sys.executable,
+                        help="interpreter of the service for sections 1 and 2")
     args = parser.parse_args()
-    print(f"# POST /assess over HTTP: numpy {np.__version__}, {os.cpu_count()} CPUs, load average "
+    print(f"# POST /assess over HTTP: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} at start")
-    print(f"# BLAS: {blas_kernel()}")
+    print(f"# this process (client, peer): numpy {np.__version__}; BLAS: {blas_kernel()}")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", auth="disabled")
         if "1" in args.sections or "2" in args.sections:
-            with serve(settings) as base, httpx.Client(base_url=base, timeout=600) as http:
+            print(f"# server: {server_blas(args.server_python)}")
+            with serve_process(args.server_python, Path(tmp)) as base, \
+                    httpx.Client(base_url=base, timeout=600) as http:
                 if "1" in args.sections:
                     section_mmd(http, args)
                 if "2" in args.sections:
