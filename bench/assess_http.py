@@ -187,13 +187,15 @@ def section_summary(http: httpx.Client, args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def no_outside_load() -> Iterator[None]:
-    saved = compute_threads.load_average
-    compute_threads.load_average = lambda: 0.0
+def no_outside_load(cores: int) -> Iterator[None]:
+    """The shared governor as on a quiet machine: the load-average cap off."""
+    governor = compute_threads.shared_governor(cores)
+    saved = governor._load
+    governor._load = lambda: 0.0
     try:
         yield
     finally:
-        compute_threads.load_average = saved
+        governor._load = saved
 
 
 def section_threads(tmp: Path, args: argparse.Namespace) -> None:
@@ -207,7 +209,8 @@ def section_threads(tmp: Path, args: argparse.Namespace) -> None:
                                   ("pinned: 1 thread per request", 1, False)):
         settings = Settings(data_dir=tmp / f"threads-{compute}-{quiet}", auth="disabled",
                             compute_cores=compute)
-        with (no_outside_load() if quiet else contextlib.nullcontext()), serve(settings) as base, \
+        with (no_outside_load(compute) if quiet else contextlib.nullcontext()), \
+                serve(settings) as base, \
                 httpx.Client(base_url=base, timeout=600) as http:
             post(http, payload)
             alone, _ = timed_posts(http, payload, args.repeats)
