@@ -1,12 +1,15 @@
 """Load test: N concurrent clients for a fixed time against a real server on loopback.
 
 Starts `transfer-advisor serve` (its own SQLite file unless --database-url is given) and, in the
-same run, a bare FastAPI app whose POST /assess only parses the same JSON body into a dict.
-Prints requests/s and p50/p95/p99 latency for each, the throughput ratio service / bare, the 5xx
-count, and then checks that every 201 is retrievable by id (zero lost).
+same run, a bare FastAPI app whose POST /assess parses the same JSON body and decodes its
+base64 arrays into numpy arrays (and does nothing else). Prints requests/s and p50/p95/p99
+latency for each, the throughput ratio service / bare, the 5xx count, and then checks that every
+201 is retrievable by id (zero lost).
 
-    python bench/load.py                       # 32 clients, 60 s each, summaries at d = 384
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/load.py   # 32 clients × 60 s,
+                                                   # summary-only at d = 768, encoded (float64)
     python bench/load.py --clients 8 --seconds 10 --form embeddings --rows 500 --dim 64
+    python bench/load.py --form summary-lists --dim 384   # summaries as JSON lists
 """
 
 from __future__ import annotations
@@ -30,13 +33,26 @@ from typing import Any
 import httpx
 import numpy as np
 
+from transfer_advisor.library.assess import encode_summary
+
 BARE_APP = '''
+import base64
 from typing import Any
+import numpy as np
 from fastapi import FastAPI
 app = FastAPI()
 
+def decode(value: Any) -> Any:
+    if isinstance(value, dict) and isinstance(value.get("data"), str):
+        wire = "<f4" if value.get("dtype") == "float32" else "<f8"
+        return np.frombuffer(base64.b64decode(value["data"]), wire).reshape(value["shape"])
+    if isinstance(value, dict):
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
 @app.post("/assess", status_code=201)
 def assess(body: dict[str, Any]) -> dict[str, str]:
+    decode(body)
     return {"id": "bare"}
 
 @app.get("/readyz")
@@ -108,10 +124,13 @@ def payload(form: str, dim: int, rows: int, seed: int = 0) -> bytes:
     xt = rng.normal(size=(rows, dim)) + 0.1
 
     def side(name: str, x: np.ndarray) -> dict[str, Any]:
-        if form == "summary":
+        if form == "summary":  # encoded, as the CLI and the library send it
+            return {"name": name, "summary": encode_summary(
+                {"count": len(x), "mean": x.mean(0), "covariance": np.cov(x, rowvar=False)})}
+        if form == "summary-lists":
             return {"name": name, "summary": {"count": len(x), "mean": x.mean(0).tolist(),
                                               "covariance": np.cov(x, rowvar=False).tolist()}}
-        return {"name": name, "embeddings": x.tolist()}
+        return {"name": name, "embeddings": encode_summary({"covariance": x})["covariance"]}
 
     body = {"source": side("src", xs), "target": side("tgt", xt),
             "task": {"num_classes": 10, "labeled_examples": 200, "source_modality": "image",
@@ -185,8 +204,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--form", choices=["summary", "embeddings"], default="summary")
-    parser.add_argument("--dim", type=int, default=384)
+    parser.add_argument("--form", choices=["summary", "summary-lists", "embeddings"],
+                        default="summary", help="summary: encoded float64 (default); embeddings: "
+                        "encoded float64 rows")
+    parser.add_argument("--dim", type=int, default=768)
     parser.add_argument("--rows", type=int, default=1000, help="rows per side (summaries: of the "
                         "data they summarise)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -194,7 +215,12 @@ def main() -> int:
 
     body = payload(args.form, args.dim, args.rows)
     print(f"payload: {args.form}, d = {args.dim}, {len(body) / 1e6:.2f} MB; {args.clients} clients "
-          f"x {args.seconds:g} s per server")
+          f"x {args.seconds:g} s per server; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from shift_tests import blas_kernel
+
+    print(f"BLAS (this process; the server loads the same numpy): {blas_kernel()}")
     with tempfile.TemporaryDirectory(prefix="ta-load-") as tmp:
         workdir = Path(tmp)
         with service(workdir, args.database_url) as base:
@@ -212,6 +238,7 @@ def main() -> int:
     print(f"ratio service/bare requests/s: {ratio:.3f}   median latency ratio: {slower:.2f}x")
     print(f"201s: {len(ours.created)}   lost (not retrievable by id): {lost}")
     five = sum(n for s, n in ours.statuses.items() if s >= 500)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 1 if lost or five else 0
 
 

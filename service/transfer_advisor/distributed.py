@@ -102,7 +102,10 @@ def summarize_dask_array(x: Any, labels: Any = None, num_classes: int | None = N
 
 
 def summary_to_wire(summary: Summary) -> dict[str, Any]:
-    """The `summary` form of a DatasetSpec for POST /assess (unbiased covariance)."""
+    """The `summary` form of a DatasetSpec for POST /assess (unbiased covariance), with mean,
+    covariance and class means encoded (base64 float64)."""
+    from .library.assess import encode_summary
+
     if summary.count < 2:
         raise ValueError("a summary needs at least 2 rows")
-    return summary.to_dict()
+    return encode_summary(summary.to_dict())

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # Wall-clock budget for the metric work of one assessment, checked between metrics.
     metric_time_budget_seconds: float = Field(default=120.0, gt=0)
+    # Cores the metric work of concurrent requests shares (BLAS threads by load: a request
+    # alone uses all of them, n in flight get 1/n each, fewer when other processes keep the
+    # machine busy). 0: the cores this process may run on; `serve --workers N` gives each
+    # worker its 1/N.
+    compute_cores: int = Field(default=0, ge=0)
     log_format: Literal["json", "text"] = "json"
 
     @field_validator("database_url")

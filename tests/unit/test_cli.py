@@ -138,7 +138,7 @@ def test_bad_jsonl_texts_name_the_line(tmp_path: Path) -> None:
 
 
 def test_importing_the_cli_does_not_load_numpy() -> None:
-    """`main` sets single-threaded BLAS for `serve`; that only works before numpy loads."""
+    """`--help` and argument errors stay fast: numpy loads only in the commands that use it."""
     code = "import sys, transfer_advisor.cli; print('numpy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

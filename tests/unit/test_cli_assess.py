@@ -93,7 +93,13 @@ class TestLoadDataset:
         (tmp_path / "plain.json").write_text(json.dumps(data["summary"]))
         wrapped = cli_assess.load_dataset(data["dir"] / "tsum.json")
         plain = cli_assess.load_dataset(tmp_path / "plain.json")
-        assert wrapped["summary"] == plain["summary"] == data["summary"]
+        assert wrapped["summary"] == plain["summary"]
+        sent = wrapped["summary"]  # mean and covariance go encoded (base64 float64, lossless)
+        assert sent["mean"]["dtype"] == sent["covariance"]["dtype"] == "float64"
+        d = len(data["summary"]["mean"])
+        covariance = np.frombuffer(base64.b64decode(sent["covariance"]["data"]), "<f8")
+        np.testing.assert_array_equal(covariance.reshape(d, d), data["summary"]["covariance"])
+        assert sent["count"] == data["summary"]["count"]
 
     def test_labels_on_a_summary_are_refused(self, data: dict[str, Any]) -> None:
         with pytest.raises(cli_assess.InputFileError, match="labels need rows"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -74,7 +75,9 @@ def test_labels_give_class_moments(cluster_client: Any) -> None:
     wire = summary_to_wire(merged)
     assert wire["count"] == 900
     assert wire["class_counts"] == whole.class_counts.tolist()
-    np.testing.assert_allclose(wire["covariance"], np.cov(x, rowvar=False), rtol=1e-10)
+    assert wire["covariance"]["shape"] == [4, 4]  # sent encoded, float64
+    covariance = np.frombuffer(base64.b64decode(wire["covariance"]["data"]), "<f8").reshape(4, 4)
+    np.testing.assert_allclose(covariance, np.cov(x, rowvar=False), rtol=1e-10)
 
 
 def test_empty_blocks_and_bad_input() -> None:

@@ -11,9 +11,10 @@ from ..schemas.examples import ASSESS_EXAMPLES
 from ..services import assess as assess_service
 from .deps import AssessCaller, SessionsDep, SettingsDep
 from .extractors import ExtractorsDep
+from .json_body import FastJSONRoute
 from .responses import created, problems
 
-router = APIRouter(tags=["assess"])
+router = APIRouter(tags=["assess"], route_class=FastJSONRoute)
 
 
 @router.post(

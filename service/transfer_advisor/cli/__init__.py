@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -18,15 +17,9 @@ DESCRIPTION = """Transfer Advisor: will transfer learning help this task, or hur
 Run `transfer-advisor COMMAND --help` for a command's options and exit codes. Settings come
 from TRANSFER_ADVISOR_* environment variables (data dir, database URL, auth, limits)."""
 
-# Requests already run in parallel in the server's threadpool; a multi-threaded BLAS inside each
-# oversubscribes the cores (eigvalsh at d = 384: 0.83 s threaded vs 0.022 s single-threaded on a
-# busy 2-core machine). Only effective before numpy is imported, hence here; the environment wins.
-SINGLE_THREAD_BLAS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
 
 def build_parser() -> argparse.ArgumentParser:
-    # Imported here, not at the top: some command modules import numpy, and `main` must set
-    # SINGLE_THREAD_BLAS for `serve` before numpy loads.
+    # Imported here, not at the top: some command modules import numpy, which `--help` does not need.
     from . import assess, db, embed, extractors, keys, openapi, outcomes, rank, report, serve
 
     parser = argparse.ArgumentParser(
@@ -40,9 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["serve"]:
-        for var in SINGLE_THREAD_BLAS:
-            os.environ.setdefault(var, "1")
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..domain.vocabulary import Modality
+from ..library.assess import encode_summary
 from ..library.result import render_table
 from .common import (
     EXIT_OK,
@@ -121,7 +122,8 @@ def _read_json(path: Path) -> dict[str, Any]:
         doc = doc["summary"]
     if isinstance(doc, dict) and {"count", "mean", "covariance"} <= doc.keys():
         keep = ("count", "mean", "covariance", "class_means", "class_counts")
-        return {"summary": {k: doc[k] for k in keep if doc.get(k) is not None}}
+        # sent encoded (base64 float64, lossless): no JSON number to parse per entry
+        return {"summary": encode_summary({k: doc[k] for k in keep if doc.get(k) is not None})}
     raise InputFileError(f"{path}: expected a summary with count, mean and covariance, "
                          "or a list of rows")
 

@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from ..domain.parallelism import available_cores
 from ..settings import Settings
 from .common import EXIT_OK, LOG_FORMATS, CliError, add_command, log_format
 
@@ -70,10 +71,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     # Workers are fresh interpreters (spawned) that build Settings from the environment: hand
     # them the host (it decides the auth default) and migrate once here, before they start.
-    # The single-thread BLAS variables `main` set are inherited the same way; this supervising
-    # process never imports the app (nor numpy).
+    # Each worker's metric work shares its 1/N of the cores (BLAS threads by load, per process).
+    # This supervising process never imports the app (nor numpy).
     os.environ["TRANSFER_ADVISOR_HOST"] = settings.host
     os.environ["TRANSFER_ADVISOR_PORT"] = str(settings.port)
+    if settings.compute_cores == 0:
+        os.environ["TRANSFER_ADVISOR_COMPUTE_CORES"] = str(
+            max(1, available_cores() // args.workers))
     if settings.migrate_on_start:
         _migrate(settings)
         os.environ["TRANSFER_ADVISOR_MIGRATE_ON_START"] = "false"

@@ -5,7 +5,6 @@ Every check names the field it refers to, so a client learns exactly what to fix
 
 from __future__ import annotations
 
-import base64
 import binascii
 from collections.abc import Sequence
 
@@ -25,6 +24,53 @@ PSD_RTOL = 1e-6
 MAX_ABS_VALUE = 1e15
 
 
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_CODES = np.full(256, 255, dtype=np.uint8)
+_B64_CODES[np.frombuffer(_B64_ALPHABET, dtype=np.uint8)] = np.arange(64, dtype=np.uint8)
+
+
+def b64decode_strict(data: str) -> NDArray[np.uint8]:
+    r"""Strict base64, decoded in a few vectorised numpy passes.
+
+    Strict: the standard alphabet, a length that is a multiple of 4, padding only at the end.
+    CPython's `binascii.a2b_base64` decodes ~100-300 MB/s, which made decoding the largest
+    part of an encoded request's path; this is several times faster. Raises ValueError naming
+    the problem.
+
+    >>> bytes(b64decode_strict("AAE="))
+    b'\x00\x01'
+    >>> b64decode_strict("AA=A")
+    Traceback (most recent call last):
+    ...
+    ValueError: holds a character outside the base64 alphabet (or misplaced padding) at 2
+    """
+    try:
+        text = data.encode("ascii")
+    except UnicodeEncodeError:
+        raise ValueError("holds a non-ASCII character") from None
+    if len(text) % 4:
+        raise ValueError(f"has {len(text)} characters, not a multiple of 4")
+    pad = len(text) - len(text.rstrip(b"="))
+    if pad > 2:
+        raise ValueError("has more than two padding characters")
+    codes = _B64_CODES[np.frombuffer(text, dtype=np.uint8)[: len(text) - pad]]
+    bad = codes == 255
+    if bad.any():
+        where = int(np.argmax(bad))
+        raise ValueError("holds a character outside the base64 alphabet (or misplaced padding) "
+                         f"at {where}")
+    quads = np.zeros(len(text), dtype=np.uint8)
+    quads[: codes.size] = codes
+    q = quads.reshape(-1, 4).astype(np.uint32)
+    word = (q[:, 0] << 18) | (q[:, 1] << 12) | (q[:, 2] << 6) | q[:, 3]
+    out = np.empty((word.size, 3), dtype=np.uint8)
+    out[:, 0] = word >> 16
+    out[:, 1] = (word >> 8) & 0xFF
+    out[:, 2] = word & 0xFF
+    decoded: NDArray[np.uint8] = out.reshape(-1)[: out.size - pad]
+    return decoded
+
+
 def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Matrix:
     """Little-endian, row-major base64 payload of `shape` → float64 (n, d).
 
@@ -42,7 +88,7 @@ def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str
     if dtype not in WIRE_DTYPES:
         raise InvalidInput.at(f"{field}.dtype", f"must be one of {sorted(WIRE_DTYPES)}")
     try:
-        raw = base64.b64decode(data, validate=True)
+        raw = b64decode_strict(data)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
     wire = WIRE_DTYPES[dtype]
@@ -51,7 +97,8 @@ def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str
     if len(raw) != expected:
         raise InvalidInput.at(
             f"{field}.data", f"holds {len(raw)} bytes; shape {[n, d]} of {dtype} needs {expected}")
-    matrix = np.frombuffer(raw, dtype=wire).reshape(n, d).astype(np.float64)
+    # float64 on the wire: a view of the decoded bytes, no copy; float32: one widening
+    matrix = raw.view(wire).reshape(n, d).astype(np.float64, copy=False)
     return check_finite(matrix, f"{field}.data")
 
 
@@ -105,6 +152,13 @@ def check_covariance(cov: Matrix, field: str) -> Matrix:
     if asym > SYMMETRY_RTOL * scale:
         raise InvalidInput.at(field, f"is not symmetric (max |Σ − Σᵀ| = {asym:.3g})")
     sym = 0.5 * (cov + cov.T)
+    # PSD within tolerance ⇔ sym + tol·I is positive definite: one Cholesky (d³/3 flops), a
+    # quarter of the eigenvalues' cost; the eigenvalue is computed only to report a refusal
+    try:
+        np.linalg.cholesky(sym + PSD_RTOL * scale * np.eye(len(sym)))
+        return sym
+    except np.linalg.LinAlgError:
+        pass
     smallest = float(np.linalg.eigvalsh(sym)[0])
     if smallest < -PSD_RTOL * scale:
         raise InvalidInput.at(

@@ -22,7 +22,7 @@ def canonical_json(value: Any) -> bytes:
     ).encode("utf-8")
 
 
-def sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes | memoryview) -> str:
     """Lower-case hex SHA-256 of `data`.
 
     >>> sha256_hex(b"")[:12]
@@ -37,12 +37,25 @@ def input_fingerprint(request_body: Any) -> str:
     Numeric matrices and vectors (lists of numbers, at any nesting) are replaced by the SHA-256
     of their float64 little-endian bytes and their shape before hashing: the same numbers give
     the same fingerprint however they were spelled in JSON (1 vs 1.0), and hashing megabytes of
-    covariance takes milliseconds instead of a full canonical re-serialisation.
+    covariance takes milliseconds instead of a full canonical re-serialisation. Encoded arrays
+    (`{"shape", "dtype", "data"}`) keep their shape and dtype and hash their base64 text.
     """
     return sha256_hex(canonical_json(_digest_arrays(request_body)))
 
 
+def _digest(array: np.ndarray[Any, Any]) -> dict[str, Any]:
+    wire = np.ascontiguousarray(array, dtype="<f8")
+    return {"f64_sha256": sha256_hex(wire.data), "shape": list(wire.shape)}
+
+
 def _digest_arrays(value: Any) -> Any:
+    if isinstance(value, np.ndarray):  # rows validated into an array: the same digest as a list
+        return _digest(value)
+    if isinstance(value, dict) and isinstance(value.get("data"), str) and "shape" in value:
+        # an encoded array (base64 `data`): its text hashed once, not re-serialised as JSON
+        text = value["data"].encode("utf-8", "surrogatepass")
+        return {**{k: _digest_arrays(v) for k, v in value.items() if k != "data"},
+                "data_sha256": sha256_hex(text), "data_length": len(text)}
     if isinstance(value, dict):
         return {k: _digest_arrays(v) for k, v in value.items()}
     if isinstance(value, list) and _looks_numeric(value):
@@ -50,7 +63,7 @@ def _digest_arrays(value: Any) -> Any:
             array = np.asarray(value, dtype="<f8")
         except (ValueError, TypeError):  # ragged or mixed: hash it as plain JSON
             return [_digest_arrays(v) for v in value]
-        return {"f64_sha256": sha256_hex(array.tobytes()), "shape": list(array.shape)}
+        return _digest(array)
     if isinstance(value, list):
         return [_digest_arrays(v) for v in value]
     return value

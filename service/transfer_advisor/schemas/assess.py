@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
+import numpy as np
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    StrictInt,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 
 from ..domain.metrics import REGISTRY
 from ..domain.vocabulary import Modality, Risk, Strategy
@@ -49,7 +61,36 @@ class EncodedMatrix(WireModel):
     data: str = Field(description="Base64 of the rows × columns values, row-major.")
 
 
-Matrix = EncodedMatrix | list[list[FiniteFloat]]
+def rows_as_array(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """JSON rows straight into one float64, C-contiguous (n, d) ndarray, checked in numpy.
+
+    The per-number validation of `list[list[float]]` would build a second list of lists before
+    the array; this converts once. Anything numpy cannot turn into a finite 2-D float64 array
+    (ragged rows, a NaN, a string) goes through the ordinary validation instead, so the error
+    names the exact place, or the rows stay lists for `services.inputs` to explain.
+    """
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (ValueError, TypeError, OverflowError):
+            array = None
+        if (array is not None and array.ndim == 2 and array.shape[1] > 0
+                and bool(np.isfinite(array).all())):
+            return array
+    return handler(value)
+
+
+def rows_out(value: Any, info: SerializationInfo) -> Any:
+    """Arrays stay arrays in a Python dump (the input hash digests them); JSON gets lists."""
+    if isinstance(value, np.ndarray) and info.mode == "json":
+        return value.tolist()
+    return value
+
+
+# On the wire a list of rows of numbers; once validated, usually an ndarray (see rows_as_array).
+Rows = Annotated[list[list[FiniteFloat]], WrapValidator(rows_as_array),
+                 PlainSerializer(rows_out, return_type=Any)]
+Matrix = EncodedMatrix | Rows
 
 
 class EncodedVector(WireModel):

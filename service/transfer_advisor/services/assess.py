@@ -18,6 +18,7 @@ from ..domain.shift.profile import shift_profile
 from ..schemas.assess import AssessOptions, AssessRequest, TaskSpec
 from ..settings import Settings
 from . import policies, records
+from .compute_threads import compute_cores, shared_governor
 from .extractors import ExtractorService
 from .inputs import (
     DecodedSide,
@@ -129,7 +130,8 @@ def assess(
 ) -> AssessmentRecord:
     """Assess and store; returns the stored record. A retry with the same key returns it again,
     before any work (no embedding, no metrics)."""
-    input_sha = input_fingerprint(request.model_dump(mode="json"))
+    # a Python dump: validated rows stay arrays and are hashed as bytes, not re-serialised
+    input_sha = input_fingerprint(request.model_dump())
     if idempotency_key is not None:
         existing = records.by_idempotency_key(sessions, tenant, idempotency_key, input_sha)
         if existing is not None:
@@ -140,7 +142,8 @@ def assess(
         else (None, None, None, None))
     # the tenant's active policy (the shipped one until it activates its own fit)
     params = policies.params_for(sessions, tenant)
-    evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params)
+    with shared_governor(compute_cores(settings.compute_cores)).computing():
+        evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +47,11 @@ class DecodedSide:
 
 
 def decode_matrix(value: Matrix, field: str) -> Rows:
+    """The float64 (n, d) array of a wire matrix. JSON rows arrive already as one finite array
+    (`schemas.assess.rows_as_array`), used as is: no second copy between decoding and metrics."""
+    rows: object = value
+    if isinstance(rows, np.ndarray):
+        return arrays.check_magnitude(rows, field)
     if isinstance(value, EncodedMatrix):
         return arrays.decode_base64_matrix(value.data, value.shape, value.dtype, field)
     return arrays.matrix_from_rows(value, field)
@@ -68,14 +72,14 @@ def decode_images(value: EncodedImages, field: str, max_values: int) -> NDArray[
     if count > max_values:
         raise PayloadTooLarge.over(field, f"{count} values", "max_image_values", max_values)
     try:
-        raw = base64.b64decode(value.data, validate=True)
+        raw = arrays.b64decode_strict(value.data)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
     if len(raw) != count * wire.itemsize:
         raise InvalidInput.at(f"{field}.data",
                               f"holds {len(raw)} bytes; shape {shape} of {value.dtype} needs "
                               f"{count * wire.itemsize}")
-    images: NDArray[Any] = np.frombuffer(raw, dtype=wire).reshape(shape)
+    images: NDArray[Any] = raw.view(wire).reshape(shape)
     return images
 
 
@@ -94,7 +98,7 @@ def decode_vector(value: Vector, field: str) -> NDArray[np.float64]:
         return row
     if len(value) == 0:
         raise InvalidInput.at(field, "must hold at least one value")
-    return np.asarray(value, dtype=np.float64)
+    return np.array(value, dtype=np.float64)
 
 
 def _matrix_of_width(value: Matrix, field: str, d: int, what: str) -> Rows:

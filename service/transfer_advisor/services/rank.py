@@ -33,6 +33,7 @@ from ..schemas.rank import RankCandidate, RankRequest
 from ..settings import Settings
 from . import policies, records
 from .assess import Evaluation, evaluate_inputs, metric_out, recommendation_out
+from .compute_threads import compute_cores, shared_governor
 from .extractors import ExtractorService
 from .inputs import (
     DecodedSide,
@@ -204,7 +205,9 @@ def rank(sessions: sessionmaker[Session], settings: Settings, request: RankReque
     embedded = (embed_candidates(extractors, request, tenant, settings)
                 if extractors is not None else None)
     # the tenant's active policy, as /assess uses it
-    ranking = evaluate_ranking(request, settings, embedded, policies.params_for(sessions, tenant))
+    params = policies.params_for(sessions, tenant)
+    with shared_governor(compute_cores(settings.compute_cores)).computing():
+        ranking = evaluate_ranking(request, settings, embedded, params)
     return records.append(sessions, ranking.record(request, tenant, input_sha), idempotency_key)
 
 

@@ -35,7 +35,6 @@ how far the reported value may be from the full-data one.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
+from .. import parallelism
 from ..results import MetricNotApplicable
 
 Matrix = NDArray[np.float64]
@@ -140,23 +140,10 @@ def centred_gram(x: Matrix) -> tuple[Matrix, Vector]:
     return gram, np.einsum("ij,ij->i", z, z)
 
 
-def _thread_budget() -> int:
-    """Cores this process may use for one computation.
-
-    The BLAS thread setting when present (`transfer-advisor serve` sets 1, as concurrent
-    requests already fill the cores), else all.
-    """
-    cores = len(os.sched_getaffinity(0))
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        value = os.environ.get(var, "")
-        if value.isdigit() and int(value) > 0:
-            return min(cores, int(value))
-    return cores
-
-
 @functools.cache
 def _block_pool() -> ThreadPoolExecutor | None:
-    workers = min(4, _thread_budget())
+    """Up to 4 threads, sized once by the cores available; each pass uses `workers()` of them."""
+    workers = min(4, parallelism.available_cores())
     return ThreadPoolExecutor(workers, thread_name_prefix="pairwise") if workers > 1 else None
 
 
@@ -174,7 +161,7 @@ def _row_bounds(n_rows: int, split: int, rows: int = _CACHE_ROWS) -> list[tuple[
 def for_row_blocks(
     n_rows: int, fn: Callable[[int, int], None], *, split: int = 0, rows: int = _CACHE_ROWS
 ) -> None:
-    """Call fn(start, stop) for consecutive cache-sized row blocks, on all cores.
+    """Call fn(start, stop) for consecutive cache-sized row blocks, on `parallelism.workers()` threads.
 
     No block straddles ``split``. The elementwise passes over N × N matrices are memory-bound
     numpy ufuncs that release the GIL, so threads give real parallelism. Each block writes only
@@ -182,13 +169,14 @@ def for_row_blocks(
     """
     bounds = _row_bounds(n_rows, split, rows)
     pool = _block_pool()
-    if pool is None or len(bounds) == 1:
+    # the cores this computation may use now (the service shares them among its requests)
+    workers = 1 if pool is None else min(pool._max_workers, parallelism.workers())
+    if pool is None or workers == 1 or len(bounds) == 1:
         for start, stop in bounds:
             fn(start, stop)
         return
     # one task per worker over interleaved blocks: balanced for triangles, and a few tasks
     # instead of one per block (a task costs ~50 µs of locking)
-    workers = pool._max_workers
 
     def run(share: list[tuple[int, int]]) -> None:
         for start, stop in share:

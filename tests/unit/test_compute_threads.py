@@ -1,0 +1,157 @@
+"""BLAS threads by load: the thread-count rule and the governor that applies it."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transfer_advisor.domain import parallelism
+from transfer_advisor.domain.shift import _pairwise
+from transfer_advisor.services.compute_threads import (
+    LOAD_TIME_CONSTANT_SECONDS,
+    BlasThreads,
+    ThreadGovernor,
+    thread_count,
+)
+
+
+class TestRule:
+    def test_a_request_alone_on_a_quiet_machine_uses_every_core(self) -> None:
+        assert thread_count(2, 1) == 2
+        assert thread_count(16, 1, load_average=0.4) == 16
+
+    def test_concurrent_requests_share_the_cores(self) -> None:
+        assert [thread_count(8, k) for k in (1, 2, 3, 4, 5, 8, 9, 64)] == [8, 4, 2, 2, 1, 1, 1, 1]
+
+    def test_other_processes_load_is_left_alone(self) -> None:
+        # 2 cores, another process keeps one busy: a request alone gets the other one
+        assert thread_count(2, 1, load_average=1.0) == 1
+        assert thread_count(8, 1, load_average=5.6) == 2  # 6 busy (rounded), 2 spare
+        assert thread_count(8, 1, load_average=40.0) == 1  # never below one
+
+    def test_our_own_part_of_the_load_average_is_not_held_against_us(self) -> None:
+        assert thread_count(8, 1, load_average=6.0, own_load=6.0) == 8
+        assert thread_count(8, 1, load_average=6.0, own_load=4.0) == 6
+        # an estimate above the measured load counts as no outside load, not as extra cores
+        assert thread_count(8, 2, load_average=1.0, own_load=3.0) == 4
+
+    @given(cores=st.integers(1, 256), in_flight=st.integers(1, 1000),
+           load=st.floats(0, 1e4), own=st.floats(0, 1e4))
+    def test_never_oversubscribes(self, cores: int, in_flight: int, load: float, own: float) -> None:
+        threads = thread_count(cores, in_flight, load, own)
+        assert threads >= 1
+        # no more threads in flight than cores, once there is at most one request per core
+        assert threads * in_flight <= max(cores, in_flight)
+        # nor more than the cores other processes leave
+        assert threads <= max(1, cores - math.floor(max(0.0, load - own) + 0.5))
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def governor(cores: int, load: list[float], clock: FakeClock) -> tuple[ThreadGovernor, list[int]]:
+    applied: list[int] = []
+    return ThreadGovernor(cores, applied.append, load=lambda: load[0], clock=clock), applied
+
+
+class TestGovernor:
+    def test_counts_in_flight_and_resets_the_share_as_requests_come_and_go(self) -> None:
+        gov, applied = governor(4, [0.0], FakeClock())
+        with gov.computing() as first:
+            assert (first, gov.in_flight) == (4, 1)
+            with gov.computing() as second:
+                assert second == 2
+                with gov.computing() as third:
+                    assert third == 1
+                assert applied[-1] == 2  # the third left: the two in flight get 2 each
+            assert applied[-1] == 4
+        assert gov.in_flight == 0
+        assert applied == [4, 2, 1, 2, 4]  # set only on a change
+
+    def test_a_failing_computation_still_leaves(self) -> None:
+        gov, _ = governor(2, [0.0], FakeClock())
+        with pytest.raises(RuntimeError), gov.computing():
+            raise RuntimeError("metric failed")
+        assert gov.in_flight == 0
+
+    def test_busy_machine_caps_a_lone_request(self) -> None:
+        load = [3.0]
+        gov, applied = governor(4, load, FakeClock())
+        with gov.computing() as threads:
+            assert threads == 1  # 3 of 4 cores busy elsewhere
+        load[0] = 0.0
+        with gov.computing() as threads:
+            assert threads == 4
+        assert applied == [1, 4]
+
+    def test_own_threads_decay_like_the_kernel_load_average(self) -> None:
+        clock = FakeClock()
+        gov, _ = governor(8, [0.0], clock)
+        with gov.computing():  # 8 threads for one minute
+            clock.now = LOAD_TIME_CONSTANT_SECONDS
+        assert gov.own_load() == pytest.approx(8 * (1 - math.exp(-1)))
+        clock.now += LOAD_TIME_CONSTANT_SECONDS
+        assert gov.own_load() == pytest.approx(8 * (1 - math.exp(-1)) * math.exp(-1))
+
+    def test_load_made_by_our_own_recent_requests_does_not_shrink_the_next(self) -> None:
+        clock = FakeClock()
+        load = [0.0]
+        gov, _ = governor(2, load, clock)
+        with gov.computing():
+            clock.now = 300.0  # a long request: the load average converged to our 2 threads
+        load[0] = 2.0
+        with gov.computing() as threads:
+            assert threads == 2
+
+    def test_concurrent_callers_keep_the_count_consistent(self) -> None:
+        gov, applied = governor(2, [0.0], FakeClock())
+        barrier = threading.Barrier(8)
+
+        def work() -> None:
+            barrier.wait()
+            for _ in range(200):
+                with gov.computing() as threads:
+                    assert 1 <= threads <= 2
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gov.in_flight == 0
+        assert set(applied) <= {1, 2}
+
+
+def test_blas_threads_sets_blas_and_the_domain_passes() -> None:
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    before = blas_threads()
+    apply = BlasThreads()
+    try:
+        apply(1)
+        assert blas_threads() == {1}
+        assert parallelism.workers() == 1
+        # the blocked passes then run in the calling thread alone
+        seen: set[str] = set()
+        _pairwise.for_row_blocks(
+            256, lambda start, stop: seen.add(threading.current_thread().name), rows=8)
+        assert seen == {threading.current_thread().name}
+    finally:
+        for n in before:
+            apply(n)
+        parallelism.set_workers(None)
+    assert blas_threads() == before
+    np.linalg.eigvalsh(np.eye(4))  # BLAS still usable
