@@ -126,7 +126,19 @@ def build_encoders(ctx: Context) -> Path:
         shutil.rmtree(work / sub)
     shutil.rmtree(out, ignore_errors=True)
     work.rename(out)
+    check_against_manifest(ctx, out)
     return out
+
+
+def check_against_manifest(ctx: Context, folder: Path) -> None:
+    """Say whether fp32/int8 are byte-identical to the service's bundled builds (manifest sha256)."""
+    from transfer_advisor.extractors.build import sha256_file
+    from transfer_advisor.extractors.bundled import load_manifest
+
+    expected = {e["name"]: e.get("sha256") for e in load_manifest()["extractors"]}
+    for ours, theirs in (("minilm-l6", "minilm-l6-v2"), ("minilm-l6-int8", "minilm-l6-v2-int8")):
+        same = sha256_file(folder / f"{ours}.onnx") == expected.get(theirs)
+        ctx.log(f"{ours}: {'identical to' if same else 'DIFFERS from'} the service's {theirs} (sha256)")
 
 
 def onnx_encoder(path: Path, tokenizer: Path) -> Callable[[list[str]], np.ndarray]:
