@@ -9,9 +9,10 @@ For each target the zoo's candidates are ranked
    computation; default metrics, 200 permutations, seed 0) with what POST /rank would have:
    the target's embeddings under the candidate with the labels on the first rows, the scratch
    features the service derives from the target's raw inputs, and the candidate's source rows
-   with their labels. Candidates are ordered by expected gain, ties by transfer score, as
-   POST /rank orders them. If the installed library has `transfer_advisor.rank`, it is tried
-   first and its order used (the header says which path ran);
+   with their labels. The ranking is `transfer_advisor.rank`'s (POST /rank's computation:
+   expected gain, ties by transfer score) when the library has it; with `--assess`, or on an
+   older library, each candidate goes through `transfer_advisor.assess`'s request path and is
+   ordered the same way (the header says which path ran; the two give the same order);
 2. by each single estimator from the same assessments: LogME, LEEP, NCE, H-score, shrinkage
    H-score, GBC, TransRate and the linear probe (the frozen-feature probe accuracy); k-NN is
    shown beside them but is not one of the issue's estimators.
@@ -186,6 +187,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def library_rank() -> Callable[..., Any] | None:
+    """`transfer_advisor.rank` when the library has it (it came with POST /rank), else None."""
     import transfer_advisor
 
     try:
@@ -194,22 +196,38 @@ def library_rank() -> Callable[..., Any] | None:
         return None
 
 
-def rank_by_library(fn: Callable[..., Any], target: Any) -> list[str] | None:
-    """Candidate names best first from `transfer_advisor.rank`, or None when the call fails."""
-    cands = []
+def rank_by_library(fn: Callable[..., Any], target: Any, cache: Path, code: str
+                    ) -> tuple[list[str], dict[str, Any], float]:
+    """POST /rank's answer via `transfer_advisor.rank` (cached): names best first, each
+    candidate's AssessmentResult, and the seconds it took when computed."""
+    from transfer_advisor.library.result import AssessmentResult
+    from transfer_advisor.settings import Settings
+
+    cands: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256(code.encode())
     for c in target.candidates:
         x_src, y_src, x_tgt = c.arrays()
-        cands.append({"name": c.name, "source": x_src, "source_labels": y_src, "target": x_tgt})
-    try:
-        ranking = fn(target=None, candidates=cands, target_labels=target.labels(),
-                     scratch_features=target.scratch_features(), modality=target.modality,
-                     permutations=PERMUTATIONS, seed=SEED)
-        items = getattr(ranking, "items", None) or ranking["items"]
-        return [getattr(i, "name", None) or i["name"] for i in items]
-    except Exception as exc:  # an API we cannot guess: say so and use the assessments
-        print(f"  transfer_advisor.rank failed ({type(exc).__name__}: {exc}); "
-              "ranking from per-candidate assessments", file=sys.stderr)
-        return None
+        cands[c.name] = {"source": x_src, "source_labels": y_src, "target": x_tgt}
+        for arr in (x_src, y_src, x_tgt):
+            digest.update(b"-" if arr is None else np.ascontiguousarray(arr).tobytes())
+    labels, scratch = target.labels(), target.scratch_features()
+    digest.update(labels.tobytes() + scratch.tobytes())
+    path = cache / target.id / f"rank.{digest.hexdigest()[:16]}.json"
+    if path.is_file():
+        doc = json.loads(path.read_text())
+        return doc["names"], {n: AssessmentResult.from_fields(f) for n, f in doc["results"].items()}, 0.0
+    started = time.perf_counter()
+    ranking = fn(None, cands, target_labels=labels, scratch_features=scratch,
+                 num_classes=int(target.doc["num_classes"]), modality=target.modality,
+                 permutations=PERMUTATIONS, seed=SEED, target_name=target.id,
+                 settings=Settings(migrate_on_start=False, metric_time_budget_seconds=1e9))
+    seconds = time.perf_counter() - started
+    results = {item.name: item.result for item in ranking.items}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"names": ranking.names, "separated_by": ranking.separated_by,
+                                "results": {n: r.to_dict() for n, r in results.items()}},
+                               default=_jsonable))
+    return list(ranking.names), results, seconds
 
 
 # ------------------------------------------------------------------------------ the benchmark
@@ -272,15 +290,21 @@ def diagnostic_scores(rows: Sequence[dict[str, Any]]) -> dict[str, list[float | 
 def score_target(target: Any, cache: Path, code: str, rank_fn: Callable[..., Any] | None) -> TargetScores:
     names = [c.name for c in target.candidates]
     results, seconds = {}, 0.0
-    for c in target.candidates:
-        results[c.name], s = assess_candidate(target, c, cache, code)
-        seconds += s
+    if rank_fn is not None:
+        order, results, seconds = rank_by_library(rank_fn, target, cache, code)
+    else:
+        for c in target.candidates:
+            results[c.name], s = assess_candidate(target, c, cache, code)
+            seconds += s
     keys = [(gain_of(results[n]), results[n].transfer_score) for n in names]
     scores: dict[str, list[float | None]] = {OURS: list(order_scores(keys))}
     if rank_fn is not None:
-        order = rank_by_library(rank_fn, target)
-        if order is not None:
-            scores[OURS] = [float(len(order) - order.index(n)) for n in names]
+        by_rank = [float(len(order) - order.index(n)) for n in names]
+        # POST /rank's order must be the order of its items' expected gain and transfer score
+        if [names[i] for i in np.argsort(by_rank)] != [names[i] for i in np.argsort(scores[OURS])]:
+            print(f"  note: {target.id}: rank() order differs from (expected gain, transfer score)",
+                  file=sys.stderr)
+        scores[OURS] = list(by_rank)
     for label, metric in {**ESTIMATORS, **EXTRA}.items():
         scores[label] = [results[n].metrics[metric].value if metric in results[n].metrics else None
                          for n in names]
@@ -351,6 +375,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help="comma-separated target ids")
     parser.add_argument("--json", type=Path, default=None, help="write per-target figures here")
     parser.add_argument("--no-analysis", action="store_true")
+    parser.add_argument("--assess", action="store_true",
+                        help="assess each candidate with transfer_advisor.assess even when "
+                             "transfer_advisor.rank exists (the ranking must come out the same)")
     args = parser.parse_args(argv)
 
     from bench.rank_zoo.zoo import load_zoo
@@ -365,12 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     code = service_code_hash()
-    rank_fn = library_rank()
+    rank_fn = None if args.assess else library_rank()
     print(f"BLAS: {blas_kernel()}")
     print(f"zoo: {len(targets)} targets, {sum(len(t.candidates) for t in targets)} (target, candidate) "
           f"pairs; service code {code}; ranking path: "
-          + ("transfer_advisor.rank" if rank_fn else "transfer_advisor.assess per candidate, ordered by "
-             "expected gain then transfer score (POST /rank's order)"))
+          + ("transfer_advisor.rank (POST /rank's computation)" if rank_fn else
+             "transfer_advisor.assess per candidate, ordered by expected gain then transfer score "
+             "(POST /rank's order)"))
     all_scores = [score_target(t, args.zoo / ".cache" / "rank-assess", code, rank_fn) for t in targets]
     ceiling = {t.id: split_half_tau(t) for t in targets}
     print("\nnoise ceiling: weighted tau between the truth of seeds {0,2,4} and of seeds {1,3} "

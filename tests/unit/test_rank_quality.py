@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -90,3 +92,43 @@ def test_request_body_is_a_valid_assess_request(tmp_path: object) -> None:
     assert req.source.labels is not None
     assert req.target.scratch_features is not None
     assert req.target.scratch_features.shape == [6, 9]  # type: ignore[union-attr]
+
+
+def write_tiny_zoo(root: Path) -> None:
+    """One target, three candidates, in the layout bench.rank_zoo writes (small random arrays)."""
+    rng = np.random.default_rng(1)
+    folder = root / "t1"
+    labels = np.tile(np.arange(3), 4)
+    folder.mkdir(parents=True)
+    np.save(folder / "target_labels.npy", labels)
+    np.save(folder / "target_scratch_features.npy", rng.normal(size=(12, 5)).astype(np.float32))
+    cands = []
+    for i, signal in enumerate((0.0, 1.0, 3.0)):
+        sub = folder / f"c{i}"
+        sub.mkdir()
+        x_t = rng.normal(size=(30, 4))
+        x_t[:12, 0] += signal * labels
+        np.save(sub / "target_embeddings.npy", x_t.astype(np.float32))
+        np.save(sub / "source_embeddings.npy", rng.normal(size=(20, 4)).astype(np.float32))
+        np.save(sub / "source_labels.npy", np.arange(20) % 2)
+        cands.append({"name": f"c{i}", "acc_feature_extraction": 0.4 + 0.2 * i, "acc_fine_tune": None})
+    (folder / "target.json").write_text(json.dumps(
+        {"id": "t1", "modality": "image", "num_classes": 3, "labeled_examples": 12, "candidates": cands}))
+
+
+def test_rank_and_assess_paths_agree_on_a_tiny_zoo(tmp_path: Path) -> None:
+    from bench.rank_quality import OURS, score_target
+    from bench.rank_zoo.zoo import load_zoo
+
+    import transfer_advisor
+
+    write_tiny_zoo(tmp_path)
+    (target,) = load_zoo(tmp_path)
+    assert [c.name for c in target.candidates] == ["c0", "c1", "c2"]
+    via_assess = score_target(target, tmp_path / "cache-a", "code", None)
+    via_rank = score_target(target, tmp_path / "cache-r", "code", transfer_advisor.rank)
+    order = np.argsort(via_assess.scores[OURS])
+    assert list(order) == list(np.argsort(via_rank.scores[OURS]))
+    assert via_assess.scores["LogME"] == via_rank.scores["LogME"]
+    # the candidate with the class signal in its features is ranked first by every path
+    assert order[-1] == 2
