@@ -190,10 +190,8 @@ def library_rank() -> Callable[..., Any] | None:
     """`transfer_advisor.rank` when the library has it (it came with POST /rank), else None."""
     import transfer_advisor
 
-    try:
-        return getattr(transfer_advisor, "rank")  # noqa: B009 - absent in older libraries
-    except AttributeError:
-        return None
+    fn: Callable[..., Any] | None = getattr(transfer_advisor, "rank", None)
+    return fn
 
 
 def rank_by_library(fn: Callable[..., Any], target: Any, cache: Path, code: str
@@ -289,7 +287,8 @@ def diagnostic_scores(rows: Sequence[dict[str, Any]]) -> dict[str, list[float | 
 
 def score_target(target: Any, cache: Path, code: str, rank_fn: Callable[..., Any] | None) -> TargetScores:
     names = [c.name for c in target.candidates]
-    results, seconds = {}, 0.0
+    results: dict[str, Any] = {}
+    seconds = 0.0
     if rank_fn is not None:
         order, results, seconds = rank_by_library(rank_fn, target, cache, code)
     else:
@@ -301,7 +300,7 @@ def score_target(target: Any, cache: Path, code: str, rank_fn: Callable[..., Any
     if rank_fn is not None:
         by_rank = [float(len(order) - order.index(n)) for n in names]
         # POST /rank's order must be the order of its items' expected gain and transfer score
-        if [names[i] for i in np.argsort(by_rank)] != [names[i] for i in np.argsort(scores[OURS])]:
+        if list(np.argsort(by_rank)) != list(np.argsort(order_scores(keys))):
             print(f"  note: {target.id}: rank() order differs from (expected gain, transfer score)",
                   file=sys.stderr)
         scores[OURS] = list(by_rank)

@@ -198,10 +198,12 @@ class ZooTarget:
         return str(self.doc["modality"])
 
     def labels(self) -> np.ndarray:
-        return np.load(self.folder / "target_labels.npy")
+        labels: np.ndarray = np.load(self.folder / "target_labels.npy")
+        return labels
 
     def scratch_features(self) -> np.ndarray:
-        return np.load(self.folder / "target_scratch_features.npy")
+        rows: np.ndarray = np.load(self.folder / "target_scratch_features.npy")
+        return rows
 
 
 def load_zoo(root: Path) -> list[ZooTarget]:
