@@ -79,7 +79,7 @@ def decode_images(value: EncodedImages, field: str, max_values: int) -> NDArray[
         raise InvalidInput.at(f"{field}.data",
                               f"holds {len(raw)} bytes; shape {shape} of {value.dtype} needs "
                               f"{count * wire.itemsize}")
-    images: NDArray[Any] = raw.view(wire).reshape(shape)
+    images: NDArray[Any] = np.frombuffer(raw, dtype=wire).reshape(shape)
     return images
 
 
