@@ -54,7 +54,9 @@ def item_count(spec: DatasetSpec | None) -> int | None:
 def _shape(value: Matrix) -> tuple[int, int]:
     if isinstance(value, EncodedMatrix):
         return int(value.shape[0]), int(value.shape[1])
-    return len(value), len(value[0]) if value else 0
+    if isinstance(value, np.ndarray):  # JSON rows arrive as one array (schemas.assess.Rows)
+        return int(value.shape[0]), int(value.shape[1]) if value.ndim == 2 else 0
+    return len(value), len(value[0]) if len(value) else 0
 
 
 def check_candidates(request: RankRequest) -> None:
