@@ -123,6 +123,37 @@ def test_assess_declares_its_own_problems_and_examples(schema: dict[str, Any]) -
     assert {"embeddings", "encoded", "summary", "texts"} <= set(examples)
 
 
+# Statuses particular to a route (not derived from its dependencies), each with the words its
+# own description must carry; the API tests (tests/api/) check that the routes answer them.
+OWN_PROBLEMS = {
+    ("post", "/rank"): {"409": "Idempotency-Key", "413": "candidates", "422": "candidates["},
+    ("post", "/policies/fit"): {"422": "outcomes_needed"},
+    ("post", "/policies/{version}/activate"): {"404": "version", "409": "content check"},
+    ("post", "/assessments/{assessment_id}/outcome"): {"404": "another tenant",
+                                                       "422": "acc_scratch"},
+    ("get", "/rankings/{ranking_id}"): {"404": "ranking"},
+    ("get", "/assessments/{assessment_id}/report"): {"404": "assessment"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OWN_PROBLEMS))
+def test_v1_1_routes_declare_their_own_problems(schema: dict[str, Any], method: str,
+                                                path: str) -> None:
+    responses = schema["paths"][path][method]["responses"]
+    for code, words in OWN_PROBLEMS[(method, path)].items():
+        assert code in responses, (method, path, code)
+        assert words in responses[code]["description"], (method, path, code)
+        assert _problem_content(responses[code])
+
+
+@pytest.mark.parametrize(("path", "location"), [
+    ("/rank", "/rankings/{id}"), ("/assessments/{assessment_id}/outcome", "/assessments/{id}")])
+def test_created_resources_declare_their_location(schema: dict[str, Any], path: str,
+                                                  location: str) -> None:
+    header = schema["paths"][path]["post"]["responses"]["201"]["headers"]["Location"]
+    assert location in header["description"]
+
+
 def _undescribed(name: str, node: Any, path: str) -> list[str]:
     """Properties (at any depth, in any inline object) without a description."""
     out: list[str] = []

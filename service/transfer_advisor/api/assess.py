@@ -22,7 +22,8 @@ router = APIRouter(tags=["assess"], route_class=FastJSONRoute)
     summary="Assess one source/target pair",
     responses=created("/assessments/{id}") | problems(
         409, s409="The Idempotency-Key was used before with another body "
-                  "(`/problems/idempotency-conflict`).",
+                  "(`/problems/idempotency-conflict`), or the tenant's active policy failed "
+                  "its content check (`/problems/conflict`).",
         s503="Database or the named bundled extractor unavailable; retry after `Retry-After`."))
 def assess(
     body: Annotated[AssessRequest, Body(openapi_examples=ASSESS_EXAMPLES)],

@@ -40,7 +40,9 @@ def history_filter(
                          AfterValidator(no_nul_or_none)] = None,
     negative_transfer_risk: Annotated[Risk | None, Query(
         description="Only records with this negative-transfer risk.")] = None,
-    policy_version: Annotated[str | None, _name("policy_version"),
+    policy_version: Annotated[str | None, Query(
+        min_length=1, max_length=200,
+        description="Only records decided under this policy version (GET /policies)."),
                               AfterValidator(no_nul_or_none)] = None,
 ) -> HistoryFilter:
     since, until = _utc(since, "since"), _utc(until, "until")
@@ -103,7 +105,7 @@ def assessment_or_404(sessions: sessionmaker[Session], tenant: str, assessment_i
 
 
 @router.post("/assessments/{assessment_id}/replay", status_code=201, response_model=Replay,
-             summary="Replay an assessment under the current policy",
+             summary="Replay an assessment under the active or a named policy",
              responses=created("/assessments/{id}") | problems(
                  409, s409="The stored original fails its integrity check (it was edited); "
                            "nothing stored."))

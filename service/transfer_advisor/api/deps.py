@@ -41,6 +41,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 # Ids are 32 hex characters; a longer one or a NUL is no id of ours and never reaches the database.
 AssessmentId = Annotated[str, Path(max_length=64, description="The assessment's id (`id`)."),
                          AfterValidator(no_nul)]
+RankingId = Annotated[str, Path(max_length=64, description="The ranking's id (`id`)."),
+                      AfterValidator(no_nul)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 
 

@@ -8,14 +8,21 @@ from ..schemas.assess import Outcome
 from ..schemas.outcomes import OutcomeIn
 from ..services import outcomes
 from .deps import AssessCaller, AssessmentId, SessionsDep
+from .responses import created, problems
 
 router = APIRouter(tags=["outcomes"])
 
 
-@router.post("/assessments/{assessment_id}/outcome", status_code=201, response_model=Outcome,
-             responses={201: {"headers": {"Location": {"schema": {"type": "string"}}}}})
-def post_outcome(assessment_id: AssessmentId, body: OutcomeIn, response: Response,
-                 caller: AssessCaller, sessions: SessionsDep) -> Outcome:
+@router.post(
+    "/assessments/{assessment_id}/outcome", status_code=201, response_model=Outcome,
+    summary="Report what was measured after acting on an assessment",
+    responses=created("/assessments/{id}") | problems(
+        s404="No such assessment for this tenant (another tenant's id is also a 404); "
+             "nothing stored.",
+        s422="An accuracy outside [0, 1] or not finite, `acc_scratch` missing, or no transfer "
+             "strategy's accuracy; `errors[].field` names it. Nothing stored."))
+def record_outcome(assessment_id: AssessmentId, body: OutcomeIn, response: Response,
+                   caller: AssessCaller, sessions: SessionsDep) -> Outcome:
     """Store what the team measured after acting on this assessment (append-only, in the
     tenant's hash chain; several per assessment are allowed and the latest counts).
 

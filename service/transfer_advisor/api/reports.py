@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ..services import reports
 from .deps import AssessmentId, ReadCaller, SessionsDep
+from .responses import problems
 
 router = APIRouter(tags=["assessments"])
 
@@ -19,25 +20,24 @@ REPORT_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {
-    "schema": {"$ref": "#/components/schemas/Problem"}}}}
+HTML_PAGE: dict[int | str, dict[str, Any]] = {200: {
+    "content": {"text/html": {"schema": {"type": "string"}}},
+    "description": "An HTML document with inline CSS and SVG, no script and no external "
+                   "resource."}}
 
 
 @router.get(
     "/assessments/{assessment_id}/report",
     response_class=HTMLResponse,
-    operation_id="get_assessment_report",
-    summary="One assessment as a self-contained HTML report",
-    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}},
-                     "description": "An HTML document with inline CSS and SVG, no script and "
-                                    "no external resource"},
-               404: {"description": "No such assessment for this tenant", **PROBLEM}},
+    summary="Render one assessment as a self-contained HTML report",
+    responses=HTML_PAGE | problems(
+        s404="No such assessment for this tenant (another tenant's id is also a 404)."),
 )
 def get_assessment_report(assessment_id: AssessmentId, caller: ReadCaller,
                           sessions: SessionsDep) -> HTMLResponse:
     """Decision, reasons, expected gain, every metric with what it means, the omitted metrics
-    and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
-    tenant's id is 404 like an unknown one."""
+    and the shift plots (inline SVG), for a review or a ticket. Its Content-Security-Policy
+    lets the page load nothing from anywhere."""
     page = reports.report_html(sessions, caller.tenant, assessment_id)
     filename = f"assessment-{assessment_id}.html"
     return HTMLResponse(page, headers={**REPORT_HEADERS,

@@ -288,20 +288,25 @@ class ExtractorRef(BaseModel):
 
 
 class Outcome(BaseModel):
-    id: str
-    assessment_id: str
-    created_at: datetime
-    acc_scratch: float
-    acc_feature_extraction: float | None
-    acc_fine_tune: float | None
-    metric: str
-    test_size: int | None
-    seeds: int | None
-    notes: str | None
+    """What the team measured after acting on an assessment (append-only, hash-chained)."""
+
+    id: str = Field(description="Id of this outcome entry (32 hex characters).")
+    assessment_id: str = Field(description="The assessment it reports on.")
+    created_at: datetime = Field(description="When it was stored (UTC).")
+    acc_scratch: float = Field(description="Accuracy trained from scratch, in [0, 1].")
+    acc_feature_extraction: float | None = Field(
+        description="Accuracy with frozen source features (null: not measured).")
+    acc_fine_tune: float | None = Field(description="Accuracy fine-tuning the source model "
+                                                    "(null: not measured).")
+    metric: str = Field(description="What the figures measure (`accuracy`).")
+    test_size: int | None = Field(description="Held-out target examples measured on.")
+    seeds: int | None = Field(description="Training runs each accuracy averages over.")
+    notes: str | None = Field(description="The team's free-text notes.")
     transfer_gain: float = Field(description="Best measured transfer accuracy minus scratch's.")
     assessment_sha256: str = Field(description="record_sha256 of the assessment it reports on.")
-    record_sha256: str
-    prev_record_sha256: str
+    record_sha256: str = Field(description="sha256 of this entry (audit chain).")
+    prev_record_sha256: str = Field(description="record_sha256 of the tenant's previous entry "
+                                                "in the chain.")
 
 
 class Assessment(BaseModel):

@@ -42,8 +42,11 @@ class RankCandidate(WireModel):
     it), or the target's embeddings under the candidate (`target`); without either, the
     top-level target's embeddings (candidates that differ by their `source` data only)."""
 
-    name: Name
-    extractor: Name | None = None
+    name: Name = Field(description="The candidate's name, unique in the request; items and "
+                                   "errors name it.")
+    extractor: Name | None = Field(
+        default=None, description="Registered extractor (GET /extractors) that embeds the "
+                                  "target's raw `inputs` for this candidate.")
     source: DatasetSpec | None = Field(
         default=None, description="The candidate's source data (embeddings, summary, or raw "
                                   "inputs for its extractor); optional: without it the shift "
@@ -56,33 +59,57 @@ class RankCandidate(WireModel):
 
 
 class RankRequest(WireModel):
-    target: RankTarget
-    candidates: list[RankCandidate] = Field(min_length=MIN_CANDIDATES, max_length=MAX_CANDIDATES)
-    task: TaskSpec
-    options: AssessOptions = Field(default_factory=AssessOptions)
+    """POST /rank: one target, 2–16 candidate sources, the task and the metric options."""
+
+    target: RankTarget = Field(description="The target: labels, scratch features, and its "
+                                            "embeddings or raw inputs shared by the candidates.")
+    candidates: list[RankCandidate] = Field(
+        min_length=MIN_CANDIDATES, max_length=MAX_CANDIDATES,
+        description=f"{MIN_CANDIDATES}–{MAX_CANDIDATES} candidate sources, names unique.")
+    task: TaskSpec = Field(description="The target task (as for POST /assess).")
+    options: AssessOptions = Field(default_factory=AssessOptions,
+                                   description="Metric selection and parameters, the same for "
+                                               "every candidate.")
 
 
 class RankedItem(BaseModel):
-    name: str
-    rank: int = Field(ge=1)
-    strategy: Strategy
-    transfer_score: float = Field(ge=0, le=1)
-    expected_gain: ExpectedGainOut | None = None
-    negative_transfer_risk: Risk
-    confidence: float = Field(ge=0, le=1)
-    reasons: list[str]
-    metrics: dict[str, MetricOut]
-    omitted: dict[str, str] = Field(default_factory=dict)
-    source_name: str | None = None
-    extractor: ExtractorRef | None = None
-    evidence: dict[str, Any] = Field(default_factory=dict)
+    """One candidate's assessment, as POST /assess would have answered it, and its rank."""
+
+    name: str = Field(description="`candidates[].name` of the request.")
+    rank: int = Field(ge=1, description="1 = best.")
+    strategy: Strategy = Field(description="What to do with this candidate's source model.")
+    transfer_score: float = Field(ge=0, le=1, description="Estimated probability that transfer "
+                                                          "beats training from scratch.")
+    expected_gain: ExpectedGainOut | None = Field(
+        default=None, description="Accuracy gain of the best transfer strategy over scratch, "
+                                  "with an 80 % interval (the first ranking key).")
+    negative_transfer_risk: Risk = Field(description="Band of the probability that transfer "
+                                                     "hurts.")
+    confidence: float = Field(ge=0, le=1, description="How sure the policy is (lower when "
+                                                      "evidence is missing).")
+    reasons: list[str] = Field(description="Human-readable reasons naming each metric, its "
+                                           "value and the threshold that mattered.")
+    metrics: dict[str, MetricOut] = Field(description="Results by metric name.")
+    omitted: dict[str, str] = Field(default_factory=dict,
+                                    description="Metric → why it could not run for this "
+                                                "candidate.")
+    source_name: str | None = Field(default=None, description="`source.name` of the candidate "
+                                                              "(null without source data).")
+    extractor: ExtractorRef | None = Field(default=None, description="The extractor that "
+                                                                     "embedded the raw inputs, "
+                                                                     "if any.")
+    evidence: dict[str, Any] = Field(default_factory=dict,
+                                     description="What was assessed for this candidate: shapes, "
+                                                 "summary fingerprints, task, options.")
 
 
 class Ranking(BaseModel):
-    id: str
-    created_at: datetime
-    tenant: str
-    target_name: str
+    """A stored ranking (append-only, in the tenant's hash chain beside assessments)."""
+
+    id: str = Field(description="Record id (32 hex characters).")
+    created_at: datetime = Field(description="When it was stored (UTC).")
+    tenant: str = Field(description="The tenant of the API key that stored it.")
+    target_name: str = Field(description="`target.name` of the request.")
     items: list[RankedItem] = Field(description="Best first: by expected gain, ties by "
                                                 "transfer score (then probe lift, LogME)")
     separated_by: str | None = Field(
@@ -90,9 +117,14 @@ class Ranking(BaseModel):
                                   "that separated the top two; null when they tie")
     reasons: list[str] = Field(default_factory=list,
                                description="Why the first ranks above the second")
-    policy_version: str
-    service_version: str
-    input_sha256: str
-    record_sha256: str
-    prev_record_sha256: str | None
-    evidence: dict[str, Any] = Field(default_factory=dict)
+    policy_version: str = Field(description="The decision policy (the tenant's active one) "
+                                            "that decided every candidate.")
+    service_version: str = Field(description="The service version that computed it.")
+    input_sha256: str = Field(description="sha256 of the canonical request (Idempotency-Key "
+                                          "replays compare it).")
+    record_sha256: str = Field(description="sha256 of this record (audit chain).")
+    prev_record_sha256: str | None = Field(description="record_sha256 of the tenant's previous "
+                                                       "entry (null for the first).")
+    evidence: dict[str, Any] = Field(default_factory=dict,
+                                     description="What was ranked: task, options, target items, "
+                                                 "labels and form, shared target groups.")

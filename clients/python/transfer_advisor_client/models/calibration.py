@@ -24,15 +24,22 @@ T = TypeVar("T", bound="Calibration")
 
 @_attrs_define
 class Calibration:
-    """ 
+    """ A tenant's decisions scored against their outcomes (contract `scenarios.md`); a figure
+    is null when nothing can score it (e.g. no negative-transfer case).
+
         Attributes:
             n (int): Decisions scored: each with the latest outcome reported on it.
-            decision_accuracy (float | None):
-            negative_transfer_recall (float | None):
-            spearman_score_vs_gain (float | None):
-            three_way_accuracy (float | None):
-            expected_gain_mae (float | None):
-            reliability (list[ReliabilityBin]):
+            decision_accuracy (float | None): Share of decisions right on transfer (fine_tune or feature_extraction) vs
+                train_from_scratch, against the measured gain; a gain within ±0.02 counts as right either way.
+            negative_transfer_recall (float | None): Of the outcomes with negative transfer (gain < −0.02), the share where
+                the decision was train_from_scratch or the risk high.
+            spearman_score_vs_gain (float | None): Spearman rank correlation of transfer_score with the measured gain.
+            three_way_accuracy (float | None): Share where the strategy is the best measured one, over outcomes that
+                measured fine-tuning.
+            expected_gain_mae (float | None): Mean |expected_gain.value − measured gain| (accuracy) over decisions with an
+                estimate.
+            reliability (list[ReliabilityBin]): Five equal-width transfer_score bins: mean score vs observed share of gain >
+                0.
             policy_version (None | str | Unset): The policy version scored (null: the decisions as made, replays left out).
      """
 

@@ -20,10 +20,11 @@ T = TypeVar("T", bound="FittedOn")
 
 @_attrs_define
 class FittedOn:
-    """ 
+    """ What a policy version was fitted on.
+
         Attributes:
-            scenarios (int):
-            outcomes (int):
+            scenarios (int): Shipped calibration scenarios (0 when left out).
+            outcomes (int): The tenant's assessments with an outcome (0 for a shipped policy).
      """
 
     scenarios: int

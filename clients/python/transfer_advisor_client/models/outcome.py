@@ -22,22 +22,23 @@ T = TypeVar("T", bound="Outcome")
 
 @_attrs_define
 class Outcome:
-    """ 
+    """ What the team measured after acting on an assessment (append-only, hash-chained).
+
         Attributes:
-            id (str):
-            assessment_id (str):
-            created_at (datetime.datetime):
-            acc_scratch (float):
-            acc_feature_extraction (float | None):
-            acc_fine_tune (float | None):
-            metric (str):
-            test_size (int | None):
-            seeds (int | None):
-            notes (None | str):
+            id (str): Id of this outcome entry (32 hex characters).
+            assessment_id (str): The assessment it reports on.
+            created_at (datetime.datetime): When it was stored (UTC).
+            acc_scratch (float): Accuracy trained from scratch, in [0, 1].
+            acc_feature_extraction (float | None): Accuracy with frozen source features (null: not measured).
+            acc_fine_tune (float | None): Accuracy fine-tuning the source model (null: not measured).
+            metric (str): What the figures measure (`accuracy`).
+            test_size (int | None): Held-out target examples measured on.
+            seeds (int | None): Training runs each accuracy averages over.
+            notes (None | str): The team's free-text notes.
             transfer_gain (float): Best measured transfer accuracy minus scratch's.
             assessment_sha256 (str): record_sha256 of the assessment it reports on.
-            record_sha256 (str):
-            prev_record_sha256 (str):
+            record_sha256 (str): sha256 of this entry (audit chain).
+            prev_record_sha256 (str): record_sha256 of the tenant's previous entry in the chain.
      """
 
     id: str

@@ -30,10 +30,10 @@ class OutcomeIn:
             acc_feature_extraction (float | None | Unset): Accuracy with frozen source features (this or acc_fine_tune is
                 required).
             acc_fine_tune (float | None | Unset): Accuracy fine-tuning the source model.
-            metric (Literal['accuracy'] | Unset):  Default: 'accuracy'.
-            test_size (int | None | Unset):
-            seeds (int | None | Unset):
-            notes (None | str | Unset):
+            metric (Literal['accuracy'] | Unset): What the figures measure (accuracy only). Default: 'accuracy'.
+            test_size (int | None | Unset): Held-out target examples the accuracies were measured on.
+            seeds (int | None | Unset): Training runs (seeds) each accuracy averages over.
+            notes (None | str | Unset): Free text: models, epochs, what was trained (stored as is).
      """
 
     acc_scratch: float

@@ -27,14 +27,15 @@ T = TypeVar("T", bound="Policy")
 
 @_attrs_define
 class Policy:
-    """ 
+    """ A decision-policy version: shipped with the service or fitted for this tenant.
+
         Attributes:
-            version (str):
+            version (str): `<schema>-<first 12 hex of the parameter file's sha256>`; records name it in `policy_version`.
             tenant (None | str): null for a policy shipped with the service.
-            active (bool):
-            created_at (datetime.datetime):
+            active (bool): Whether POST /assess and POST /rank decide with it for this tenant.
+            created_at (datetime.datetime): When it was stored (UTC).
             sha256 (str): SHA-256 of the stored parameter file.
-            fitted_on (FittedOn):
+            fitted_on (FittedOn): What a policy version was fitted on.
             report (PolicyReport): Leave-one-family-out figures per tier.
             events (list[PolicyEvent] | Unset): This tenant's fits and activations of it.
      """

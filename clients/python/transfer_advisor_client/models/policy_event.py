@@ -24,10 +24,11 @@ T = TypeVar("T", bound="PolicyEvent")
 
 @_attrs_define
 class PolicyEvent:
-    """ 
+    """ A fit or an activation of a policy version by this tenant (audited).
+
         Attributes:
-            event (PolicyEventEvent):
-            at (datetime.datetime):
+            event (PolicyEventEvent): What happened.
+            at (datetime.datetime): When (UTC).
             actor (None | str): Who: the API key id (`key:<id>`), or the CLI.
             entry_id (str): The audited entry in the tenant's hash chain.
      """

@@ -23,10 +23,11 @@ T = TypeVar("T", bound="PolicyList")
 
 @_attrs_define
 class PolicyList:
-    """ 
+    """ The policies this tenant can activate.
+
         Attributes:
-            items (list[Policy]):
-            active_version (str):
+            items (list[Policy]): Shipped versions and the tenant's fits, oldest first.
+            active_version (str): The version this tenant's decisions use now.
      """
 
     items: list[Policy]

@@ -31,8 +31,9 @@ class RankCandidate:
     top-level target's embeddings (candidates that differ by their `source` data only).
 
         Attributes:
-            name (str):
-            extractor (None | str | Unset):
+            name (str): The candidate's name, unique in the request; items and errors name it.
+            extractor (None | str | Unset): Registered extractor (GET /extractors) that embeds the target's raw `inputs` for
+                this candidate.
             source (DatasetSpec | None | Unset): The candidate's source data (embeddings, summary, or raw inputs for its
                 extractor); optional: without it the shift metrics are omitted
             target (DatasetSpec | None | Unset): The target's embeddings (or summary) under this candidate; labels and

@@ -27,12 +27,13 @@ T = TypeVar("T", bound="RankRequest")
 
 @_attrs_define
 class RankRequest:
-    """ 
+    """ POST /rank: one target, 2–16 candidate sources, the task and the metric options.
+
         Attributes:
             target (RankTarget): The target of a ranking: its `labels`, `scratch_features` and, for extractor candidates,
                 its raw `inputs`. The form (embeddings, summary or inputs) may be left out when every
                 candidate brings the target's embeddings under it (`candidates[i].target`).
-            candidates (list[RankCandidate]):
+            candidates (list[RankCandidate]): 2–16 candidate sources, names unique.
             task (TaskSpec): What the target task is and how much labeled data it has.
             options (AssessOptions | Unset): How the metrics run.
      """

@@ -32,21 +32,24 @@ T = TypeVar("T", bound="RankedItem")
 
 @_attrs_define
 class RankedItem:
-    """ 
+    """ One candidate's assessment, as POST /assess would have answered it, and its rank.
+
         Attributes:
-            name (str):
-            rank (int):
+            name (str): `candidates[].name` of the request.
+            rank (int): 1 = best.
             strategy (Strategy): What to do with the source: adapt it end to end, freeze it, or leave it.
-            transfer_score (float):
+            transfer_score (float): Estimated probability that transfer beats training from scratch.
             negative_transfer_risk (Risk): Reporting band of P(negative transfer).
-            confidence (float):
-            reasons (list[str]):
-            metrics (RankedItemMetrics):
-            expected_gain (ExpectedGainOut | None | Unset):
-            omitted (RankedItemOmitted | Unset):
-            source_name (None | str | Unset):
-            extractor (ExtractorRef | None | Unset):
-            evidence (RankedItemEvidence | Unset):
+            confidence (float): How sure the policy is (lower when evidence is missing).
+            reasons (list[str]): Human-readable reasons naming each metric, its value and the threshold that mattered.
+            metrics (RankedItemMetrics): Results by metric name.
+            expected_gain (ExpectedGainOut | None | Unset): Accuracy gain of the best transfer strategy over scratch, with
+                an 80 % interval (the first ranking key).
+            omitted (RankedItemOmitted | Unset): Metric → why it could not run for this candidate.
+            source_name (None | str | Unset): `source.name` of the candidate (null without source data).
+            extractor (ExtractorRef | None | Unset): The extractor that embedded the raw inputs, if any.
+            evidence (RankedItemEvidence | Unset): What was assessed for this candidate: shapes, summary fingerprints, task,
+                options.
      """
 
     name: str

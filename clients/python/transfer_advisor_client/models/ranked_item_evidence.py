@@ -20,7 +20,9 @@ T = TypeVar("T", bound="RankedItemEvidence")
 
 @_attrs_define
 class RankedItemEvidence:
-    
+    """ What was assessed for this candidate: shapes, summary fingerprints, task, options.
+
+     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

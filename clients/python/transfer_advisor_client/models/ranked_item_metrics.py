@@ -23,7 +23,9 @@ T = TypeVar("T", bound="RankedItemMetrics")
 
 @_attrs_define
 class RankedItemMetrics:
-    
+    """ Results by metric name.
+
+     """
 
     additional_properties: dict[str, MetricOut] = _attrs_field(init=False, factory=dict)
 

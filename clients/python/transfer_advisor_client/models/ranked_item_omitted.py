@@ -20,7 +20,9 @@ T = TypeVar("T", bound="RankedItemOmitted")
 
 @_attrs_define
 class RankedItemOmitted:
-    
+    """ Metric → why it could not run for this candidate.
+
+     """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

@@ -26,22 +26,24 @@ T = TypeVar("T", bound="Ranking")
 
 @_attrs_define
 class Ranking:
-    """ 
+    """ A stored ranking (append-only, in the tenant's hash chain beside assessments).
+
         Attributes:
-            id (str):
-            created_at (datetime.datetime):
-            tenant (str):
-            target_name (str):
+            id (str): Record id (32 hex characters).
+            created_at (datetime.datetime): When it was stored (UTC).
+            tenant (str): The tenant of the API key that stored it.
+            target_name (str): `target.name` of the request.
             items (list[RankedItem]): Best first: by expected gain, ties by transfer score (then probe lift, LogME)
-            policy_version (str):
-            service_version (str):
-            input_sha256 (str):
-            record_sha256 (str):
-            prev_record_sha256 (None | str):
+            policy_version (str): The decision policy (the tenant's active one) that decided every candidate.
+            service_version (str): The service version that computed it.
+            input_sha256 (str): sha256 of the canonical request (Idempotency-Key replays compare it).
+            record_sha256 (str): sha256 of this record (audit chain).
+            prev_record_sha256 (None | str): record_sha256 of the tenant's previous entry (null for the first).
             separated_by (None | str | Unset): The evidence (a policy feature, e.g. probe_lift, or 'model') that separated
                 the top two; null when they tie
             reasons (list[str] | Unset): Why the first ranks above the second
-            evidence (RankingEvidence | Unset):
+            evidence (RankingEvidence | Unset): What was ranked: task, options, target items, labels and form, shared target
+                groups.
      """
 
     id: str

@@ -20,7 +20,9 @@ T = TypeVar("T", bound="RankingEvidence")
 
 @_attrs_define
 class RankingEvidence:
-    
+    """ What was ranked: task, options, target items, labels and form, shared target groups.
+
+     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -21,13 +21,15 @@ T = TypeVar("T", bound="ReliabilityBin")
 
 @_attrs_define
 class ReliabilityBin:
-    """ 
+    """ One equal-width bin of `transfer_score`: [low, high), the last one closed.
+
         Attributes:
-            low (float):
-            high (float):
-            n (int):
-            mean_score (float | None):
-            observed_rate (float | None): Share of these decisions where transfer beat scratch (measured gain > 0).
+            low (float): Lower edge of the transfer_score bin (inclusive).
+            high (float): Upper edge (exclusive, except 1.0 for the last bin).
+            n (int): Scored decisions whose transfer_score falls in the bin.
+            mean_score (float | None): Mean transfer_score in the bin (null when empty).
+            observed_rate (float | None): Share of these decisions where transfer beat scratch (measured gain > 0; null when
+                empty).
      """
 
     low: float

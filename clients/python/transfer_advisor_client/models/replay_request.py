@@ -22,9 +22,11 @@ T = TypeVar("T", bound="ReplayRequest")
 
 @_attrs_define
 class ReplayRequest:
-    """ 
+    """ Which policy a replay decides with.
+
         Attributes:
-            policy_version (None | str | Unset):
+            policy_version (None | str | Unset): A shipped version or one of the tenant's fits (GET /policies; 404
+                otherwise); null = the tenant's active one.
      """
 
     policy_version: None | str | Unset = UNSET

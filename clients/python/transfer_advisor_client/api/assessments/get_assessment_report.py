@@ -103,11 +103,11 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Problem | str]:
-    """ One assessment as a self-contained HTML report
+    """ Render one assessment as a self-contained HTML report
 
      Decision, reasons, expected gain, every metric with what it means, the omitted metrics
-    and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
-    tenant's id is 404 like an unknown one.
+    and the shift plots (inline SVG), for a review or a ticket. Its Content-Security-Policy
+    lets the page load nothing from anywhere.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -141,11 +141,11 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> Problem | str | None:
-    """ One assessment as a self-contained HTML report
+    """ Render one assessment as a self-contained HTML report
 
      Decision, reasons, expected gain, every metric with what it means, the omitted metrics
-    and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
-    tenant's id is 404 like an unknown one.
+    and the shift plots (inline SVG), for a review or a ticket. Its Content-Security-Policy
+    lets the page load nothing from anywhere.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -174,11 +174,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Problem | str]:
-    """ One assessment as a self-contained HTML report
+    """ Render one assessment as a self-contained HTML report
 
      Decision, reasons, expected gain, every metric with what it means, the omitted metrics
-    and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
-    tenant's id is 404 like an unknown one.
+    and the shift plots (inline SVG), for a review or a ticket. Its Content-Security-Policy
+    lets the page load nothing from anywhere.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -212,11 +212,11 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> Problem | str | None:
-    """ One assessment as a self-contained HTML report
+    """ Render one assessment as a self-contained HTML report
 
      Decision, reasons, expected gain, every metric with what it means, the omitted metrics
-    and the shift plots (inline SVG), for a review or a ticket. Needs the `read` scope; another
-    tenant's id is 404 like an unknown one.
+    and the shift plots (inline SVG), for a review or a ticket. Its Content-Security-Policy
+    lets the page load nothing from anywhere.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).

@@ -219,7 +219,8 @@ def sync_detailed(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
-        policy_version (None | str | Unset): Only records whose policy_version is this.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -282,7 +283,8 @@ def sync(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
-        policy_version (None | str | Unset): Only records whose policy_version is this.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -340,7 +342,8 @@ async def asyncio_detailed(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
-        policy_version (None | str | Unset): Only records whose policy_version is this.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -403,7 +406,8 @@ async def asyncio(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
-        policy_version (None | str | Unset): Only records whose policy_version is this.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

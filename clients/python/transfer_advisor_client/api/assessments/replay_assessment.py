@@ -135,7 +135,7 @@ def sync_detailed(
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
-    """ Replay an assessment under the current policy
+    """ Replay an assessment under the active or a named policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
@@ -177,7 +177,7 @@ def sync(
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
-    """ Replay an assessment under the current policy
+    """ Replay an assessment under the active or a named policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
@@ -214,7 +214,7 @@ async def asyncio_detailed(
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Response[Problem | Replay]:
-    """ Replay an assessment under the current policy
+    """ Replay an assessment under the active or a named policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The
@@ -256,7 +256,7 @@ async def asyncio(
     body: None | ReplayRequest | Unset = UNSET,
 
 ) -> Problem | Replay | None:
-    """ Replay an assessment under the current policy
+    """ Replay an assessment under the active or a named policy
 
      Run the stored evidence through a policy: `policy_version` (shipped or the tenant's own
     fit; a shadow evaluation before activating it), by default the tenant's active one. The

@@ -22,7 +22,6 @@ import datetime
 
 def _get_kwargs(
     *,
-    policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -30,6 +29,7 @@ def _get_kwargs(
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
     negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
@@ -37,13 +37,6 @@ def _get_kwargs(
     
 
     params: dict[str, Any] = {}
-
-    json_policy_version: None | str | Unset
-    if isinstance(policy_version, Unset):
-        json_policy_version = UNSET
-    else:
-        json_policy_version = policy_version
-    params["policy_version"] = json_policy_version
 
     json_since: None | str | Unset
     if isinstance(since, Unset):
@@ -101,6 +94,13 @@ def _get_kwargs(
     else:
         json_negative_transfer_risk = negative_transfer_risk
     params["negative_transfer_risk"] = json_negative_transfer_risk
+
+    json_policy_version: None | str | Unset
+    if isinstance(policy_version, Unset):
+        json_policy_version = UNSET
+    else:
+        json_policy_version = policy_version
+    params["policy_version"] = json_policy_version
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -180,7 +180,6 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -188,9 +187,10 @@ def sync_detailed(
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
     negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[Calibration | Problem]:
-    """ Get Calibration
+    """ Score the tenant's decisions against their outcomes
 
      The tenant's decisions scored against the latest outcome reported on each (contract
     `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
@@ -205,7 +205,6 @@ def sync_detailed(
     runs with auth disabled on loopback).
 
     Args:
-        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset): Only records whose source dataset name is this.
@@ -215,6 +214,8 @@ def sync_detailed(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,14 +227,14 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        policy_version=policy_version,
-since=since,
+        since=since,
 until=until,
 source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
 negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -246,7 +247,6 @@ negative_transfer_risk=negative_transfer_risk,
 def sync(
     *,
     client: AuthenticatedClient,
-    policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -254,9 +254,10 @@ def sync(
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
     negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Calibration | Problem | None:
-    """ Get Calibration
+    """ Score the tenant's decisions against their outcomes
 
      The tenant's decisions scored against the latest outcome reported on each (contract
     `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
@@ -271,7 +272,6 @@ def sync(
     runs with auth disabled on loopback).
 
     Args:
-        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset): Only records whose source dataset name is this.
@@ -281,6 +281,8 @@ def sync(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -293,7 +295,6 @@ def sync(
 
     return sync_detailed(
         client=client,
-policy_version=policy_version,
 since=since,
 until=until,
 source_name=source_name,
@@ -301,13 +302,13 @@ target_name=target_name,
 strategy=strategy,
 extractor=extractor,
 negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -315,9 +316,10 @@ async def asyncio_detailed(
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
     negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Response[Calibration | Problem]:
-    """ Get Calibration
+    """ Score the tenant's decisions against their outcomes
 
      The tenant's decisions scored against the latest outcome reported on each (contract
     `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
@@ -332,7 +334,6 @@ async def asyncio_detailed(
     runs with auth disabled on loopback).
 
     Args:
-        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset): Only records whose source dataset name is this.
@@ -342,6 +343,8 @@ async def asyncio_detailed(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -353,14 +356,14 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        policy_version=policy_version,
-since=since,
+        since=since,
 until=until,
 source_name=source_name,
 target_name=target_name,
 strategy=strategy,
 extractor=extractor,
 negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )
 
@@ -373,7 +376,6 @@ negative_transfer_risk=negative_transfer_risk,
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    policy_version: None | str | Unset = UNSET,
     since: datetime.datetime | None | Unset = UNSET,
     until: datetime.datetime | None | Unset = UNSET,
     source_name: None | str | Unset = UNSET,
@@ -381,9 +383,10 @@ async def asyncio(
     strategy: None | Strategy | Unset = UNSET,
     extractor: None | str | Unset = UNSET,
     negative_transfer_risk: None | Risk | Unset = UNSET,
+    policy_version: None | str | Unset = UNSET,
 
 ) -> Calibration | Problem | None:
-    """ Get Calibration
+    """ Score the tenant's decisions against their outcomes
 
      The tenant's decisions scored against the latest outcome reported on each (contract
     `scenarios.md`): decision accuracy, negative-transfer recall, Spearman of transfer_score vs
@@ -398,7 +401,6 @@ async def asyncio(
     runs with auth disabled on loopback).
 
     Args:
-        policy_version (None | str | Unset): Only records whose policy_version is this.
         since (datetime.datetime | None | Unset): ISO 8601, inclusive; naive = UTC
         until (datetime.datetime | None | Unset): ISO 8601, exclusive; naive = UTC
         source_name (None | str | Unset): Only records whose source dataset name is this.
@@ -408,6 +410,8 @@ async def asyncio(
             this.
         negative_transfer_risk (None | Risk | Unset): Only records with this negative-transfer
             risk.
+        policy_version (None | str | Unset): Only records decided under this policy version (GET
+            /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -420,7 +424,6 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
-policy_version=policy_version,
 since=since,
 until=until,
 source_name=source_name,
@@ -428,5 +431,6 @@ target_name=target_name,
 strategy=strategy,
 extractor=extractor,
 negative_transfer_risk=negative_transfer_risk,
+policy_version=policy_version,
 
     )).parsed

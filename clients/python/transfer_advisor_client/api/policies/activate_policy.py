@@ -63,6 +63,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -107,16 +114,17 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Policy | Problem]:
-    """ Activate Policy
+    """ Activate a policy version for this tenant
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
+     Make `version` (shipped or the tenant's own) the one POST /assess and POST /rank decide
+    with for this tenant; other tenants are untouched. Audited in the tenant's chain (who, when,
+    which, instead of which).
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        version (str):
+        version (str): The policy version (`version` in GET /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,16 +152,17 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> Policy | Problem | None:
-    """ Activate Policy
+    """ Activate a policy version for this tenant
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
+     Make `version` (shipped or the tenant's own) the one POST /assess and POST /rank decide
+    with for this tenant; other tenants are untouched. Audited in the tenant's chain (who, when,
+    which, instead of which).
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        version (str):
+        version (str): The policy version (`version` in GET /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,16 +185,17 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Policy | Problem]:
-    """ Activate Policy
+    """ Activate a policy version for this tenant
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
+     Make `version` (shipped or the tenant's own) the one POST /assess and POST /rank decide
+    with for this tenant; other tenants are untouched. Audited in the tenant's chain (who, when,
+    which, instead of which).
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        version (str):
+        version (str): The policy version (`version` in GET /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,16 +223,17 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> Policy | Problem | None:
-    """ Activate Policy
+    """ Activate a policy version for this tenant
 
-     Make `version` (shipped or the tenant's own) the one POST /assess decides with for this
-    tenant; other tenants are untouched. Audited in the tenant's chain (who, when, which).
+     Make `version` (shipped or the tenant's own) the one POST /assess and POST /rank decide
+    with for this tenant; other tenants are untouched. Audited in the tenant's chain (who, when,
+    which, instead of which).
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        version (str):
+        version (str): The policy version (`version` in GET /policies).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

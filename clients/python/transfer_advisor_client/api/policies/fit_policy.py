@@ -119,11 +119,13 @@ def sync_detailed(
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Response[Policy | Problem]:
-    """ Fit Policy
+    """ Fit a new policy version from the tenant's outcomes
 
-     Fit a new version from the shipped calibration scenarios and the tenant's outcomes
-    (features recomputed from the metrics stored in each assessment). Not active until
-    activated. 422 (saying how many are needed) with too few outcomes.
+     Fit a new version from the shipped calibration scenarios (unless `include_shipped` is
+    false) and the tenant's outcomes, features recomputed from the metrics stored in each
+    assessment. Stored, audited, and not active until activated; the same fit again returns the
+    stored version. 422 (saying how many are needed) with outcomes on fewer than 10
+    assessments.
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -157,11 +159,13 @@ def sync(
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Policy | Problem | None:
-    """ Fit Policy
+    """ Fit a new policy version from the tenant's outcomes
 
-     Fit a new version from the shipped calibration scenarios and the tenant's outcomes
-    (features recomputed from the metrics stored in each assessment). Not active until
-    activated. 422 (saying how many are needed) with too few outcomes.
+     Fit a new version from the shipped calibration scenarios (unless `include_shipped` is
+    false) and the tenant's outcomes, features recomputed from the metrics stored in each
+    assessment. Stored, audited, and not active until activated; the same fit again returns the
+    stored version. 422 (saying how many are needed) with outcomes on fewer than 10
+    assessments.
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -190,11 +194,13 @@ async def asyncio_detailed(
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Response[Policy | Problem]:
-    """ Fit Policy
+    """ Fit a new policy version from the tenant's outcomes
 
-     Fit a new version from the shipped calibration scenarios and the tenant's outcomes
-    (features recomputed from the metrics stored in each assessment). Not active until
-    activated. 422 (saying how many are needed) with too few outcomes.
+     Fit a new version from the shipped calibration scenarios (unless `include_shipped` is
+    false) and the tenant's outcomes, features recomputed from the metrics stored in each
+    assessment. Stored, audited, and not active until activated; the same fit again returns the
+    stored version. 422 (saying how many are needed) with outcomes on fewer than 10
+    assessments.
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -228,11 +234,13 @@ async def asyncio(
     body: None | PolicyFitRequest | Unset = UNSET,
 
 ) -> Policy | Problem | None:
-    """ Fit Policy
+    """ Fit a new policy version from the tenant's outcomes
 
-     Fit a new version from the shipped calibration scenarios and the tenant's outcomes
-    (features recomputed from the metrics stored in each assessment). Not active until
-    activated. 422 (saying how many are needed) with too few outcomes.
+     Fit a new version from the shipped calibration scenarios (unless `include_shipped` is
+    false) and the tenant's outcomes, features recomputed from the metrics stored in each
+    assessment. Stored, audited, and not active until activated; the same fit again returns the
+    stored version. 422 (saying how many are needed) with outcomes on fewer than 10
+    assessments.
 
     Needs an API key with the `admin` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).

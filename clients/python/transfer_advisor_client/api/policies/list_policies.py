@@ -91,10 +91,11 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[PolicyList | Problem]:
-    """ List Policies
+    """ List the decision-policy versions this tenant can use
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
-    one POST /assess decides with.
+    one POST /assess and POST /rank decide with, and `events` lists who fitted or activated
+    each one when.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -123,10 +124,11 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> PolicyList | Problem | None:
-    """ List Policies
+    """ List the decision-policy versions this tenant can use
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
-    one POST /assess decides with.
+    one POST /assess and POST /rank decide with, and `events` lists who fitted or activated
+    each one when.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -150,10 +152,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[PolicyList | Problem]:
-    """ List Policies
+    """ List the decision-policy versions this tenant can use
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
-    one POST /assess decides with.
+    one POST /assess and POST /rank decide with, and `events` lists who fitted or activated
+    each one when.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
@@ -182,10 +185,11 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> PolicyList | Problem | None:
-    """ List Policies
+    """ List the decision-policy versions this tenant can use
 
      The shipped policy versions and the tenant's own fits, oldest first; `active` marks the
-    one POST /assess decides with.
+    one POST /assess and POST /rank decide with, and `events` lists who fitted or activated
+    each one when.
 
     Needs an API key with the `read` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).

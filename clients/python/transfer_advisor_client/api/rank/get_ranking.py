@@ -107,7 +107,7 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Problem | Ranking]:
-    """ Get Ranking
+    """ Get one stored ranking
 
      One of the tenant's stored rankings (another tenant's id is a 404).
 
@@ -115,7 +115,7 @@ def sync_detailed(
     runs with auth disabled on loopback).
 
     Args:
-        ranking_id (str): The assessment's id (`id`).
+        ranking_id (str): The ranking's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +143,7 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> Problem | Ranking | None:
-    """ Get Ranking
+    """ Get one stored ranking
 
      One of the tenant's stored rankings (another tenant's id is a 404).
 
@@ -151,7 +151,7 @@ def sync(
     runs with auth disabled on loopback).
 
     Args:
-        ranking_id (str): The assessment's id (`id`).
+        ranking_id (str): The ranking's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +174,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[Problem | Ranking]:
-    """ Get Ranking
+    """ Get one stored ranking
 
      One of the tenant's stored rankings (another tenant's id is a 404).
 
@@ -182,7 +182,7 @@ async def asyncio_detailed(
     runs with auth disabled on loopback).
 
     Args:
-        ranking_id (str): The assessment's id (`id`).
+        ranking_id (str): The ranking's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +210,7 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> Problem | Ranking | None:
-    """ Get Ranking
+    """ Get one stored ranking
 
      One of the tenant's stored rankings (another tenant's id is a 404).
 
@@ -218,7 +218,7 @@ async def asyncio(
     runs with auth disabled on loopback).
 
     Args:
-        ranking_id (str): The assessment's id (`id`).
+        ranking_id (str): The ranking's id (`id`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,24 +8,20 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.outcome import Outcome
+from ...models.outcome_in import OutcomeIn
 from ...models.problem import Problem
-from ...models.rank_request import RankRequest
-from ...models.ranking import Ranking
-from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
+    assessment_id: str,
     *,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    body: OutcomeIn,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(idempotency_key, Unset):
-        headers["idempotency-key"] = idempotency_key
-
 
 
     
@@ -34,7 +30,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/rank",
+        "url": "/assessments/{assessment_id}/outcome".format(assessment_id=quote(str(assessment_id), safe=""),),
     }
 
     _kwargs["json"] = body.to_dict()
@@ -46,9 +42,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Ranking:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Outcome | Problem:
     if response.status_code == 201:
-        response_201 = Ranking.from_dict(response.json())
+        response_201 = Outcome.from_dict(response.json())
 
 
 
@@ -67,6 +63,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -104,7 +107,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Ranking]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Outcome | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,37 +117,40 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
+    assessment_id: str,
     *,
     client: AuthenticatedClient,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    body: OutcomeIn,
 
-) -> Response[Problem | Ranking]:
-    """ Post Rank
+) -> Response[Outcome | Problem]:
+    """ Report what was measured after acting on an assessment
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     Store what the team measured after acting on this assessment (append-only, in the
+    tenant's hash chain; several per assessment are allowed and the latest counts).
+
+    Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
+    `Location` is the assessment, which lists its outcomes.
 
     Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        assessment_id (str): The assessment's id (`id`).
+        body (OutcomeIn): What the team measured on held-out target data after acting on the
+            assessment.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Ranking]
+        Response[Outcome | Problem]
      """
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
+body=body,
 
     )
 
@@ -155,73 +161,79 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 def sync(
+    assessment_id: str,
     *,
     client: AuthenticatedClient,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    body: OutcomeIn,
 
-) -> Problem | Ranking | None:
-    """ Post Rank
+) -> Outcome | Problem | None:
+    """ Report what was measured after acting on an assessment
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     Store what the team measured after acting on this assessment (append-only, in the
+    tenant's hash chain; several per assessment are allowed and the latest counts).
+
+    Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
+    `Location` is the assessment, which lists its outcomes.
 
     Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        assessment_id (str): The assessment's id (`id`).
+        body (OutcomeIn): What the team measured on held-out target data after acting on the
+            assessment.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Ranking
+        Outcome | Problem
      """
 
 
     return sync_detailed(
-        client=client,
+        assessment_id=assessment_id,
+client=client,
 body=body,
-idempotency_key=idempotency_key,
 
     ).parsed
 
 async def asyncio_detailed(
+    assessment_id: str,
     *,
     client: AuthenticatedClient,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    body: OutcomeIn,
 
-) -> Response[Problem | Ranking]:
-    """ Post Rank
+) -> Response[Outcome | Problem]:
+    """ Report what was measured after acting on an assessment
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     Store what the team measured after acting on this assessment (append-only, in the
+    tenant's hash chain; several per assessment are allowed and the latest counts).
+
+    Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
+    `Location` is the assessment, which lists its outcomes.
 
     Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        assessment_id (str): The assessment's id (`id`).
+        body (OutcomeIn): What the team measured on held-out target data after acting on the
+            assessment.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Ranking]
+        Response[Outcome | Problem]
      """
 
 
     kwargs = _get_kwargs(
-        body=body,
-idempotency_key=idempotency_key,
+        assessment_id=assessment_id,
+body=body,
 
     )
 
@@ -232,37 +244,40 @@ idempotency_key=idempotency_key,
     return _build_response(client=client, response=response)
 
 async def asyncio(
+    assessment_id: str,
     *,
     client: AuthenticatedClient,
-    body: RankRequest,
-    idempotency_key: None | str | Unset = UNSET,
+    body: OutcomeIn,
 
-) -> Problem | Ranking | None:
-    """ Post Rank
+) -> Outcome | Problem | None:
+    """ Report what was measured after acting on an assessment
 
-     Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
-    by expected gain; each candidate is assessed as POST /assess would. Stored in the tenant's
-    hash chain (sync: metric work runs in a thread).
+     Store what the team measured after acting on this assessment (append-only, in the
+    tenant's hash chain; several per assessment are allowed and the latest counts).
+
+    Accuracies are in [0, 1]; `acc_scratch` and at least one transfer strategy are required.
+    `Location` is the assessment, which lists its outcomes.
 
     Needs an API key with the `assess` scope (`Authorization: Bearer <key>`; not needed when the server
     runs with auth disabled on loopback).
 
     Args:
-        idempotency_key (None | str | Unset):
-        body (RankRequest):
+        assessment_id (str): The assessment's id (`id`).
+        body (OutcomeIn): What the team measured on held-out target data after acting on the
+            assessment.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Ranking
+        Outcome | Problem
      """
 
 
     return (await asyncio_detailed(
-        client=client,
+        assessment_id=assessment_id,
+client=client,
 body=body,
-idempotency_key=idempotency_key,
 
     )).parsed
