@@ -20,7 +20,7 @@ from transfer_advisor.domain import policy
 from transfer_advisor.domain.audit import record_hash
 from transfer_advisor.domain.policy.cases import shipped_cases
 from transfer_advisor.services import keys
-from transfer_advisor.services.policy_fit import MIN_OUTCOMES
+from transfer_advisor.services.policy_fit import MIN_OUTCOMES, SHARES
 from transfer_advisor.settings import Settings
 
 PROBLEM = "application/problem+json"
@@ -126,6 +126,12 @@ def test_fit_with_the_shipped_scenarios(app: TestClient) -> None:
     assert tiers
     assert all(0.0 <= t["lofo_accuracy"] <= 1.0 for t in tiers)
     assert any(t["lofo_accuracy_tenant"] is not None for t in tiers)
+    # the share of the fit the outcomes got was chosen out of family on the tenant's outcomes
+    report = fitted["report"]
+    assert report["tenant_share"] in SHARES
+    evidence = report["tenant_share_evidence"]
+    assert set(evidence) == {str(s) for s in SHARES}
+    assert evidence[str(report["tenant_share"])] == max(evidence.values())
     assert [e["event"] for e in fitted["events"]] == ["fit"]
     # fitted, not active: /assess still decides with the shipped policy
     assert assess(app, a, 50)["policy_version"] == policy.POLICY_VERSION

@@ -5,9 +5,11 @@ Each outcome's features are recomputed from the metrics stored in the assessment
 through `services.replay.policy_inputs` and `policy.policy_features`, exactly as
 `scripts/fit_policy.py` computes a scenario's (the scenario's metrics are a stored record too).
 The latest outcome per assessment counts (a replay's outcomes count for the assessment it
-replays). Tenant outcomes are weighted so that together they carry `TENANT_SHARE` of the fit
-(`domain.policy.fit.tenant_weights`), and they are held out by target dataset (`target_name`)
-in the leave-one-family-out choices.
+replays). Tenant outcomes are weighted so that together they carry a share of the fit
+(`domain.policy.fit.tenant_weights`): one of `SHARES`, the one whose fit decides the tenant's
+own outcomes best out of family (held out by target dataset, `target_name`), the smaller share
+on a tie. Share 0 weighs an outcome like one shipped scenario; the choice and its evidence are
+recorded in the policy's `fitted_on`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .replay import policy_inputs
 
 MIN_OUTCOMES = 10
 OUTCOME = "outcome"
+SHARES = (0.0, 0.25, 0.5)
 
 
 def latest_outcomes(session: Session, tenant: str) -> dict[str, ChainEntry]:
@@ -82,11 +85,19 @@ def case_of(record: AssessmentRecord, outcome: ChainEntry) -> Case | None:
                 truth_of_outcome(truth, outcome.data.get("seeds")), origin="tenant")
 
 
-def fit_cases(tenant_rows: Sequence[Case], include_shipped: bool) -> list[Case]:
-    """The tenant's cases (weighted) beside the shipped ones (weight 1)."""
+def fit_cases(tenant_rows: Sequence[Case], include_shipped: bool,
+              share: float = 0.0) -> list[Case]:
+    """The tenant's cases (weighted to `share` of the fit) beside the shipped ones (weight 1)."""
     shipped = list(shipped_cases()) if include_shipped else []
-    weight = tenant_weights(len(shipped), len(tenant_rows))
+    weight = tenant_weights(len(shipped), len(tenant_rows), share)
     return [*shipped, *(dataclasses.replace(c, weight=weight) for c in tenant_rows)]
+
+
+def tenant_lofo_accuracy(params: dict[str, Any]) -> float:
+    """Mean over tiers of the out-of-family decision accuracy on the tenant's own outcomes."""
+    found = [t["lofo_accuracy_tenant"] for t in params.get("tiers", [])
+             if t.get("lofo_accuracy_tenant") is not None]
+    return sum(found) / len(found) if found else 0.0
 
 
 def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shipped: bool = True,
@@ -99,10 +110,16 @@ def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shippe
                    f"({MIN_OUTCOMES - len(mine)} more needed)")
         raise InvalidInput(message, errors=[FieldError("outcomes", message)],
                            extra={"outcomes_needed": MIN_OUTCOMES, "outcomes": len(mine)})
-    cases = fit_cases(mine, include_shipped)
-    params = fit_policy(cases, {"tenant": tenant, "outcomes": len(mine),
-                                "include_shipped": include_shipped,
-                                "tenant_weight": cases[-1].weight,
-                                "base_policy": policy.POLICY_VERSION,
-                                "script": "POST /policies/fit"}, **fit_options)
+    fits: dict[float, dict[str, Any]] = {}
+    for share in SHARES if include_shipped else (0.0,):
+        cases = fit_cases(mine, include_shipped, share)
+        fits[share] = fit_policy(cases, {"tenant": tenant, "outcomes": len(mine),
+                                         "include_shipped": include_shipped,
+                                         "tenant_share": share, "tenant_weight": cases[-1].weight,
+                                         "base_policy": policy.POLICY_VERSION,
+                                         "script": "POST /policies/fit"}, **fit_options)
+    evidence = {str(k): round(tenant_lofo_accuracy(v), 6) for k, v in fits.items()}
+    best = max(fits, key=lambda k: (tenant_lofo_accuracy(fits[k]), -k))
+    params = fits[best]
+    params["fitted_on"]["tenant_share_evidence"] = evidence
     return policies.store_fit(sessions, tenant, params, actor)

@@ -184,7 +184,12 @@ def fit_policy(cases: Sequence[Case], fitted_on: Mapping[str, Any],
 
 
 def lofo_report(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The leave-one-family-out figures of a fitted parameter file, per tier."""
+    """The leave-one-family-out figures of a fitted parameter file, per tier.
+
+    A tenant's fit also reports the share of the fit its outcomes got, and each candidate share's
+    out-of-family accuracy on those outcomes (what chose it).
+    """
+    fitted = params.get("fitted_on") or {}
     return {
         "tiers": [{"name": t["name"], "n": t["n_scenarios"], "lofo_accuracy": t["lofo_accuracy"],
                    "lofo_accuracy_tenant": t.get("lofo_accuracy_tenant"),
@@ -192,4 +197,5 @@ def lofo_report(params: Mapping[str, Any]) -> dict[str, Any]:
                    "gain_lofo_mae": (t.get("gain") or {}).get("lofo_mae")}
                   for t in params.get("tiers", [])],
         "mismatch_shift": params.get("mismatch_shift"),
+        **{k: fitted[k] for k in ("tenant_share", "tenant_share_evidence") if k in fitted},
     }
