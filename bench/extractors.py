@@ -90,7 +90,11 @@ def main() -> None:
     parser.add_argument("--intra-op", action="store_true",
                         help="one session with two intra-op threads, batches one at a time")
     args = parser.parse_args()
-    folder = bundled_dir(args.data_dir or Settings().data_dir)
+    settings = Settings()
+    # where `transfer-advisor extractors build` writes (per-user cache), else <data_dir>/bundled
+    folder = settings.resolved_extractor_cache_dir
+    if args.data_dir is not None or not (folder / "minilm-l6-v2.onnx").is_file():
+        folder = bundled_dir(args.data_dir or settings.data_dir)
     texts = make_texts(args.n)
     load_before = os.getloadavg()
 
