@@ -6,9 +6,13 @@ predecessor's record_sha256, so editing any stored record breaks the chain from 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from typing import Any
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Self, cast
 
 import numpy as np
 
@@ -81,3 +85,51 @@ def record_hash(record: dict[str, Any]) -> str:
     """Hash of a record's canonical form, excluding its own hash field."""
     body = {k: v for k, v in record.items() if k != "record_sha256"}
     return sha256_hex(canonical_json(body))
+
+
+def new_record_id(created: datetime) -> str:
+    """Time-ordered prefix (ms since epoch) + randomness: sortable and unguessable."""
+    return f"{int(created.timestamp() * 1000):012x}{uuid.uuid4().hex[:20]}"
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO time from a stored body, or None where the body holds something else."""
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChainedRecord:
+    """What every link of a tenant's chain shares (a frozen dataclass mixes this in).
+
+    Built unchained (`id`, `created_at`, `prev_record_sha256`, `record_sha256` None);
+    `chained` gives the stored form, hashed over `body()`.
+    """
+
+    id: str | None
+    created_at: str | None
+    prev_record_sha256: str | None
+    record_sha256: str | None
+
+    def chained(self, created: datetime, prev_record_sha256: str) -> Self:
+        """This record as the next link after `prev_record_sha256`, with id, time and hash."""
+        unlinked: Any = self  # a dataclass: every class that mixes this in is one
+        linked = dataclasses.replace(unlinked, id=new_record_id(created),
+                                     created_at=created.isoformat(),
+                                     prev_record_sha256=prev_record_sha256, record_sha256=None)
+        return cast(Self, dataclasses.replace(linked, record_sha256=record_hash(linked.body())))
+
+    def body(self) -> dict[str, Any]:
+        """The hashed JSON: every field except `record_sha256`."""
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return {f.name: getattr(self, f.name) for f in fields if f.name != "record_sha256"}
+
+    @classmethod
+    def from_stored(cls, body: Mapping[str, Any], record_sha256: str) -> Self:
+        """The record a stored JSON body holds (unknown keys are ignored)."""
+        record_type: Any = cls
+        names = {f.name for f in dataclasses.fields(record_type)}
+        return cast(Self, record_type(
+            **{k: v for k, v in body.items() if k in names and k != "record_sha256"},
+            record_sha256=record_sha256))

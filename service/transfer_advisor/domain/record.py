@@ -8,14 +8,12 @@ from it and the verifier checks them against it.
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, final
 
-from .audit import record_hash
+from .audit import ChainedRecord, parse_time
 
 JSON = dict[str, Any]
 
@@ -36,11 +34,6 @@ def day_start(t: datetime) -> datetime:
     datetime.datetime(2026, 12, 5, 0, 0)
     """
     return t.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def new_record_id(created: datetime) -> str:
-    """Time-ordered prefix (ms since epoch) + randomness: sortable and unguessable."""
-    return f"{int(created.timestamp() * 1000):012x}{uuid.uuid4().hex[:20]}"
 
 
 @dataclass(frozen=True)
@@ -83,8 +76,9 @@ class RecordSummary:
     extractor: str | None
 
 
+@final
 @dataclass(frozen=True)
-class AssessmentRecord:
+class AssessmentRecord(ChainedRecord):
     """One recommendation as the audit trail keeps it.
 
     Built unchained (`id`, `created_at`, `prev_record_sha256`, `record_sha256` None) by the
@@ -107,41 +101,14 @@ class AssessmentRecord:
     prev_record_sha256: str | None = None
     record_sha256: str | None = None
 
-    def chained(self, created: datetime, prev_record_sha256: str) -> AssessmentRecord:
-        """This record as the next link after `prev_record_sha256`, with id, time and hash."""
-        linked = dataclasses.replace(self, id=new_record_id(created),
-                                     created_at=created.isoformat(),
-                                     prev_record_sha256=prev_record_sha256, record_sha256=None)
-        return dataclasses.replace(linked, record_sha256=record_hash(linked.body()))
-
-    def body(self) -> JSON:
-        """The hashed JSON: every field except `record_sha256`."""
-        body = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        del body["record_sha256"]
-        return body
-
     def as_wire(self) -> JSON:
         """The body, its hash and the omitted metrics (kept in the evidence): GET's answer."""
         omitted = (self.evidence or {}).get("omitted") or {}
         return {**self.body(), "record_sha256": self.record_sha256, "omitted": dict(omitted)}
 
-    @classmethod
-    def from_stored(cls, body: Mapping[str, Any], record_sha256: str) -> AssessmentRecord:
-        """The record a stored JSON body holds (unknown keys are ignored)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in body.items() if k in names and k != "record_sha256"},
-                   record_sha256=record_sha256)
-
     def indexed_columns(self) -> JSON:
         """The indexed columns this record fills (see `indexed_columns`)."""
         return indexed_columns(self.body())
-
-
-def _parse_time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def indexed_columns(body: Mapping[str, Any]) -> JSON:
@@ -168,5 +135,5 @@ def indexed_columns(body: Mapping[str, Any]) -> JSON:
         "input_sha256": body.get("input_sha256"),
         "replay_of": body.get("replay_of"),
         "prev_record_sha256": body.get("prev_record_sha256"),
-        "created_at": _parse_time(body.get("created_at")),
+        "created_at": parse_time(body.get("created_at")),
     }
