@@ -83,12 +83,14 @@ def _probe_or_logme(r: ScenarioRun) -> float | None:
 
 
 def _scratch_gap(r: ScenarioRun) -> float | None:
-    """Frozen-feature probe accuracy minus the scratch proxy's, where the scratch metric ran."""
+    """Frozen-feature probe accuracy minus the better scratch proxy's, where the scratch probe ran."""
     scratch = r.metrics.get("scratch_probe_accuracy")
     probe = r.metrics.get("linear_probe_accuracy")
     if scratch is None or probe is None:
         return None
-    return float(probe.value) - float(scratch.value)
+    local = r.metrics.get("scratch_knn_accuracy")
+    best = max(float(scratch.value), -1.0 if local is None else float(local.value))
+    return float(probe.value) - best
 
 
 def threshold_baseline(key: Callable[[ScenarioRun], float | None], runs: Sequence[ScenarioRun],

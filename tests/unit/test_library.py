@@ -73,7 +73,8 @@ class TestSameAnswerAsTheHttpApi:
         assert isinstance(result, AssessmentResult)
         assert result.strategy == result.to_dict()["recommendation"]["strategy"]
         assert result.metrics["mmd"].p_value is not None
-        assert set(result.omitted) == {"leep", "nce", "scratch_probe_accuracy"}
+        assert set(result.omitted) == {"leep", "nce", "scratch_probe_accuracy",
+                                       "scratch_knn_accuracy"}
 
     def test_summaries(self, http: TestClient, data: dict[str, Any]) -> None:
         body = {"source": {"name": "source", "summary": summary_of(data["xs"])},

@@ -292,3 +292,16 @@ def test_a_flip_point_the_feature_cannot_reach_is_not_printed() -> None:
     # needs a probe lift of 3.0 to flip: impossible (lift ≤ 1), so no flip point
     assert _neutral_value(tier(-10.0).transfer, tier(-10.0), x, "probe_lift") is None
     assert _neutral_value(tier(-0.1).transfer, tier(-0.1), x, "probe_lift") == pytest.approx(0.525)
+
+
+def test_scratch_gap_is_measured_against_the_better_plain_model() -> None:
+    # chance 0.1: lifts are (acc − 0.1) / 0.9
+    base = {**full_metrics(acc=0.82), "scratch_probe_accuracy": probe(0.46)}
+    linear_only = policy.policy_features(base, task())["scratch_gap"]
+    assert linear_only.value == pytest.approx((0.82 - 0.46) / 0.9)
+    local = {**base, "scratch_knn_accuracy": probe(0.73)}
+    gap = policy.policy_features(local, task())["scratch_gap"]
+    assert gap.value == pytest.approx((0.82 - 0.73) / 0.9)
+    assert "scratch_knn_accuracy" in gap.source
+    weaker = {**base, "scratch_knn_accuracy": probe(0.2)}
+    assert policy.policy_features(weaker, task())["scratch_gap"].value == linear_only.value

@@ -137,6 +137,15 @@ class TestScratchProbe:
             assert scratch.details[key] == frozen.details[key]
         assert scratch.details["scratch_features_from"] == "client"
 
+    def test_knn_on_the_same_rows_and_folds(self) -> None:
+        inputs = probe_inputs(None)
+        same = probe_inputs(inputs.x_target)
+        run = compute_metrics(same, ["knn_accuracy", "scratch_knn_accuracy"])
+        frozen, scratch = (run.results[k] for k in ("knn_accuracy", "scratch_knn_accuracy"))
+        assert scratch.value == frozen.value
+        for key in ("chance", "folds", "n", "scheme"):
+            assert scratch.details[key] == frozen.details[key]
+
     def test_permutations_capped(self) -> None:
         inputs = probe_inputs(np.random.default_rng(0).normal(size=(60, 4)), permutations=500)
         result = compute_metrics(inputs, ["scratch_probe_accuracy"]).results

@@ -79,6 +79,9 @@ TRANSFER_HELP: dict[str, str] = {
     "scratch_probe_accuracy": (
         "The same probe on simple features of the raw target data (what training from "
         "scratch starts from). If it is as good as the linear probe, transfer adds little."),
+    "scratch_knn_accuracy": (
+        "Nearest-neighbour voting on the same simple raw-data features: catches tasks a small "
+        "network from scratch learns but a linear model of the raw data does not."),
 }
 
 METRIC_HELP: dict[str, str] = {**SHIFT_HELP, **TRANSFER_HELP}

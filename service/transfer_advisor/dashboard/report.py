@@ -27,7 +27,8 @@ from . import TEMPLATES
 from .glossary import SHIFT_HELP, TERMS, help_for
 from .svg import COLOURS, Bar, ellipses, hbars, interval
 
-PROBES = ("linear_probe_accuracy", "knn_accuracy", "scratch_probe_accuracy")
+PROBES = ("linear_probe_accuracy", "knn_accuracy", "scratch_probe_accuracy",
+          "scratch_knn_accuracy")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
@@ -105,7 +106,7 @@ def probes(metrics: Mapping[str, Any]) -> Figure | None:
         d = _details(metrics, name)
         chance, mean, std = _num(d.get("chance")), _num(d.get("null_mean")), _num(d.get("null_std"))
         spread = (mean - std, mean + std) if mean is not None and std is not None else None
-        colour = COLOURS["bar"] if name != "scratch_probe_accuracy" else COLOURS["muted"]
+        colour = COLOURS["muted"] if name.startswith("scratch_") else COLOURS["bar"]
         bars.append(Bar(name, value, colour, f"{value:.3f}", marker=chance, spread=spread))
     if not bars:
         return None

@@ -34,8 +34,8 @@ class AssessOptions:
             metrics (list[AssessOptionsMetricsType0Item] | None | Unset): Metrics to compute, by name; null = the default
                 set (frechet_distance, coral_distance, mean_cosine_distance, gaussian_kl, bhattacharyya_distance, mmd,
                 proxy_a_distance, sliced_wasserstein, logme, hscore, hscore_shrinkage, leep, nce, transrate, gbc,
-                linear_probe_accuracy, knn_accuracy, scratch_probe_accuracy). A metric that cannot run on the input is listed in
-                the answer's `omitted` with the reason.
+                linear_probe_accuracy, knn_accuracy, scratch_probe_accuracy, scratch_knn_accuracy). A metric that cannot run on
+                the input is listed in the answer's `omitted` with the reason.
             kernel_bandwidth (float | None | Unset): RBF bandwidth σ of kernel metrics, k(a, b) = exp(−‖a − b‖² / (2σ²));
                 null = median heuristic on the source.
      """

@@ -125,15 +125,19 @@ def _logme(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation |
 
 
 def _scratch_gap(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
-    """Probe lift on the frozen features minus probe lift on the scratch features.
+    """Probe lift on the frozen features minus the better plain model's lift on scratch features.
 
-    How much the pretrained features add over a plain model of the raw inputs.
+    How much the pretrained features add over a model of the raw inputs. Scratch training means
+    the better of a linear model and a small network, so the proxy is the better of the linear
+    probe and k-NN on the scratch features (k-NN only when it ran: older records lack it).
     """
     frozen = _lift(metrics, "linear_probe_accuracy", task)
     scratch = _lift(metrics, "scratch_probe_accuracy", task)
     if frozen is None or scratch is None:
         return None
-    return Observation(frozen.value - scratch.value, f"{frozen.source} vs {scratch.source}")
+    local = _lift(metrics, "scratch_knn_accuracy", task)
+    best = scratch if local is None or scratch.value >= local.value else local
+    return Observation(frozen.value - best.value, f"{frozen.source} vs {best.source}")
 
 
 def _proxy_a(metrics: Mapping[str, MetricResult], task: TaskInfo) -> Observation | None:
@@ -158,8 +162,9 @@ FEATURE_TABLE: tuple[Feature, ...] = (
             "frechet_distance with its same-distribution baseline (needs target rows)",
             shift=True),
     Feature("scratch_gap", _scratch_gap, +1, "probe lift over the scratch proxy's",
-            "scratch_probe_accuracy beside linear_probe_accuracy (need target.scratch_features "
-            "or raw target inputs, with labels)", needs_rows=True, possible=(-2.0, 2.0)),
+            "scratch_probe_accuracy (and scratch_knn_accuracy) beside linear_probe_accuracy "
+            "(need target.scratch_features or raw target inputs, with labels)",
+            needs_rows=True, possible=(-2.0, 2.0)),
     # no labels needed: source and target rows only (the shift-only negative head)
     Feature("proxy_a", _proxy_a, -1, "proxy-A distance",
             "proxy_a_distance (needs source and target rows)", shift=True, possible=(0.0, 2.0)),
