@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import json
 import os
 import sys
@@ -40,6 +41,10 @@ from transfer_advisor.domain.summary import Summary  # noqa: E402
 from transfer_advisor.schemas.assess import AssessRequest  # noqa: E402
 from transfer_advisor.services.assess import evaluate  # noqa: E402
 from transfer_advisor.services.replay import policy_inputs  # noqa: E402
+from transfer_advisor.services.scratch_features import (  # noqa: E402
+    char_ngram_tfidf,
+    pixel_features,
+)
 from transfer_advisor.settings import Settings  # noqa: E402
 
 Mode = Literal["rows", "summary"]
@@ -189,9 +194,36 @@ def metric_code_hash() -> str:
             if path.is_file():
                 digest.update(str(path.relative_to(domain)).encode())
                 digest.update(path.read_bytes())
+    # and what the request carries: the bench's request builder and the scratch derivation
+    for code in (inspect.getsource(build_request), inspect.getsource(scratch_features),
+                 inspect.getsource(char_ngram_tfidf), inspect.getsource(pixel_features)):
+        digest.update(code.encode())
     defaults = sorted(spec.name for spec in select_metrics(None))
     digest.update(f"seed={SEED};perm={PERMUTATIONS};metrics={defaults}".encode())
     return digest.hexdigest()[:16]
+
+
+def scratch_features(scenario: Scenario, n_labeled: int) -> np.ndarray | None:
+    """Scratch features (contract v1.1) as a client with this scenario would have them.
+
+    The scenario's own file where it ships one (meta.scratch_features, scratch_features.npy by
+    default, one row per target row); else, where it ships the raw target items
+    (meta.raw_inputs), what the service derives from raw `inputs` (pixels or character n-gram
+    TF-IDF of the labeled rows), so the scratch proxy is scored as a raw-input client gets it.
+    """
+    meta = json.loads((scenario.folder / "meta.json").read_text())
+    own = scenario.folder / (meta.get("scratch_features") or "scratch_features.npy")
+    if own.is_file():
+        return np.load(own)
+    raw = scenario.folder / str(meta.get("raw_inputs") or "-")
+    if raw.suffix == ".npz" and raw.is_file():
+        with np.load(raw) as items:
+            images = next(items[k] for k in items.files if k != "labels")
+        return pixel_features(images[:n_labeled])
+    if raw.suffix == ".jsonl" and raw.is_file():
+        texts = [json.loads(line)["text"] for line in raw.read_text().splitlines() if line]
+        return char_ngram_tfidf(texts, n_labeled)
+    return None
 
 
 def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
@@ -211,12 +243,8 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
         if labels_path.is_file():  # lets LEEP/NCE fit a pseudo source head
             source["labels"] = np.load(labels_path).astype(np.int64).tolist()
         target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
-        # Scratch features (contract v1.1), where the scenario ships them: meta.scratch_features
-        # names the file (one row per target row), scratch_features.npy by default.
-        scratch_name = json.loads((scenario.folder / "meta.json").read_text()).get(
-            "scratch_features") or "scratch_features.npy"
-        if (scenario.folder / scratch_name).is_file():
-            scratch = np.load(scenario.folder / scratch_name)
+        scratch = scratch_features(scenario, len(y_target))
+        if scratch is not None:
             target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
         return {"source": source, "target": target, "task": task, "options": options}
     # What a client sends without rows: count, mean, unbiased covariance, class means/counts.
