@@ -69,6 +69,7 @@ ESTIMATORS: dict[str, str] = {
 }
 EXTRA = {"k-NN probe": "knn_accuracy"}
 OURS = "ours (expected gain)"
+ASSESSED = "assessments' gain order"
 PERMUTATIONS, SEED = 200, 0
 TAU_MARGIN, REGRET_GOAL = 0.1, 1.0
 
@@ -144,12 +145,20 @@ def request_body(target: Any, cand: Any) -> dict[str, Any]:
             "options": {"permutations": PERMUTATIONS, "seed": SEED}}
 
 
+# The order of assessed candidates: recomputed from the cached assessments on every run (see
+# `ranking_order`), so a change to it re-ranks without re-assessing.
+RANKING_MODULE = "domain/policy/ranking.py"
+
+
 def service_code_hash() -> str:
-    """Everything an assessment's answer depends on: domain, services, library, schemas, policy."""
+    """Everything an assessment's answer depends on: domain, services, library, schemas, policy
+    (not the ranking module: no assessment depends on it)."""
     root = REPO_ROOT / "service" / "transfer_advisor"
     digest = hashlib.sha256()
     for sub in ("domain", "services", "library", "schemas"):
         for path in sorted((root / sub).rglob("*")):
+            if path.relative_to(root).as_posix() == RANKING_MODULE:
+                continue
             if path.suffix in (".py", ".json") and path.is_file():
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
@@ -228,6 +237,31 @@ def rank_by_library(fn: Callable[..., Any], target: Any, cache: Path, code: str
     return list(ranking.names), results, seconds
 
 
+def ranking_candidates(names: Sequence[str], results: dict[str, Any]) -> list[Any]:
+    """The ranking module's view of assessed candidates, rebuilt from their stored fields as a
+    replay rebuilds an assessment (the recommendation re-decided; it equals the stored one)."""
+    from types import SimpleNamespace
+
+    from transfer_advisor.domain.policy import decide
+    from transfer_advisor.domain.policy.ranking import Candidate
+    from transfer_advisor.services.replay import policy_inputs
+
+    out = []
+    for n in names:
+        stored = SimpleNamespace(id=n, metrics=results[n].to_dict()["metrics"],
+                                 evidence=dict(results[n].evidence))
+        metrics, task, evidence = policy_inputs(stored)  # type: ignore[arg-type]
+        out.append(Candidate(n, metrics, task, decide(metrics, task, evidence)))
+    return out
+
+
+def ranking_order(names: Sequence[str], results: dict[str, Any]) -> list[str]:
+    """Names best first, as POST /rank orders these assessments (`domain.policy.ranking.order`)."""
+    from transfer_advisor.domain.policy.ranking import order
+
+    return [names[i] for i in order(ranking_candidates(names, results))]
+
+
 # ------------------------------------------------------------------------------ the benchmark
 
 
@@ -246,8 +280,9 @@ def gain_of(result: Any) -> float:
     return -math.inf if eg is None else float(eg["value"])
 
 
-def evidence_row(name: str, result: Any, acc: float) -> dict[str, Any]:
-    """The policy's features for one candidate and each one's push on the expected gain."""
+def evidence_row(name: str, result: Any, acc: float, rank_gain: float) -> dict[str, Any]:
+    """The policy's features for one candidate, each one's push on the assessment's expected
+    gain, and the expected gain the ranking ordered by."""
     from types import SimpleNamespace
 
     from transfer_advisor.domain.policy import choose_tier, load_params, policy_features
@@ -263,7 +298,7 @@ def evidence_row(name: str, result: Any, acc: float) -> dict[str, Any]:
     if tier is not None and tier.gain is not None:
         x, _ = model_inputs(tier, obs, task, impute=params.mismatch_shift == "largest")
         push = {f: c * (x[f] - tier.center[f]) / tier.scale[f] for f, c in tier.gain.coef.items()}
-    return {"name": name, "acc": acc, "expected_gain": gain_of(result),
+    return {"name": name, "acc": acc, "expected_gain": gain_of(result), "rank_gain": rank_gain,
             "transfer_score": result.transfer_score, "strategy": result.strategy.value,
             "tier": None if tier is None else tier.name,
             "features": {k: round(v.value, 4) for k, v in obs.items()},
@@ -286,6 +321,8 @@ def diagnostic_scores(rows: Sequence[dict[str, Any]]) -> dict[str, list[float | 
 
 
 def score_target(target: Any, cache: Path, code: str, rank_fn: Callable[..., Any] | None) -> TargetScores:
+    from transfer_advisor.domain.policy.ranking import rank_key
+
     names = [c.name for c in target.candidates]
     results: dict[str, Any] = {}
     seconds = 0.0
@@ -295,21 +332,24 @@ def score_target(target: Any, cache: Path, code: str, rank_fn: Callable[..., Any
         for c in target.candidates:
             results[c.name], s = assess_candidate(target, c, cache, code)
             seconds += s
-    keys = [(gain_of(results[n]), results[n].transfer_score) for n in names]
-    scores: dict[str, list[float | None]] = {OURS: list(order_scores(keys))}
-    if rank_fn is not None:
-        by_rank = [float(len(order) - order.index(n)) for n in names]
-        # POST /rank's order must be the order of its items' expected gain and transfer score
-        if list(np.argsort(by_rank)) != list(np.argsort(order_scores(keys))):
-            print(f"  note: {target.id}: rank() order differs from (expected gain, transfer score)",
-                  file=sys.stderr)
-        scores[OURS] = list(by_rank)
+    best_first = ranking_order(names, results)
+    if rank_fn is not None and seconds and best_first != order:
+        # computed just now: POST /rank's own order must be the ranking module's
+        print(f"  note: {target.id}: rank() order {order} differs from the ranking module's "
+              f"{best_first}", file=sys.stderr)
+    scores: dict[str, list[float | None]] = {
+        OURS: [float(len(names) - best_first.index(n)) for n in names],
+        # the order before issue 16's fix: the assessments' own (expected gain, transfer score)
+        ASSESSED: list(order_scores([(gain_of(results[n]), results[n].transfer_score)
+                                     for n in names]))}
     for label, metric in {**ESTIMATORS, **EXTRA}.items():
         scores[label] = [results[n].metrics[metric].value if metric in results[n].metrics else None
                          for n in names]
     acc = {"feature_extraction": [c.acc_feature_extraction for c in target.candidates],
            "best_transfer": [c.acc_best for c in target.candidates]}
-    rows = [evidence_row(n, results[n], a) for n, a in zip(names, acc["feature_extraction"], strict=True)]
+    keys = [rank_key(c) for c in ranking_candidates(names, results)]
+    rows = [evidence_row(n, results[n], a, k.gain)
+            for n, a, k in zip(names, acc["feature_extraction"], keys, strict=True)]
     scores.update(diagnostic_scores(rows))
     if seconds:
         print(f"  assessed {target.id}: {len(names)} candidates in {seconds:.0f} s", file=sys.stderr)
@@ -333,7 +373,7 @@ def table(all_scores: Sequence[TargetScores], truth: str, fn: Callable[..., floa
     methods = list(all_scores[0].scores)
     short = {OURS: "ours", "shrinkage H-score": "shrinkH", "linear probe": "probe", "k-NN probe": "kNN",
              "TransRate": "TrRate", "H-score": "Hscore", "gain w/o shift term": "-shift",
-             "gain w/o k-NN term": "-kNN"}
+             "gain w/o k-NN term": "-kNN", ASSESSED: "asGain"}
     heads = [short.get(m, m) for m in methods]
     lines = [title, f"  {'target':24s} " + " ".join(f"{h:>7s}" for h in heads)]
     per_method: dict[str, list[float]] = {m: [] for m in methods}
@@ -357,10 +397,12 @@ def table(all_scores: Sequence[TargetScores], truth: str, fn: Callable[..., floa
 def analysis(ts: TargetScores) -> list[str]:
     """The candidates of one target, measured vs predicted, with the features the gain head reads."""
     nan = math.nan
-    lines = [f"  {ts.target}: acc = feature-extraction accuracy; gain = expected gain (policy)"]
+    lines = [f"  {ts.target}: acc = feature-extraction accuracy; gain = the assessment's expected "
+             "gain (policy); rank = the expected gain the ranking ordered by"]
     for r in sorted(ts.rows, key=lambda r: -r["acc"]):
         f, push = r["features"], r["gain_push"]
         lines.append(f"    {r['name']:16s} acc {r['acc']:.3f}  gain {r['expected_gain']:+.3f}  "
+                     f"rank {r['rank_gain']:+.3f}  "
                      f"score {r['transfer_score']:.3f}  probe_lift {f.get('probe_lift', nan):+.3f}  "
                      f"knn_lift {f.get('knn_lift', nan):+.3f}  scratch_gap "
                      f"{f.get('scratch_gap', nan):+.3f}  log_shift {f.get('log_shift_excess', nan):.2f}  "
@@ -412,8 +454,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reg_lines, reg_means = table(all_scores, truth, top1_regret, f"\ntop-1 regret (points) vs {what}",
                                      "7.2f")
         print("\n".join(tau_lines + reg_lines))
-        print("  (kNN = k-NN probe accuracy, not one of the issue's estimators; -shift / -kNN = our "
-              "expected gain with that feature's push removed: diagnostics, not our ranking)")
+        print("  (kNN = k-NN probe accuracy, not one of the issue's estimators; diagnostics, not "
+              "our ranking: -shift / -kNN = the assessments' expected gain with that feature's "
+              "push removed, asGain = the assessments' (expected gain, transfer score) order, "
+              "i.e. the ranking before issue 16's fix)")
         best = max(ESTIMATORS, key=lambda m: tau_means[m] if math.isfinite(tau_means[m]) else -9)
         ours_tau, ours_reg = tau_means[OURS], reg_means[OURS]
         tau_ok = "MET" if ours_tau >= tau_means[best] + TAU_MARGIN else "NOT MET"
