@@ -132,3 +132,20 @@ def test_rank_and_assess_paths_agree_on_a_tiny_zoo(tmp_path: Path) -> None:
     assert via_assess.scores["LogME"] == via_rank.scores["LogME"]
     # the candidate with the class signal in its features is ranked first by every path
     assert order[-1] == 2
+
+
+def test_assessment_cache_key_ignores_only_the_ranking_module(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.rank_quality as rq
+
+    policy_dir = tmp_path / "service" / "transfer_advisor" / "domain" / "policy"
+    policy_dir.mkdir(parents=True)
+    ranking, decision = policy_dir / "ranking.py", policy_dir / "decision.py"
+    ranking.write_text("A = 1\n")
+    decision.write_text("B = 1\n")
+    monkeypatch.setattr(rq, "REPO_ROOT", tmp_path)
+    before = rq.service_code_hash()
+    ranking.write_text("A = 2\n")
+    assert rq.service_code_hash() == before  # re-ranking needs no re-assessment
+    decision.write_text("B = 2\n")
+    assert rq.service_code_hash() != before

@@ -109,7 +109,7 @@ def rank_local(body: dict[str, Any]) -> dict[str, Any]:
         raise Refused({"status": exc.status, "title": exc.title, "detail": exc.detail,
                        "errors": [e.as_dict() for e in exc.errors]}) from None
     return {"id": None, "target_name": request.target.name,
-            "items": [c.item(i + 1) for i, c in enumerate(ranking.ranked)],
+            "items": ranking.items(),
             "separated_by": ranking.separation.evidence, "reasons": [ranking.separation.reason],
             "policy_version": ranking.policy_version}
 

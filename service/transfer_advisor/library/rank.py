@@ -186,8 +186,8 @@ def rank(target: Any, candidates: Mapping[str, Any] | Sequence[tuple[str, Any]],
                            errors=errors) from None
     ranking = evaluate_ranking(request, settings or Settings(migrate_on_start=False))
     items = []
-    for place, ranked in enumerate(ranking.ranked, start=1):
-        item = ranked.item(place)
+    for place, (ranked, item) in enumerate(zip(ranking.ranked, ranking.items(), strict=True),
+                                           start=1):
         fields = {"recommendation": item, "metrics": item["metrics"],
                   "evidence": item["evidence"], "policy_version": ranking.policy_version,
                   "service_version": __version__,

@@ -82,7 +82,9 @@ class RankedItem(BaseModel):
                                                           "beats training from scratch.")
     expected_gain: ExpectedGainOut | None = Field(
         default=None, description="Accuracy gain of the best transfer strategy over scratch, "
-                                  "with an 80 % interval (the first ranking key).")
+                                  "with an 80 % interval, as POST /assess estimates it (the "
+                                  "ranking reads the same model on the features as measured; "
+                                  "the last reason gives that value).")
     negative_transfer_risk: Risk = Field(description="Band of the probability that transfer "
                                                      "hurts.")
     confidence: float = Field(ge=0, le=1, description="How sure the policy is (lower when "
@@ -111,7 +113,12 @@ class Ranking(BaseModel):
     tenant: str = Field(description="The tenant of the API key that stored it.")
     target_name: str = Field(description="`target.name` of the request.")
     items: list[RankedItem] = Field(description="Best first: by expected gain, ties by "
-                                                "transfer score (then probe lift, LogME)")
+                                                "transfer score (then probe lift, LogME), both "
+                                                "on the features as measured, not clipped to "
+                                                "the calibrated range, and the source shift held "
+                                                "equal in the gain when the target's labels "
+                                                "measured the features; each item's last reason "
+                                                "says what placed it")
     separated_by: str | None = Field(
         default=None, description="The evidence (a policy feature, e.g. probe_lift, or 'model') "
                                   "that separated the top two; null when they tie")

@@ -24,7 +24,7 @@ from .. import __version__
 from ..domain import arrays, policy
 from ..domain.audit import input_fingerprint
 from ..domain.metrics import TargetWork
-from ..domain.policy.ranking import Candidate, Separation, order, separate
+from ..domain.policy.ranking import Candidate, Separation, order, rank_reasons, separate
 from ..domain.ranking_record import RankingRecord
 from ..domain.results import MetricResult
 from ..errors import AdvisorError, FieldError, InvalidInput, PayloadTooLarge
@@ -57,10 +57,13 @@ class RankedCandidate:
     source_name: str | None
     extractor: dict[str, Any] | None
 
-    def item(self, rank: int) -> dict[str, Any]:
-        """The candidate as a ranking item (JSON)."""
+    def item(self, rank: int, rank_reason: str | None = None) -> dict[str, Any]:
+        """The candidate as a ranking item (JSON): its assessment, whose reasons end with
+        `rank_reason` (what placed it) when given."""
         ev = self.evaluation
         rec = recommendation_out(ev.recommendation)
+        if rank_reason is not None:
+            rec["reasons"] = [*rec["reasons"], rank_reason]
         return {"name": self.name, "rank": rank, **rec,
                 "metrics": {k: metric_out(v) for k, v in ev.metrics.results.items()},
                 "omitted": dict(ev.metrics.omitted), "source_name": self.source_name,
@@ -69,18 +72,24 @@ class RankedCandidate:
 
 @dataclass(frozen=True)
 class RankingEvaluation:
-    """The candidates best first and what separated the top two; nothing stored."""
+    """The candidates best first, what placed each and separated the top two; nothing stored."""
 
     ranked: list[RankedCandidate]
     separation: Separation
     evidence: dict[str, Any]
     policy_version: str
+    rank_reasons: list[str]  # one per place, best first
+
+    def items(self) -> list[dict[str, Any]]:
+        """The ranking's items (JSON), best first."""
+        return [c.item(i + 1, why)
+                for i, (c, why) in enumerate(zip(self.ranked, self.rank_reasons, strict=True))]
 
     def record(self, request: RankRequest, tenant: str, input_sha256: str) -> RankingRecord:
         """The unchained audit record of this ranking."""
         return RankingRecord(
             tenant=tenant, target_name=request.target.name,
-            items=[c.item(i + 1) for i, c in enumerate(self.ranked)],
+            items=self.items(),
             separated_by=self.separation.evidence, reasons=[self.separation.reason],
             policy_version=self.policy_version, service_version=__version__,
             input_sha256=input_sha256, evidence=self.evidence)
@@ -177,8 +186,9 @@ def evaluate_ranking(request: RankRequest, settings: Settings,
                                       embedded.extractors.get(i)))
     candidates = [Candidate(r.name, r.evaluation.metrics.results, r.evaluation.task,
                             r.evaluation.recommendation) for r in ranked]
-    best_first = order(candidates)
+    best_first = order(candidates, params)
     separation = separate(candidates[best_first[0]], candidates[best_first[1]], params)
+    placed = rank_reasons(candidates, best_first, params)
     evidence = {"task": request.task.model_dump(mode="json"),
                 "options": options.model_dump(mode="json"),
                 "target": {"items": n_items,
@@ -187,7 +197,8 @@ def evaluate_ranking(request: RankRequest, settings: Settings,
                                          if getattr(top, k) is not None), None)},
                 "shared_targets": len(groups)}
     version = params.version if params is not None else policy.POLICY_VERSION
-    return RankingEvaluation([ranked[j] for j in best_first], separation, evidence, version)
+    return RankingEvaluation([ranked[j] for j in best_first], separation, evidence, version,
+                             placed)
 
 
 def rank(sessions: sessionmaker[Session], settings: Settings, request: RankRequest, tenant: str,

@@ -44,7 +44,8 @@ class RankedItem:
             reasons (list[str]): Human-readable reasons naming each metric, its value and the threshold that mattered.
             metrics (RankedItemMetrics): Results by metric name.
             expected_gain (ExpectedGainOut | None | Unset): Accuracy gain of the best transfer strategy over scratch, with
-                an 80 % interval (the first ranking key).
+                an 80 % interval, as POST /assess estimates it (the ranking reads the same model on the features as measured;
+                the last reason gives that value).
             omitted (RankedItemOmitted | Unset): Metric → why it could not run for this candidate.
             source_name (None | str | Unset): `source.name` of the candidate (null without source data).
             extractor (ExtractorRef | None | Unset): The extractor that embedded the raw inputs, if any.

@@ -33,7 +33,9 @@ class Ranking:
             created_at (datetime.datetime): When it was stored (UTC).
             tenant (str): The tenant of the API key that stored it.
             target_name (str): `target.name` of the request.
-            items (list[RankedItem]): Best first: by expected gain, ties by transfer score (then probe lift, LogME)
+            items (list[RankedItem]): Best first: by expected gain, ties by transfer score (then probe lift, LogME), both on
+                the features as measured, not clipped to the calibrated range, and the source shift held equal in the gain when
+                the target's labels measured the features; each item's last reason says what placed it
             policy_version (str): The decision policy (the tenant's active one) that decided every candidate.
             service_version (str): The service version that computed it.
             input_sha256 (str): sha256 of the canonical request (Idempotency-Key replays compare it).

@@ -131,7 +131,10 @@ def sync_detailed(
 
      Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
     by expected gain (ties by transfer score), each assessed as POST /assess would with the
-    tenant's active policy; `separated_by` and `reasons` say why the first beats the second.
+    tenant's active policy. The order reads the policy's heads on the features as measured (not
+    clipped to the calibrated range), the source shift held equal in the gain when the target's
+    labels measured the features; each item's last reason says what placed it, `separated_by`
+    and `reasons` why the first beats the second.
     Stored in the tenant's hash chain (`Location` names it); the metric work runs in a worker
     thread.
 
@@ -177,7 +180,10 @@ def sync(
 
      Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
     by expected gain (ties by transfer score), each assessed as POST /assess would with the
-    tenant's active policy; `separated_by` and `reasons` say why the first beats the second.
+    tenant's active policy. The order reads the policy's heads on the features as measured (not
+    clipped to the calibrated range), the source shift held equal in the gain when the target's
+    labels measured the features; each item's last reason says what placed it, `separated_by`
+    and `reasons` why the first beats the second.
     Stored in the tenant's hash chain (`Location` names it); the metric work runs in a worker
     thread.
 
@@ -218,7 +224,10 @@ async def asyncio_detailed(
 
      Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
     by expected gain (ties by transfer score), each assessed as POST /assess would with the
-    tenant's active policy; `separated_by` and `reasons` say why the first beats the second.
+    tenant's active policy. The order reads the policy's heads on the features as measured (not
+    clipped to the calibrated range), the source shift held equal in the gain when the target's
+    labels measured the features; each item's last reason says what placed it, `separated_by`
+    and `reasons` why the first beats the second.
     Stored in the tenant's hash chain (`Location` names it); the metric work runs in a worker
     thread.
 
@@ -264,7 +273,10 @@ async def asyncio(
 
      Rank 2–16 candidate sources (extractors or source datasets) for one target, best first
     by expected gain (ties by transfer score), each assessed as POST /assess would with the
-    tenant's active policy; `separated_by` and `reasons` say why the first beats the second.
+    tenant's active policy. The order reads the policy's heads on the features as measured (not
+    clipped to the calibrated range), the source shift held equal in the gain when the target's
+    labels measured the features; each item's last reason says what placed it, `separated_by`
+    and `reasons` why the first beats the second.
     Stored in the tenant's hash chain (`Location` names it); the metric work runs in a worker
     thread.
 
