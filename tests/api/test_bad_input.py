@@ -201,6 +201,17 @@ CASES = [
          b64_body),
     Case("base64-bad-padding", "target.embeddings.data", at("target.embeddings.data", "AAAAA"),
          b64_body),
+    Case("base64-non-ascii", "source.embeddings.data",
+         at("source.embeddings.data", "AAAA\u00e9AAA"), b64_body),
+    Case("base64-padding-after-full-group", "source.embeddings.data",
+         lambda body: body["source"]["embeddings"].update(
+             data=body["source"]["embeddings"]["data"] + "="), b64_body),
+    Case("encoded-covariance-bad-base64", "source.summary.covariance.data",
+         at("source.summary.covariance", {"shape": [3, 3], "dtype": "float64", "data": "@@@@"}),
+         summary_body),
+    Case("encoded-mean-bad-base64", "target.summary.mean.data",
+         at("target.summary.mean", {"shape": [3], "dtype": "float64", "data": "AA*A"}),
+         summary_body),
     # wrong types
     Case("embeddings-string", "source.embeddings", at("source.embeddings", "1,2,3")),
     Case("name-number", "source.name", at("source.name", 7)),

@@ -8,16 +8,17 @@ import json
 from typing import Any
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.payloads import b64_matrix, embeddings_request, summary_of
 
-from transfer_advisor.domain.arrays import b64decode_strict
 from transfer_advisor.domain.audit import input_fingerprint
+from transfer_advisor.errors import InvalidInput
 from transfer_advisor.library.assess import encode_summary
-from transfer_advisor.schemas.assess import AssessRequest
-from transfer_advisor.services.inputs import decode_matrix
+from transfer_advisor.schemas.assess import AssessRequest, EncodedMatrix
+from transfer_advisor.services.inputs import b64decode_strict, decode_matrix
 
 
 def float64_b64(body: dict[str, Any]) -> dict[str, Any]:
@@ -105,16 +106,34 @@ class TestBase64:
     @given(st.binary(max_size=300))
     def test_decodes_as_the_standard_library(self, raw: bytes) -> None:
         text = base64.b64encode(raw).decode()
-        assert bytes(b64decode_strict(text)) == raw
+        assert b64decode_strict(text, "f") == raw
 
     @given(st.text(alphabet="AZaz09+/=-_ \n\u00e9", max_size=24))
-    def test_accepts_and_refuses_what_the_strict_standard_decoder_does(self, text: str) -> None:
+    def test_refuses_what_the_strict_standard_decoder_refuses(self, text: str) -> None:
         try:
             expected: bytes | None = base64.b64decode(text.encode("utf-8"), validate=True)
         except (binascii.Error, ValueError):
             expected = None
+        fields: list[str] = []
         try:
-            got: bytes | None = bytes(b64decode_strict(text))
-        except ValueError:
-            got = None
-        assert got == expected
+            got: bytes | None = b64decode_strict(text, "source.embeddings")
+        except InvalidInput as exc:
+            got, fields = None, [e.field for e in exc.errors]
+        assert fields == ([] if got is not None else ["source.embeddings.data"])
+        if expected is None or got is not None:
+            assert got == expected
+        else:  # refused beyond the standard: only padding after a complete group ("AAAA=")
+            assert text.endswith("=")
+            assert len(text.rstrip("=")) % 4 == 0
+
+    def test_padding_after_a_complete_group_is_refused(self) -> None:
+        with pytest.raises(InvalidInput, match="not valid base64"):
+            b64decode_strict("AAAA=", "f")
+
+    @pytest.mark.parametrize("dtype", ["float32", "float64"])
+    def test_encoded_rows_decode_to_the_same_float64_values(self, dtype: str) -> None:
+        x = np.random.default_rng(5).normal(size=(30, 7)) * 1e3
+        rows = decode_matrix(EncodedMatrix.model_validate(b64_matrix(x, dtype)), "f")
+        assert rows.dtype == np.float64
+        assert rows.shape == (30, 7)
+        np.testing.assert_array_equal(rows, x.astype(np.float32 if dtype == "float32" else np.float64))

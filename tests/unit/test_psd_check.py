@@ -31,3 +31,21 @@ def test_tolerance_edge(d: int, seed: int) -> None:
     bad = with_smallest_eigenvalue(d, -3 * PSD_RTOL * scale, seed)
     with pytest.raises(InvalidInput, match=r"source.summary.covariance: is not positive semi-definite"):
         check_covariance(bad, "source.summary.covariance")
+
+
+def test_returns_the_symmetric_part_and_leaves_the_input_alone() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((300, 120))
+    cov = np.cov(x, rowvar=False)
+    cov[3, 5] += 1e-9 * np.abs(cov).max()  # asymmetric within the tolerance
+    before = cov.copy()
+    out = check_covariance(cov, "source.summary.covariance")
+    np.testing.assert_array_equal(cov, before)
+    np.testing.assert_array_equal(out, 0.5 * (before + before.T))
+
+
+def test_asymmetry_beyond_the_tolerance_is_refused() -> None:
+    cov = np.eye(4)
+    cov[0, 1] = 1e-3
+    with pytest.raises(InvalidInput, match=r"source.summary.covariance: is not symmetric"):
+        check_covariance(cov, "source.summary.covariance")

@@ -20,7 +20,6 @@ with `--server URL` the request goes over HTTP and the stored record comes back.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import pybase64
 from numpy.typing import NDArray
 
 from ..domain.vocabulary import Modality
@@ -65,7 +65,7 @@ def _matrix_wire(x: NDArray[Any]) -> dict[str, Any]:
     # float32 stays float32 on the wire (half the bytes); everything else goes as float64.
     dtype = "float32" if x.dtype == np.float32 else "float64"
     wire = np.ascontiguousarray(x, dtype="<f4" if dtype == "float32" else "<f8")
-    return {"shape": list(x.shape), "dtype": dtype, "data": base64.b64encode(wire.tobytes()).decode()}
+    return {"shape": list(x.shape), "dtype": dtype, "data": pybase64.b64encode_as_string(wire.data)}
 
 
 def _check_rows(x: NDArray[Any], path: Path) -> NDArray[Any]:

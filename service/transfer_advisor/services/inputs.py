@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pybase64
 from numpy.typing import NDArray
 
 from ..domain import arrays
@@ -46,6 +48,28 @@ class DecodedSide:
                 "classes_summarised": self.summary.has_classes}
 
 
+def b64decode_strict(data: str, field: str) -> bytes:
+    """Strict base64 (the alphabet only, padding only at the end) → bytes, or InvalidInput
+    naming `field`.
+
+    pybase64 (SIMD): ~0.4 ms for 8 MB of text where binascii's strict mode takes ~25 ms, the
+    largest share of a 2,000 × 384 request's non-metric time. It refuses everything the strict
+    standard decoder refuses, decodes the same bytes, and also refuses padding after a complete
+    group ("AAAA=") that no encoder writes.
+    """
+    try:
+        return pybase64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
+
+
+def decode_base64_matrix(data: str, shape: Sequence[int], dtype: str, field: str) -> Rows:
+    """An encoded (n, d) matrix as checked float64; float64 on the wire is a view of the decoded
+    bytes (no copy between the decoder and the metrics)."""
+    arrays.wire_layout(shape, dtype, field)  # a bad shape or dtype is named before any decoding
+    return arrays.matrix_from_bytes(b64decode_strict(data, field), shape, dtype, field)
+
+
 def decode_matrix(value: Matrix, field: str) -> Rows:
     """The float64 (n, d) array of a wire matrix. JSON rows arrive already as one finite array
     (`schemas.assess.rows_as_array`), used as is: no second copy between decoding and metrics."""
@@ -53,7 +77,7 @@ def decode_matrix(value: Matrix, field: str) -> Rows:
     if isinstance(rows, np.ndarray):
         return arrays.check_magnitude(rows, field)
     if isinstance(value, EncodedMatrix):
-        return arrays.decode_base64_matrix(value.data, value.shape, value.dtype, field)
+        return decode_base64_matrix(value.data, value.shape, value.dtype, field)
     return arrays.matrix_from_rows(value, field)
 
 
@@ -71,10 +95,7 @@ def decode_images(value: EncodedImages, field: str, max_values: int) -> NDArray[
     count = int(np.prod(shape, dtype=np.int64))
     if count > max_values:
         raise PayloadTooLarge.over(field, f"{count} values", "max_image_values", max_values)
-    try:
-        raw = arrays.b64decode_strict(value.data)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidInput.at(f"{field}.data", f"is not valid base64 ({exc})") from None
+    raw = b64decode_strict(value.data, field)
     if len(raw) != count * wire.itemsize:
         raise InvalidInput.at(f"{field}.data",
                               f"holds {len(raw)} bytes; shape {shape} of {value.dtype} needs "
@@ -93,7 +114,7 @@ def _check_size(rows: Rows, field: str, settings: Settings) -> None:
 
 def decode_vector(value: Vector, field: str) -> NDArray[np.float64]:
     if isinstance(value, EncodedVector):
-        row: NDArray[np.float64] = arrays.decode_base64_matrix(
+        row: NDArray[np.float64] = decode_base64_matrix(
             value.data, [1, *value.shape], value.dtype, field)[0]
         return row
     if len(value) == 0:
