@@ -237,20 +237,22 @@ class MetricContext:
         if x is not None:
             if len(x) < MIN_BASELINE_ROWS:
                 return None
-            rule = "same metric between two random halves of the target rows"
-            size_factor = 1.0
-        else:
-            target = self.inputs.target
-            if target.count < MIN_BASELINE_ROWS:
-                return None
-            rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
-            x = target.mean + _draw(self.target_fit, rng, rows)
-            rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
-                    "summary's mean and covariance (no target rows were sent)")
-            size_factor = half_split_bias(target.count) / half_split_bias(rows)
-        order = rng.permutation(len(x))
-        half = len(x) // 2
-        return TargetHalves.split(x[order[:half]], x[order[half:]], rule, size_factor)
+            order = rng.permutation(len(x))
+            half = len(x) // 2
+            return TargetHalves.split(x[order[:half]], x[order[half:]],
+                                      "same metric between two random halves of the target rows",
+                                      1.0)
+        target = self.inputs.target
+        if target.count < MIN_BASELINE_ROWS:
+            return None
+        rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
+        x = _draw(self.target_fit, rng, rows)
+        x += target.mean
+        rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
+                "summary's mean and covariance (no target rows were sent)")
+        size_factor = half_split_bias(target.count) / half_split_bias(rows)
+        half = rows // 2  # independent draws: any split is a random one
+        return TargetHalves.split(x[:half], x[half:], rule, size_factor)
 
     @cached_property
     def low_rank_pair(self) -> LowRankPair | None:

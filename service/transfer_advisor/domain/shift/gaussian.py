@@ -18,6 +18,7 @@ from ..linalg import (
     logdet_cholesky,
     lower_congruence,
     solve_lower,
+    solve_lower_by_lower,
     symmetric_eigenvalues,
     symmetrize,
 )
@@ -67,27 +68,29 @@ def _cross_eigenvalues(a: GaussianFit, b: GaussianFit) -> NDArray[np.float64]:
     """The eigenvalues of Σa^½ Σb Σa^½ (clipped at 0), up to zeros, by the cheapest factor.
 
     In this order: rows (n − 1 < d) of either side — U_a Σb U_aᵀ, or with rows on both sides
-    C Cᵀ for C = U_a U_bᵀ, at most n × n —; b's Cholesky factor (Lᵀ Σa L by two triangular
-    products: b is the target, whose factor the parametric baseline draws with and a ranking's
+    C Cᵀ for C = U_a U_bᵀ, at most n × n —; b's Cholesky factor (Lᵀ Σa L by LAPACK sygst, d³
+    flops: b is the target, whose factor the parametric baseline draws with and a ranking's
     candidates share); a's; an eigendecomposition of Σa (neither is definite).
     """
     rows_a, rows_b = a.scaled_rows, b.scaled_rows
     if rows_a is not None and rows_b is not None:
         small, large = (rows_a, rows_b) if len(rows_a) <= len(rows_b) else (rows_b, rows_a)
-        cross = small @ large.T
-        product = cross @ cross.T
-    elif rows_a is not None:
-        product = rows_a @ b.cov @ rows_a.T
-    elif rows_b is not None:
-        product = rows_b @ a.cov @ rows_b.T
-    elif b.cholesky is not None:
-        product = lower_congruence(b.cholesky, a.cov)
-    elif a.cholesky is not None:
-        product = lower_congruence(a.cholesky, b.cov)
-    else:
-        root = a.root.factor
-        product = root.T @ b.cov @ root
-    return np.clip(symmetric_eigenvalues(symmetrize(product)), 0.0, None)
+        cross = small @ large.T  # (n_small, n_large)
+        return _clipped_eigenvalues(cross @ cross.T)
+    if rows_a is not None:
+        return _clipped_eigenvalues(symmetrize(rows_a @ b.cov @ rows_a.T))
+    if rows_b is not None:
+        return _clipped_eigenvalues(symmetrize(rows_b @ a.cov @ rows_b.T))
+    for first, second in ((b, a), (a, b)):
+        if first.cholesky is not None:  # sygst writes the lower triangle, all the solve reads
+            return _clipped_eigenvalues(lower_congruence(first.cholesky, second.cov))
+    root = a.root.factor
+    return _clipped_eigenvalues(symmetrize(root.T @ b.cov @ root))
+
+
+def _clipped_eigenvalues(sym: Matrix) -> NDArray[np.float64]:
+    """Eigenvalues of a symmetric matrix, from its lower triangle, clipped at 0."""
+    return np.clip(symmetric_eigenvalues(sym), 0.0, None)
 
 
 def coral_distance(a: Side, b: Side) -> MetricResult:
@@ -131,8 +134,8 @@ def gaussian_kl_divergence(a: Side, b: Side, shrinkage: float = DIVERGENCE_SHRIN
 
     KL(a‖b) + KL(b‖a) = ½[tr(Σb⁻¹Σa) + tr(Σa⁻¹Σb) + Δμᵀ(Σa⁻¹ + Σb⁻¹)Δμ − 2d]; the log-det terms
     cancel. Covariances are shrunk by `shrinkage` towards (tr Σ/d)·I first. Lower = closer.
-    With Cholesky factors L of the shrunk covariances and T = L_b⁻¹ L_a (one triangular solve):
-    tr(Σb⁻¹Σa) = ‖T‖²_F, tr(Σa⁻¹Σb) = ‖T⁻¹‖²_F (T is triangular: its inverse is d³/3 flops) and
+    With Cholesky factors L of the shrunk covariances and T = L_b⁻¹ L_a (triangular, d³/3 flops):
+    tr(Σb⁻¹Σa) = ‖T‖²_F, tr(Σa⁻¹Σb) = ‖T⁻¹‖²_F (T⁻¹ another d³/3) and
     Δμᵀ Σ⁻¹ Δμ = ‖L⁻¹ Δμ‖²; no explicit inverse of a covariance.
 
     >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
@@ -142,7 +145,7 @@ def gaussian_kl_divergence(a: Side, b: Side, shrinkage: float = DIVERGENCE_SHRIN
     """
     a, b = as_fit(a), as_fit(b)
     shrunk_a, shrunk_b = a.shrunk(shrinkage), b.shrunk(shrinkage)
-    ratio = solve_lower(shrunk_b.factor, shrunk_a.factor)  # T = L_b⁻¹ L_a, lower triangular
+    ratio = solve_lower_by_lower(shrunk_b.factor, shrunk_a.factor)  # T = L_b⁻¹ L_a
     inverse = invert_lower(ratio)  # T⁻¹ = L_a⁻¹ L_b
     gap = a.mean - b.mean
     whitened_a, whitened_b = solve_lower(shrunk_a.factor, gap), solve_lower(shrunk_b.factor, gap)
