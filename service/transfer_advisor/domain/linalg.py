@@ -82,15 +82,17 @@ def shrinkage_scale(trace: float, d: int) -> float:
     return scale if scale > 0.0 else 1.0
 
 
-def cholesky_lower(a: Matrix) -> Matrix:
-    """Lower Cholesky factor L (a = L Lᵀ, upper triangle zeroed) from a's lower triangle.
+def cholesky_lower(a: Matrix, *, overwrite: bool = False) -> Matrix:
+    """Lower Cholesky factor L (a = L Lᵀ, upper triangle zeroed) of a symmetric matrix.
 
-    LinAlgError if `a` is not positive definite.
+    LinAlgError if `a` is not positive definite. `overwrite`: factorise a C-ordered `a` in its
+    own memory (as its Fortran-ordered transpose, the same matrix) instead of a copy.
 
     >>> cholesky_lower(np.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
     [[2.0, 0.0], [1.0, 1.0]]
     """
-    factor, info = scipy.linalg.lapack.dpotrf(a, lower=1, clean=1)
+    target = a.T if overwrite and a.flags.c_contiguous else a
+    factor, info = scipy.linalg.lapack.dpotrf(target, lower=1, clean=1, overwrite_a=int(overwrite))
     if info != 0:
         raise np.linalg.LinAlgError(
             "matrix is not positive definite" if info > 0 else f"dpotrf failed (info={info})")

@@ -179,9 +179,10 @@ def bhattacharyya_distance(a: Side, b: Side, shrinkage: float = DIVERGENCE_SHRIN
     """
     a, b = as_fit(a), as_fit(b)
     shrunk_a, shrunk_b = a.shrunk(shrinkage), b.shrunk(shrinkage)
-    mixture = (0.5 * (1.0 - shrinkage)) * (a.cov + b.cov)
+    mixture = a.cov + b.cov
+    mixture *= 0.5 * (1.0 - shrinkage)
     mixture.flat[:: a.dim + 1] += 0.5 * (shrunk_a.alpha + shrunk_b.alpha)
-    factor = cholesky_lower(mixture)
+    factor = cholesky_lower(mixture, overwrite=True)
     whitened = solve_lower(factor, a.mean - b.mean)
     mahalanobis = float(whitened @ whitened)
     log_ratio = logdet_cholesky(factor) - 0.5 * (shrunk_a.logdet + shrunk_b.logdet)
