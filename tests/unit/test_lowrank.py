@@ -238,5 +238,5 @@ def test_one_reduction_per_pair_and_no_d_by_d_moments_for_the_halves() -> None:
     assert context.low_rank_halves is context.low_rank_halves is not None
     halves = context.target_halves
     assert halves is not None
-    assert halves.summarised is None
-    assert "summaries" not in vars(halves)  # never built: the low-rank path reads only the rows
+    assert halves.fitted is None
+    assert "fits" not in vars(halves)  # never built: the low-rank path reads only the rows

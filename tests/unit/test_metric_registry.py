@@ -166,8 +166,13 @@ def test_parametric_baseline_is_rescaled_for_large_counts() -> None:
     x = rng.normal(size=(400, 4))
     small = Summary.from_rows(x)
     large = Summary.from_covariance(400_000, small.mean, small.cov)
-    base_small = compute_metrics(MetricInputs(small, small), ["frechet_distance"])
-    base_large = compute_metrics(MetricInputs(large, large), ["frechet_distance"])
-    ratio = (base_large.results["frechet_distance"].details["baseline"]
-             / base_small.results["frechet_distance"].details["baseline"])
-    assert ratio == pytest.approx(400 / 400_000, rel=0.6)  # bias ∝ 1/n
+
+    def mean_baseline(summary: Summary) -> float:
+        # one draw's baseline at d = 4 is a few chi-square degrees of freedom (seed 0 alone
+        # lands outside ±60 % of the expected ratio on ~40 % of draws): average 40 seeds
+        runs = [compute_metrics(MetricInputs(summary, summary, seed=seed), ["frechet_distance"])
+                for seed in range(40)]
+        return float(np.mean([run.results["frechet_distance"].details["baseline"] for run in runs]))
+
+    ratio = mean_baseline(large) / mean_baseline(small)
+    assert ratio == pytest.approx(400 / 400_000, rel=0.5)  # bias ∝ 1/n

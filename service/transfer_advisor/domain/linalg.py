@@ -82,6 +82,88 @@ def shrinkage_scale(trace: float, d: int) -> float:
     return scale if scale > 0.0 else 1.0
 
 
+def cholesky_lower(a: Matrix, *, overwrite: bool = False) -> Matrix:
+    """Lower Cholesky factor L (a = L Lᵀ, upper triangle zeroed) of a symmetric matrix.
+
+    LinAlgError if `a` is not positive definite. `overwrite`: factorise a C-ordered `a` in its
+    own memory (as its Fortran-ordered transpose, the same matrix) instead of a copy.
+
+    >>> cholesky_lower(np.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
+    target = a.T if overwrite and a.flags.c_contiguous else a
+    factor, info = scipy.linalg.lapack.dpotrf(target, lower=1, clean=1, overwrite_a=int(overwrite))
+    if info != 0:
+        raise np.linalg.LinAlgError(
+            "matrix is not positive definite" if info > 0 else f"dpotrf failed (info={info})")
+    return np.asarray(factor)
+
+
+def lower_congruence(factor: Matrix, sym: Matrix) -> Matrix:
+    """Lᵀ S L for a lower-triangular L (d, d) and a symmetric S (d, d), in the lower triangle.
+
+    LAPACK sygst (itype 2) reads S's lower triangle and writes only the result's (the upper
+    one is left as it was): d³ flops where two general products take 4d³.
+    """
+    product, info = scipy.linalg.lapack.dsygst(sym, factor, itype=2, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"dsygst failed (info={info})")
+    return np.asarray(product)
+
+
+def solve_lower_by_lower(factor: Matrix, b: Matrix, block: int = 256) -> Matrix:
+    """L⁻¹ B for lower-triangular L and B (d, d): the lower-triangular result, by block columns.
+
+    B's block column J is 0 above its diagonal, so only L's trailing part enters:
+    (L⁻¹ B)[j:, J] = L[j:, j:]⁻¹ B[j:, J]. About d³/3 flops, a third of a general triangular
+    solve with d right-hand sides.
+
+    >>> ell = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> solve_lower_by_lower(ell, ell, block=1).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    d = factor.shape[0]
+    out = np.zeros((d, d), order="F")
+    for start in range(0, d, block):
+        stop = min(start + block, d)
+        out[start:, start:stop] = scipy.linalg.blas.dtrsm(
+            1.0, factor[start:, start:], b[start:, start:stop], lower=1)
+    return out
+
+
+def solve_lower(factor: Matrix, b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """L⁻¹ b for a lower-triangular L (d, d) and b (d,) or (d, k): a triangular solve.
+
+    >>> solve_lower(np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([2.0, 3.0])).tolist()
+    [1.0, 2.0]
+    """
+    if b.ndim == 2:
+        return np.asarray(scipy.linalg.blas.dtrsm(1.0, factor, b, lower=1))
+    return np.asarray(scipy.linalg.solve_triangular(factor, b, lower=True, check_finite=False))
+
+
+def invert_lower(factor: Matrix) -> Matrix:
+    """L⁻¹ of a non-singular lower-triangular L (LAPACK trtri: d³/3 flops, triangular kept).
+
+    >>> invert_lower(np.array([[2.0, 0.0], [1.0, 1.0]])).tolist()
+    [[0.5, 0.0], [-0.5, 1.0]]
+    """
+    inverse, info = scipy.linalg.lapack.dtrtri(factor, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(
+            "triangular factor is singular" if info > 0 else f"dtrtri failed (info={info})")
+    return np.asarray(inverse)
+
+
+def logdet_cholesky(factor: Matrix) -> float:
+    """The log-determinant of L Lᵀ, 2 Σ log Lᵢᵢ, from its Cholesky factor L.
+
+    >>> logdet_cholesky(np.diag([1.0, np.e]))
+    2.0
+    """
+    return 2.0 * float(np.sum(np.log(np.diagonal(factor))))
+
+
 def logdet_psd(a: Matrix) -> float:
     """Log-determinant of a positive definite matrix; LinAlgError if it is not.
 

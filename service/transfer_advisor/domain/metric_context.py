@@ -1,15 +1,18 @@
 """One request's metric inputs and the intermediate results its metrics share.
 
 `MetricInputs` is what the caller decoded (immutable); `MetricContext` wraps it for one run of
-`compute_metrics` and computes shared work on first use: the target halves of the Gaussian
-baselines, the low-rank reductions of the Gaussian metrics (source/target and the two halves),
-the source probabilities of LEEP and NCE, and the pooled Gram matrix of MMD and energy distance.
+`compute_metrics` and computes shared work on first use: the Gaussian fits of source and target
+(each covariance's factorisations, shared by every Gaussian metric), the target halves of the
+Gaussian baselines and their fits, the low-rank reductions of the Gaussian metrics
+(source/target and the two halves), the source probabilities of LEEP and NCE, and the pooled
+Gram matrix of MMD and energy distance.
 Randomness is explicit: `MetricContext.rng()` hands each metric a fresh generator from the
 request's seed, so a metric draws the same numbers alone or beside others.
 
-`TargetWork` holds the part that depends on the target alone (the halves, their reductions, the
-baseline values and the results of target-only metrics), so runs over one target with several
-sources (a ranking's candidates) compute it once and get exactly what separate runs would.
+`TargetWork` holds the part that depends on the target alone (the target's fit, the halves, their
+fits and reductions, the baseline values and the results of target-only metrics), so runs over
+one target with several sources (a ranking's candidates) compute it once and get exactly what
+separate runs would.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from .baseline import half_split_bias
-from .linalg import psd_eigh
 from .results import MetricNotApplicable, MetricResult
 from .shift._pairwise import PooledSample, pool_samples
+from .shift.gaussian_fit import GaussianFit
 from .shift.lowrank import LowRankPair, low_rank_applies
 from .summary import Summary
 from .transfer.leep import pseudo_source_probs
@@ -88,29 +92,36 @@ class TargetHalves:
     (finite-sample bias ∝ 1/n_a + 1/n_b) when a parametric sample had to be smaller. With fewer
     rows than d (the low-rank path) the halves keep their `rows` and are summarised only if a
     metric asks (a d × d moment matrix the low-rank path never reads); otherwise they are
-    summarised at once and the rows let go.
+    summarised and fitted at once (`fitted`, keeping rows only where they are the cheap factor
+    of a singular covariance) and the rows let go.
     """
 
     rule: str
     size_factor: float
     rows: tuple[Matrix, Matrix] | None = None
-    summarised: tuple[Summary, Summary] | None = None
+    fitted: tuple[GaussianFit, GaussianFit] | None = None
 
     @classmethod
     def split(cls, first: Matrix, second: Matrix, rule: str, size_factor: float) -> TargetHalves:
-        """Keep the rows of two halves for the low-rank path, or summarise them now."""
+        """Keep the rows of two halves for the low-rank path, or summarise and fit them now."""
         if low_rank_applies(len(first), len(second), first.shape[1]):
             return cls(rule, size_factor, rows=(first, second))
-        return cls(rule, size_factor, summarised=(Summary.from_rows(first), Summary.from_rows(second)))
+        return cls(rule, size_factor,
+                   fitted=(GaussianFit.from_rows(first), GaussianFit.from_rows(second)))
 
     @cached_property
-    def summaries(self) -> tuple[Summary, Summary]:
-        """The two halves' summaries (built on first use when only the rows were kept)."""
-        if self.summarised is not None:
-            return self.summarised
+    def fits(self) -> tuple[GaussianFit, GaussianFit]:
+        """The two halves' Gaussian fits (built on first use when only the rows were kept)."""
+        if self.fitted is not None:
+            return self.fitted
         if self.rows is None:
             raise ValueError("TargetHalves holds neither rows nor summaries")
-        return Summary.from_rows(self.rows[0]), Summary.from_rows(self.rows[1])
+        return GaussianFit.from_rows(self.rows[0]), GaussianFit.from_rows(self.rows[1])
+
+    @property
+    def summaries(self) -> tuple[Summary, Summary]:
+        """The two halves' summaries."""
+        return self.fits[0].summary, self.fits[1].summary
 
     @property
     def first(self) -> Summary:
@@ -186,6 +197,20 @@ class MetricContext:
             raise MetricNotApplicable(NEEDS_SOURCE)
         return self.inputs.source
 
+    @cached_property
+    def source_fit(self) -> GaussianFit:
+        """The source summary's Gaussian fit (with the rows, when they make it singular)."""
+        return GaussianFit.of(self.source, self.inputs.x_source)
+
+    @property
+    def target_fit(self) -> GaussianFit:
+        """The target summary's Gaussian fit; once per `TargetWork`."""
+        fit = self.work.computed.get("target_fit")
+        if not isinstance(fit, GaussianFit):
+            fit = GaussianFit.of(self.inputs.target, self.inputs.x_target)
+            self.work.computed["target_fit"] = fit
+        return fit
+
     @property
     def labeled(self) -> tuple[Matrix, Labels]:
         """The labeled target rows and their labels; not applicable without them."""
@@ -212,21 +237,22 @@ class MetricContext:
         if x is not None:
             if len(x) < MIN_BASELINE_ROWS:
                 return None
-            rule = "same metric between two random halves of the target rows"
-            size_factor = 1.0
-        else:
-            target = self.inputs.target
-            if target.count < MIN_BASELINE_ROWS:
-                return None
-            rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
-            values, vectors = psd_eigh(target.cov)
-            x = target.mean + rng.standard_normal((rows, target.dim)) @ (vectors * np.sqrt(values)).T
-            rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
-                    "summary's mean and covariance (no target rows were sent)")
-            size_factor = half_split_bias(target.count) / half_split_bias(rows)
-        order = rng.permutation(len(x))
-        half = len(x) // 2
-        return TargetHalves.split(x[order[:half]], x[order[half:]], rule, size_factor)
+            order = rng.permutation(len(x))
+            half = len(x) // 2
+            return TargetHalves.split(x[order[:half]], x[order[half:]],
+                                      "same metric between two random halves of the target rows",
+                                      1.0)
+        target = self.inputs.target
+        if target.count < MIN_BASELINE_ROWS:
+            return None
+        rows = min(target.count, PARAMETRIC_BASELINE_MAX_ROWS)
+        x = _draw(self.target_fit, rng, rows)
+        x += target.mean
+        rule = (f"parametric: two halves of {rows} rows drawn from a Gaussian with the target "
+                "summary's mean and covariance (no target rows were sent)")
+        size_factor = half_split_bias(target.count) / half_split_bias(rows)
+        half = rows // 2  # independent draws: any split is a random one
+        return TargetHalves.split(x[:half], x[half:], rule, size_factor)
 
     @cached_property
     def low_rank_pair(self) -> LowRankPair | None:
@@ -286,3 +312,17 @@ class MetricContext:
         self._pooled = None if last_use else pooled
         return pooled, last_use
 
+
+
+def _draw(fit: GaussianFit, rng: np.random.Generator, rows: int) -> Matrix:
+    """`rows` draws (rows, d) from N(0, Σ) as z Fᵀ, z standard normal, F = `fit.root`.
+
+    The Cholesky factor is the target's Fréchet uses too; with it the product is triangular
+    (BLAS trmm, half the flops of a general one).
+    """
+    root = fit.root
+    z = rng.standard_normal((rows, root.factor.shape[1]))
+    if not root.lower:
+        return np.asarray(z @ root.factor.T)
+    # (L zᵀ)ᵀ: zᵀ is Fortran-ordered, so BLAS takes it without a copy
+    return np.asarray(scipy.linalg.blas.dtrmm(1.0, root.factor, z.T, lower=1, overwrite_b=1)).T

@@ -37,10 +37,11 @@ from .metric_requirements import (
 from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian, lowrank
 from .shift.energy_distance import energy_distance
+from .shift.gaussian_fit import GaussianFit
 from .shift.mmd import mmd_distance
 from .shift.proxy_a import proxy_a_distance
 from .shift.sliced import ks_fdr_share, sliced_wasserstein_distance
-from .summary import Summary
+from .summary import Summary  # noqa: F401 - the doctests' namespace
 from .transfer.gbc import gbc_score
 from .transfer.hscore import h_score, h_score_from_summary, shrinkage_h_score
 from .transfer.leep import leep_score, nce_score
@@ -70,7 +71,7 @@ class MetricSpec:
 
 # --- Shift between Gaussians fitted to each side: need only summaries. ---
 
-FullPath = Callable[[Summary, Summary], MetricResult]
+FullPath = Callable[[GaussianFit, GaussianFit], MetricResult]
 LowRankPath = Callable[[lowrank.LowRankPair], MetricResult]
 
 
@@ -82,13 +83,14 @@ def _with_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath |
     two random halves of the target is the yardstick for "no shift". Without target rows the
     halves come from a Gaussian sample with the target summary's count, mean and covariance.
     `low_rank` computes the same value from the rows when there are fewer than d of them; the
-    context reduces each pair once for every metric.
+    context reduces each pair once for every metric. Otherwise every metric reads the same
+    `GaussianFit`s (source, target, each half), so each covariance is factorised once.
     """
     pair = context.low_rank_pair if low_rank is not None else None
     if low_rank is not None and pair is not None:
         result = low_rank(pair)
     else:
-        result = fn(context.source, context.inputs.target)
+        result = fn(context.source_fit, context.target_fit)
     halves = context.target_halves
     if halves is None:
         return result
@@ -98,7 +100,7 @@ def _with_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath |
         if low_rank is not None and halves_pair is not None:
             baseline = low_rank(halves_pair).value * halves.size_factor
         else:
-            baseline = fn(halves.first, halves.second).value * halves.size_factor
+            baseline = fn(*halves.fits).value * halves.size_factor
         context.work.baselines[fn.__name__] = baseline
     details = dict(result.details)
     details["baseline"] = baseline
