@@ -12,7 +12,8 @@ whose domain the vendor never calibrated on:
   TestClient, SQLite, API keys) POSTs /assess for every scenario of M (metrics computed by the
   app from the scenario's embeddings and labels) and POSTs the measured accuracies of the
   other groups' scenarios as outcomes, 10, 25, 50, 100 of them (capped at what the groups hold),
-  refitting (POST /policies/fit) and activating its policy at each point;
+  refitting (POST /policies/fit) and activating its policy at each point (a fit keeps the vendor
+  policy unless its held-out outcomes show a significant gain; stderr says which and why);
 - each point is scored on the held-out group's scenarios: the tenant policy's decisions are
   replays under its version (POST /assessments/{id}/replay), the shipped policy's are the same
   stored evidence through `policy.decide` (the code a replay runs). Accuracy and
@@ -114,6 +115,17 @@ class Tenant:
             "test_size": t.get("test_size") or None}, ok=201)
 
 
+def guard_note(fitted: dict[str, Any]) -> str:
+    """Why the fit kept the vendor or took a share: accuracies on the outcomes, sign tests."""
+    judged = fitted["report"].get("tenant_guard")
+    if not judged:
+        return "no vendor candidate"
+    tests = ", ".join(f"{k}: +{t['fit_right_vendor_wrong']}/-{t['vendor_right_fit_wrong']} "
+                      f"p {t['p_value']:.3g}" for k, t in judged["sign_tests"].items())
+    accuracy = ", ".join(f"{k} {v:.2f}" for k, v in judged["accuracy"].items())
+    return f"kept {judged['choice']} (accuracy {accuracy}; sign tests {tests})"
+
+
 def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario],
                  points: Sequence[int], folds: int, rng: np.random.Generator) -> Curve:
     vendor = [c for c in shipped_cases() if case_modality(c) != modality]
@@ -152,11 +164,13 @@ def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario],
                         tenant.outcome(train_ids[i], train[i])
                     posted = n
                     t0 = time.perf_counter()
-                    version = tenant.call("POST", "/policies/fit", {"include_shipped": True},
-                                          ok=201)["version"]
+                    fitted = tenant.call("POST", "/policies/fit", {"include_shipped": True},
+                                         ok=201)
+                    version = fitted["version"]
                     tenant.call("POST", f"/policies/{version}/activate")
                     print(f"  {modality}: fit on {n} outcomes -> {version} "
-                          f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+                          f"({time.perf_counter() - t0:.0f} s); {guard_note(fitted)}",
+                          file=sys.stderr, flush=True)
                 said = [decision(tenant.call("POST", f"/assessments/{i}/replay",
                                              {"policy_version": version}, ok=201)
                                  ["replay"]["recommendation"]) for i in test_ids]

@@ -18,8 +18,9 @@ from tests.payloads import embeddings_request
 from transfer_advisor.app import create_app
 from transfer_advisor.domain import policy
 from transfer_advisor.domain.audit import record_hash
+from transfer_advisor.domain.policy import guard
 from transfer_advisor.domain.policy.cases import shipped_cases
-from transfer_advisor.services import keys
+from transfer_advisor.services import keys, policies, policy_fit
 from transfer_advisor.services.policy_fit import MIN_OUTCOMES, SHARES
 from transfer_advisor.settings import Settings
 
@@ -125,16 +126,97 @@ def test_fit_with_the_shipped_scenarios(app: TestClient) -> None:
     tiers = fitted["report"]["tiers"]
     assert tiers
     assert all(0.0 <= t["lofo_accuracy"] <= 1.0 for t in tiers)
-    assert any(t["lofo_accuracy_tenant"] is not None for t in tiers)
-    # the share of the fit the outcomes got was chosen out of family on the tenant's outcomes
+    # each share's fit and the vendor policy were judged on the tenant's outcomes
     report = fitted["report"]
-    assert report["tenant_share"] in SHARES
     evidence = report["tenant_share_evidence"]
     assert set(evidence) == {str(s) for s in SHARES}
-    assert evidence[str(report["tenant_share"])] == max(evidence.values())
+    judged = report["tenant_guard"]
+    assert judged["n"] == MIN_OUTCOMES
+    assert set(judged["accuracy"]) == {guard.VENDOR, *evidence}
+    if judged["choice"] == guard.VENDOR:  # the vendor's parameters: fitted on no outcome
+        assert "tenant_share" not in report
+        assert all(t["lofo_accuracy_tenant"] is None for t in tiers)
+    else:
+        assert report["tenant_share"] == float(judged["choice"])
+        assert any(t["lofo_accuracy_tenant"] is not None for t in tiers)
     assert [e["event"] for e in fitted["events"]] == ["fit"]
     # fitted, not active: /assess still decides with the shipped policy
     assert assess(app, a, 50)["policy_version"] == policy.POLICY_VERSION
+
+
+def with_outcomes_saying(app: TestClient, who: Tenant, n: int,
+                         helps: Any) -> list[dict[str, Any]]:
+    """n assessments, each with an outcome where transfer helps iff helps(i), by 20 points."""
+    out = []
+    for i in range(n):
+        a = assess(app, who, i)
+        fe, scratch = (0.8, 0.6) if helps(i) else (0.6, 0.8)
+        response = app.post(f"/assessments/{a['id']}/outcome", headers=who.headers,
+                            json={"acc_scratch": scratch, "acc_feature_extraction": fe,
+                                  "seeds": 3})
+        assert response.status_code == 201, response.text
+        out.append(a)
+    return out
+
+
+def says_transfer(recommendation: dict[str, Any]) -> bool:
+    return bool(recommendation["strategy"] != "train_from_scratch")
+
+
+def test_outcomes_that_contradict_each_other_keep_the_vendor(app: TestClient) -> None:
+    a, b = tenant(app), tenant(app)
+    # the same evidence (shift 0.25·(i mod 5), labels unrelated to the features) both ways
+    originals = with_outcomes_saying(app, a, 15, lambda i: i % 2 == 1)
+    response = fit(app, a, include_shipped=True)
+    assert response.status_code == 201, response.text
+    fitted = response.json()
+    judged = fitted["report"]["tenant_guard"]
+    assert judged["choice"] == guard.VENDOR
+    assert fitted["fitted_on"] == {"scenarios": len(shipped_cases()), "outcomes": 15}
+    # stored: the vendor's parameters, only the provenance differs
+    sessions = app.app.state.sessions  # type: ignore[attr-defined]
+    stored = dict(policies.params_for(sessions, a.name, fitted["version"]).raw)
+    vendor = policy_fit.vendor_params()
+    assert stored["fitted_on"]["kept"] == "vendor"
+    assert stored["fitted_on"]["tenant_guard"] == judged
+    assert {k: v for k, v in stored.items() if k != "fitted_on"} == \
+        {k: v for k, v in vendor.items() if k != "fitted_on"}
+    # so it decides as the vendor, and as the guard said the vendor decides
+    cases = {c.id: c for c in policy_fit.tenant_cases(sessions, a.name)}
+    vendor_params = policy.parse_params(json.dumps(vendor).encode())
+    for original in originals:
+        replayed = app.post(f"/assessments/{original['id']}/replay",
+                            json={"policy_version": fitted["version"]}, headers=a.headers)
+        assert replayed.status_code == 201, replayed.text
+        assert says_transfer(replayed.json()["replay"]["recommendation"]) == \
+            guard.policy_says(vendor_params, [cases[original["id"]]])[0]
+    # another tenant sees nothing of it
+    assert fitted["version"] not in versions(app, b)
+    assert app.post(f"/policies/{fitted['version']}/activate", headers=b.headers).status_code \
+        == 404
+
+
+def test_outcomes_that_consistently_contradict_the_vendor_get_a_fit(app: TestClient) -> None:
+    a = tenant(app)
+    # features carry no label information (probe lift ≈ 0), where the vendor says scratch;
+    # this tenant's outcomes say transfer helps, every time
+    originals = with_outcomes_saying(app, a, 15, lambda i: True)
+    assert not any(says_transfer(o["recommendation"]) for o in originals[:3])
+    response = fit(app, a, include_shipped=True)
+    assert response.status_code == 201, response.text
+    fitted = response.json()
+    judged = fitted["report"]["tenant_guard"]
+    assert judged["choice"] != guard.VENDOR, judged
+    share = judged["choice"]
+    assert fitted["report"]["tenant_share"] == float(share)
+    assert judged["accuracy"][share] > judged["accuracy"][guard.VENDOR]
+    assert judged["sign_tests"][share]["p_value"] <= judged["level_per_fit"]
+    # activated, it says transfer on the same kind of evidence the vendor says scratch on
+    assert app.post(f"/policies/{fitted['version']}/activate", headers=a.headers).status_code \
+        == 200
+    fresh = assess(app, a, 40)
+    assert fresh["policy_version"] == fitted["version"]
+    assert says_transfer(fresh["recommendation"])
 
 
 def test_activation_switches_this_tenant_only(app: TestClient) -> None:

@@ -171,6 +171,13 @@ def activate(sessions: sessionmaker[Session], tenant: str, version: str,
     return get_policy(sessions, tenant, version)
 
 
+def fit_report(params: dict[str, Any]) -> dict[str, Any]:
+    """A tenant fit's report: the LOFO figures and, when the vendor policy was a candidate, each
+    candidate's accuracy on the tenant's outcomes and the choice (kept the vendor, or a share)."""
+    guard = (params.get("fitted_on") or {}).get("tenant_guard")
+    return {**lofo_report(params), **({} if guard is None else {"tenant_guard": guard})}
+
+
 def store_fit(sessions: sessionmaker[Session], tenant: str, params: dict[str, Any],
               actor: str) -> PolicyInfo:
     """Store a fitted parameter file as the tenant's new version with its audited fit entry;
@@ -186,7 +193,7 @@ def store_fit(sessions: sessionmaker[Session], tenant: str, params: dict[str, An
 
     def add_row(session: Session) -> None:
         PolicyRepository(session, tenant).add(version, text, sha256_text(text), fitted_on,
-                                              lofo_report(params), utcnow())
+                                              fit_report(params), utcnow())
 
     records.append_entry(sessions, ChainEntry(FIT, tenant, version, {
         "actor": actor, "sha256": sha256_text(text),

@@ -8,13 +8,23 @@ The latest outcome per assessment counts (a replay's outcomes count for the asse
 replays). Tenant outcomes are weighted so that together they carry a share of the fit
 (`domain.policy.fit.tenant_weights`): one of `SHARES`, the one whose fit decides the tenant's
 own outcomes best out of family (held out by target dataset, `target_name`), the smaller share
-on a tie. Share 0 weighs an outcome like one shipped scenario; the choice and its evidence are
-recorded in the policy's `fitted_on`.
+on a tie. Share 0 weighs an outcome like one shipped scenario.
+
+With the shipped scenarios, the vendor policy (fitted on them alone) is a candidate too and wins
+unless the best fit is significantly better on the tenant's own outcomes (`domain.policy.guard`):
+a handful of outcomes from families that disagree would otherwise pull a fit away from a vendor
+policy that decides them better. Kept, its parameters are stored as the tenant's version, so it
+decides exactly as the vendor. The candidates' accuracies, the test and the choice are recorded
+in the policy's `fitted_on` and shown in its report.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import hashlib
+import json
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +34,7 @@ from ..db.chain import ChainEntryRepository
 from ..domain import policy
 from ..domain.chain import ChainEntry
 from ..domain.outcome import check_outcome
+from ..domain.policy import guard
 from ..domain.policy.cases import Case, shipped_cases, truth_of_outcome
 from ..domain.policy.fit import fit_policy, tenant_weights
 from ..domain.record import AssessmentRecord, HistoryFilter
@@ -34,6 +45,9 @@ from .replay import policy_inputs
 MIN_OUTCOMES = 10
 OUTCOME = "outcome"
 SHARES = (0.0, 0.25, 0.5)
+GUARD = "tenant_guard"
+_vendor: dict[str, dict[str, Any]] = {}
+_vendor_lock = threading.Lock()
 
 
 def latest_outcomes(session: Session, tenant: str) -> dict[str, ChainEntry]:
@@ -93,11 +107,19 @@ def fit_cases(tenant_rows: Sequence[Case], include_shipped: bool,
     return [*shipped, *(dataclasses.replace(c, weight=weight) for c in tenant_rows)]
 
 
-def tenant_lofo_accuracy(params: dict[str, Any]) -> float:
-    """Mean over tiers of the out-of-family decision accuracy on the tenant's own outcomes."""
-    found = [t["lofo_accuracy_tenant"] for t in params.get("tiers", [])
-             if t.get("lofo_accuracy_tenant") is not None]
-    return sum(found) / len(found) if found else 0.0
+def vendor_params(**fit_options: Any) -> dict[str, Any]:
+    """The policy fitted on the shipped cases alone (a tenant fit's baseline), fitted once per
+    table content and options."""
+    cases = shipped_cases()
+    key = hashlib.sha256(json.dumps([[c.as_json() for c in cases], fit_options], sort_keys=True,
+                                    default=str).encode()).hexdigest()
+    with _vendor_lock:
+        if key not in _vendor:
+            _vendor.clear()  # one table at a time
+            _vendor[key] = fit_policy(cases, {"script": "POST /policies/fit (vendor baseline)",
+                                              "base_policy": policy.POLICY_VERSION},
+                                      **fit_options)
+        return copy.deepcopy(_vendor[key])
 
 
 def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shipped: bool = True,
@@ -110,16 +132,31 @@ def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shippe
                    f"({MIN_OUTCOMES - len(mine)} more needed)")
         raise InvalidInput(message, errors=[FieldError("outcomes", message)],
                            extra={"outcomes_needed": MIN_OUTCOMES, "outcomes": len(mine)})
+    provenance = {"tenant": tenant, "outcomes": len(mine), "include_shipped": include_shipped,
+                  "base_policy": policy.POLICY_VERSION, "script": "POST /policies/fit"}
     fits: dict[float, dict[str, Any]] = {}
+    says: dict[float, list[bool]] = {}
     for share in SHARES if include_shipped else (0.0,):
         cases = fit_cases(mine, include_shipped, share)
-        fits[share] = fit_policy(cases, {"tenant": tenant, "outcomes": len(mine),
-                                         "include_shipped": include_shipped,
-                                         "tenant_share": share, "tenant_weight": cases[-1].weight,
-                                         "base_policy": policy.POLICY_VERSION,
-                                         "script": "POST /policies/fit"}, **fit_options)
-    evidence = {str(k): round(tenant_lofo_accuracy(v), 6) for k, v in fits.items()}
-    best = max(fits, key=lambda k: (tenant_lofo_accuracy(fits[k]), -k))
-    params = fits[best]
-    params["fitted_on"]["tenant_share_evidence"] = evidence
+        fits[share] = fit_policy(cases, {**provenance, "tenant_share": share,
+                                         "tenant_weight": cases[-1].weight}, **fit_options)
+        says[share] = guard.held_out_says(fits[share], cases,
+                                          [c for c in cases if c.origin == "tenant"])
+    accuracy = {str(k): round(sum(ok) / len(ok), 6)
+                for k, ok in ((k, guard.decided_right(v, mine)) for k, v in says.items())}
+    if not include_shipped:  # asked for the tenant's outcomes alone: no vendor to keep
+        params = fits[0.0]
+        params["fitted_on"]["tenant_share_evidence"] = accuracy
+        return policies.store_fit(sessions, tenant, params, actor)
+    vendor = vendor_params(**fit_options)
+    verdict = guard.choose(mine, guard.policy_says(policy.parse_params(
+        json.dumps(vendor).encode()), mine), says)
+    if verdict.share is None:
+        # the vendor's parameters as they are: only the provenance says whose and why
+        params = vendor
+        params["fitted_on"] = {**vendor["fitted_on"], **provenance, "kept": "vendor"}
+    else:
+        params = fits[verdict.share]
+    params["fitted_on"]["tenant_share_evidence"] = accuracy
+    params["fitted_on"][GUARD] = verdict.evidence
     return policies.store_fit(sessions, tenant, params, actor)
