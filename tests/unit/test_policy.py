@@ -177,15 +177,18 @@ def test_knn_lift_counts_only_beside_the_linear_probe() -> None:
 
 def test_without_knn_the_linear_probe_model_decides_and_says_so() -> None:
     params = policy.load_params()
-    metrics = full_metrics(shift=5.0, acc=0.9)
+    # rows on both sides also give the domain classifier the shift risk reads
+    with_rows = {**full_metrics(shift=5.0, acc=0.9),
+                 "proxy_a_distance": MetricResult(0.6, None, {})}
+    metrics = dict(with_rows)
     del metrics["knn_accuracy"]
     rec = policy.decide(metrics, task(), ROWS)
     fallback = next(t for t in params.tiers if "knn_lift" not in t.features
                     and "probe_lift" in t.features)
     assert any(f"model '{fallback.name}'" in r for r in rec.reasons)
-    assert any("fell back" in r and "knn_accuracy" in r for r in rec.reasons)
+    assert any("fell back" in r and "knn_accuracy beside" in r for r in rec.reasons)
     # the probes are one kind of evidence: losing k-NN alone does not cut confidence
-    full = policy.decide(full_metrics(shift=5.0, acc=0.9), task(), ROWS)
+    full = policy.decide(with_rows, task(), ROWS)
     assert rec.confidence == pytest.approx(max(rec.transfer_score, 1 - rec.transfer_score) * 2 - 1)
     assert full.confidence == pytest.approx(
         max(full.transfer_score, 1 - full.transfer_score) * 2 - 1)

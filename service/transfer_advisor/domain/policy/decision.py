@@ -60,12 +60,15 @@ def decide(
     p_negative = max(p_tier_negative, p_shift)
     transfer = p >= 0.5
     risk = negative_transfer_risk(p_negative, transfer, task)
-    if not label_evidence(tier) and p_shift >= params.prior_negative and risk != "high":
-        # no labels to outweigh it: a shift above the calibration average is a high risk
+    above = [] if label_evidence(tier) or risk == "high" else shift_above_average(params, obs)
+    if above:
+        # nothing measured on the target's labels can rule negative transfer out: "check
+        # domain similarity first" is the rule here, not the shift head, which out of family
+        # barely tells negative transfer apart (its calibrated slope may be 0)
         risk = "high"
-        shift_note.append(reasons.shift_without_labels(p_shift, params.prior_negative))
+        shift_note.append(reasons.shift_without_labels(above))
     strategy, strategy_notes = choose_strategy(params, obs, task, transfer=transfer)
-    completeness = evidence_completeness(params.tiers[0], tier, obs, task, evidence,
+    completeness = evidence_completeness(params, tier, obs, task, evidence,
                                          impute=params.mismatch_shift == "largest")
     # P(the decision is right) rescaled to [0, 1], times the share of the evidence observed
     confidence = (max(p, 1.0 - p) * 2.0 - 1.0) * completeness
@@ -99,6 +102,15 @@ def shift_risk(params: PolicyParams, obs: Mapping[str, Observation]) -> tuple[fl
     x = {f: min(max(obs[f].value, tier.low[f]), tier.high[f]) for f in tier.features}
     p = _probability(tier.negative, tier, x)
     return p, [reasons.shift_risk(p, [obs[f] for f in tier.features])]
+
+
+def shift_above_average(params: PolicyParams,
+                        obs: Mapping[str, Observation]) -> list[tuple[Observation, float]]:
+    """Shift measures above their calibration scenarios' average, with that average."""
+    tier = choose_tier(params.shift_tiers, obs)
+    if tier is None:
+        return []
+    return [(obs[f], tier.center[f]) for f in tier.features if obs[f].value > tier.center[f]]
 
 
 def expected_gain(head: GainHead | None, tier: Tier, x: Mapping[str, float]) -> ExpectedGain | None:
@@ -209,28 +221,43 @@ def _evidence_unit(feature: str) -> str:
     return "labeled target rows" if feature in row_features() else feature
 
 
-def evidence_completeness(full: Tier, tier: Tier, obs: Mapping[str, Observation],
-                          task: TaskInfo, evidence: Evidence, *, impute: bool = True) -> float:
-    """The share of the full model's kinds of evidence really observed; it scales confidence.
+def full_evidence(params: PolicyParams) -> tuple[str, ...]:
+    """The features a request with everything lets the policy read.
 
-    Observed means neither missing nor imputed.
+    The first tier's and the first shift tier's: the risk reads the shift in every tier.
+    """
+    first = params.tiers[0].features if params.tiers else ()
+    shift = params.shift_tiers[0].features if params.shift_tiers else ()
+    return (*first, *(f for f in shift if f not in first))
+
+
+def evidence_completeness(params: PolicyParams, tier: Tier, obs: Mapping[str, Observation],
+                          task: TaskInfo, evidence: Evidence, *, impute: bool = True) -> float:
+    """The share of the full evidence's kinds really observed; it scales confidence.
+
+    Observed means neither missing nor imputed, and read by the tier or the shift risk.
     """
     imputed = set(shift_features()) if not task.modality_match and impute else set()
     if evidence.summary_only or evidence.target_labeled_rows == 0:
         imputed |= set(row_features())
+    full = full_evidence(params)
     # the evidence a full request with labels provides
-    wanted = {_evidence_unit(f) for f in (*full.features, *row_features())}
-    seen = {_evidence_unit(f) for f in tier.features if f in obs and f not in imputed}
+    wanted = {_evidence_unit(f) for f in (*full, *row_features())}
+    read = {*tier.features, *(f for f in full if f in shift_features())}
+    seen = {_evidence_unit(f) for f in read if f in obs and f not in imputed}
     return len(seen & wanted) / len(wanted)
 
 
 def _evidence_notes(params: PolicyParams, tier: Tier, obs: Mapping[str, Observation],
                     evidence: Evidence, completeness: float) -> list[str]:
-    """What the request lacked: rows, the full model's features, metrics that did not run."""
+    """What the request lacked: rows, the full model's evidence, metrics that did not run."""
     notes = [reasons.SUMMARY_ONLY] if evidence.summary_only else []
     full = params.tiers[0]
-    if tier is not full:
-        missing = [f for f in full.features if f not in obs]
+    # what the tiers above this one and the shift risk would have read
+    above = params.tiers[:params.tiers.index(tier)] if tier in params.tiers else params.tiers
+    wanted = dict.fromkeys([*(f for t in above for f in t.features), *full_evidence(params)])
+    missing = [f for f in wanted if f not in obs]
+    if tier is not full or missing:
         notes.append(reasons.fell_back(tier, full, missing, completeness))
     # omitted metrics are listed in the assessment's own `omitted` map, not among the reasons
     return notes

@@ -24,7 +24,10 @@ Keys, best first:
 2. ties (equal evidence on the target, e.g. one embedding space with different source data):
    the transfer score on these inputs, the source shift as measured — the nearer source first;
 3. the probe lift, then the LogME of the candidate's features;
-4. the request order.
+4. the measured source shift (Fréchet over its baseline, then proxy-A), the nearer first: frozen
+   features do not depend on the source data, but with nothing else to tell them apart the
+   nearer source is the safer pick;
+5. the request order.
 
 Separation: the key that decided is a sum of per-feature pushes coef·(x − centre)/scale of one
 model; when both candidates were judged by the same model, the feature whose push differs most
@@ -47,8 +50,11 @@ from .params import PolicyParams, Tier, load_params
 # Differences below this are ties (keys are computed in float64 from the same features: equal
 # evidence gives equal values to the last bit or so).
 TIE = 1e-9
-# When the heads tie: these features decide, in this order.
-TIE_BREAK_FEATURES = ("probe_lift", "logme")
+# When the heads tie: these features decide, in this order, higher first (+1) or lower (−1):
+# the target's evidence, then — all else equal — the nearer source.
+TIE_BREAKS: tuple[tuple[str, int], ...] = (
+    ("probe_lift", +1), ("logme", +1), ("log_shift_excess", -1), ("proxy_a", -1))
+TIE_BREAK_FEATURES = tuple(f for f, _ in TIE_BREAKS)
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def rank_key(candidate: Candidate, params: PolicyParams | None = None) -> RankKe
     """The candidate's ranking key (see the module docstring)."""
     params = params or load_params()
     obs = candidate.observations()
-    ties = tuple(obs[f].value if f in obs else -math.inf for f in TIE_BREAK_FEATURES)
+    ties = tuple(sign * obs[f].value if f in obs else -math.inf for f, sign in TIE_BREAKS)
     tier = _ranking_tier(params.tiers, obs)
     if tier is None:
         return RankKey(None, -math.inf, params.prior_transfer, {}, {}, (), {}, ties)

@@ -34,11 +34,11 @@ def shift_risk(p: float, observed: Sequence[Observation]) -> str:
     return f"measured shift ({values}) alone → P(negative transfer) {p:.2f}"
 
 
-def shift_without_labels(p: float, prior: float) -> str:
-    """No label evidence: an above-average shift sets the risk."""
-    return (f"no label-based evidence to outweigh the shift: P(negative transfer) from shift "
-            f"{p:.2f} ≥ the calibration scenarios' share of negative transfer {prior:.2f} → "
-            "risk high")
+def shift_without_labels(above: Sequence[tuple[Observation, float]]) -> str:
+    """No label evidence: a shift above the calibration average sets the risk."""
+    values = "; ".join(f"{o.source} (calibration average {avg:.3g})" for o, avg in above)
+    return (f"no label-based evidence can rule negative transfer out and the shift is above "
+            f"the calibration scenarios' average: {values} → risk high")
 
 
 def expected_gain(value: float, low: float, high: float) -> str:
@@ -92,9 +92,14 @@ SUMMARY_ONLY = ("summary-only request: no rows, so the same-distribution baselin
 
 
 def fell_back(tier: Tier, full: Tier, missing: Iterable[str], completeness: float) -> str:
-    """The model fell back to fewer features."""
-    evidence = [FEATURES[f].evidence if f in FEATURES else f for f in missing]
-    return (f"fell back to model '{tier.name}': missing {'; '.join(evidence)} "
+    """The model fell back to fewer features, or the full model lacked some of its evidence."""
+    evidence = "; ".join(FEATURES[f].evidence if f in FEATURES else f for f in missing)
+    lacked = f"missing {evidence} " if evidence else ""
+    if tier is full:
+        return (f"model '{tier.name}' {lacked}(leave-one-family-out accuracy "
+                f"{tier.lofo_accuracy:.2f}); confidence scaled by the share of evidence observed "
+                f"({completeness:.2f})")
+    return (f"fell back to model '{tier.name}': {lacked}"
             f"(leave-one-family-out accuracy {tier.lofo_accuracy:.2f} vs "
             f"{full.lofo_accuracy:.2f}); confidence scaled by the share "
             f"of evidence observed ({completeness:.2f})")
