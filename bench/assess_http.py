@@ -15,6 +15,10 @@ down, not the peer (its torch brings its own BLAS). Section 3 runs the app in th
      default metric set: status and seconds (target: 201 within 2.5 s).
   3. BLAS threads by load: one request alone with 2 threads vs 1, and 4 concurrent requests,
      governed (the service's default) vs pinned at one thread per request: aggregate seconds.
+  4. The shared dev scenarios, one client, default metric set: each scenario's request as
+     bench/decision_quality.py builds it (base64 embeddings, target labels), seconds per request,
+     median and max (goal: median <= 0.15 s, max <= 0.8 s); and a 110 x 1,024 labeled target
+     against an 80-row source (the few-label ResNet-pooled case; goal <= 0.3 s).
 
     bash bench/setup_bench_env.sh      # alibi-detect lives in its own venv (numpy < 2)
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv-bench/bin/python bench/assess_http.py \
@@ -186,6 +190,35 @@ def section_summary(http: httpx.Client, args: argparse.Namespace) -> None:
           f"within 2.5 s); metrics {sorted(body['metrics'])}")
 
 
+def section_dev(http: httpx.Client, args: argparse.Namespace) -> None:
+    from scenarios import build_request, load_scenarios
+
+    scenarios = load_scenarios("dev")
+    print(f"\n## 4. The {len(scenarios)} shared dev scenarios through POST /assess, one client, "
+          "default metric set (base64 embeddings, target labels)")
+    medians = {}
+    for scenario in scenarios:
+        payload = json.dumps(build_request(scenario, "rows")).encode()
+        post(http, payload)  # warm-up: the first request of a shape pays for imports
+        medians[scenario.id], _ = timed_posts(http, payload, max(1, args.repeats // 2))
+    values = sorted(medians.values())
+    slowest = max(medians, key=lambda k: medians[k])
+    print(f"per-scenario medians: median {statistics.median(values):.3f} s (goal <= 0.15), "
+          f"max {values[-1]:.3f} s at {slowest} (goal <= 0.8), min {values[0]:.3f} s")
+    rng = np.random.default_rng(5)
+    d, n_target, n_source = 1024, 110, 80
+    labels = (np.arange(n_target) % 10).tolist()
+    body = {"source": {"name": "src", "embeddings": encoded(rng.normal(size=(n_source, d)))},
+            "target": {"name": "tgt", "embeddings": encoded(rng.normal(size=(n_target, d)) + 0.1),
+                       "labels": labels},
+            "task": {**TASK, "labeled_examples": n_target}, "options": {"seed": 0}}
+    payload = json.dumps(body).encode()
+    post(http, payload)
+    seconds, _ = timed_posts(http, payload, args.repeats)
+    print(f"{n_target} x {d:,} labeled target vs {n_source}-row source: median {seconds:.3f} s "
+          "(goal <= 0.3 s)")
+
+
 @contextlib.contextmanager
 def no_outside_load(cores: int) -> Iterator[None]:
     """The shared governor as on a quiet machine: the load-average cap off."""
@@ -235,13 +268,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sections", default="123")
     parser.add_argument("--server-python", default=sys.executable,
-                        help="interpreter of the service for sections 1 and 2")
+                        help="interpreter of the service for sections 1, 2 and 4")
     args = parser.parse_args()
     print(f"# POST /assess over HTTP: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} at start")
     print(f"# this process (client, peer): numpy {np.__version__}; BLAS: {blas_kernel()}")
     with tempfile.TemporaryDirectory() as tmp:
-        if "1" in args.sections or "2" in args.sections:
+        if any(k in args.sections for k in "124"):
             print(f"# server: {server_blas(args.server_python)}")
             with serve_process(args.server_python, Path(tmp)) as base, \
                     httpx.Client(base_url=base, timeout=600) as http:
@@ -249,6 +282,8 @@ def main() -> None:
                     section_mmd(http, args)
                 if "2" in args.sections:
                     section_summary(http, args)
+                if "4" in args.sections:
+                    section_dev(http, args)
         if "3" in args.sections:
             section_threads(Path(tmp), args)
     print(f"\nload average at end: {os.getloadavg()[0]:.1f} (other processes share these cores)")
