@@ -34,10 +34,13 @@ per-modality means, and diagnostics that are not our ranking: asGain, the assess
 (expected gain, transfer score) order, i.e. the ranking before issue 16's fix, and that
 expected gain with the shift or the k-NN feature's push removed, with the per-candidate evidence.
 
-Measured 2026-12 (13 targets x 6 candidates, zoo rebuilt 2026-12-06, policy
-logit-v2-697c294234da; feature-extraction truth; mean weighted tau / mean top-1 regret):
-  ours 0.733 / 1.07 points (images 0.693 / 1.37, texts 0.796 / 0.59);
-  before the fix (asGain) 0.647 / 2.03 (images 0.706 / 1.37, texts 0.551 / 3.09);
+Measured 2026-12 (13 targets x 6 candidates, zoo rebuilt 2026-12-06; feature-extraction truth;
+mean weighted tau / mean top-1 regret):
+  policy logit-v2-69c9de0e7060 (rows_scratch tier = scratch gap + labels per class; ties after
+  the target's evidence go to the nearer source): ours 0.725 / 1.08 points (images 0.693 / 1.37,
+  texts 0.776 / 0.61); asGain 0.765 / 1.00, but only because the zoo lists candidates roughly
+  best first and asGain keeps request order among exact ties;
+  policy logit-v2-697c294234da: ours 0.733 / 1.07; before the fix (asGain) 0.647 / 2.03;
   linear probe 0.765 / 1.00 (best single; images 0.692, texts 0.880), LogME 0.721 / 1.08,
   GBC 0.641, shrinkage H-score 0.567, TransRate 0.229, LEEP 0.207, H-score 0.146, NCE 0.104.
   Ceilings: split-half tau 0.861, one-seed tau 0.848 (regret 0.47).
