@@ -8,6 +8,8 @@ nothing.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,6 +27,9 @@ from ..domain.record import AssessmentRecord
 from ..errors import IdempotencyConflict, NotFound
 
 APPEND_RETRIES = 5
+# A lost race for the chain head is retried after a random pause of up to this many seconds
+# times the attempt number, so contenders that collided do not collide again in lockstep.
+RETRY_JITTER_SECONDS = 0.01
 
 
 R = TypeVar("R", AssessmentRecord, RankingRecord)
@@ -68,6 +73,7 @@ def append(sessions: sessionmaker[Session], record: R, idempotency_key: str | No
                 return existing
         if attempt == APPEND_RETRIES - 1:
             raise lost
+        _pause(attempt)
     raise AssertionError("unreachable")
 
 
@@ -98,7 +104,12 @@ def append_entry(sessions: sessionmaker[Session], entry: ChainEntry,
                 session.rollback()
                 if attempt == APPEND_RETRIES - 1:
                     raise exc
+        _pause(attempt)
     raise AssertionError("unreachable")
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0.0, RETRY_JITTER_SECONDS * (attempt + 1)))
 
 
 def by_idempotency_key(sessions: sessionmaker[Session], tenant: str, key: str,
