@@ -36,10 +36,11 @@ expected gain with the shift or the k-NN feature's push removed, with the per-ca
 
 Measured 2026-12 (13 targets x 6 candidates, zoo rebuilt 2026-12-06; feature-extraction truth;
 mean weighted tau / mean top-1 regret):
-  policy logit-v2-69c9de0e7060 (rows_scratch tier = scratch gap + labels per class; ties after
-  the target's evidence go to the nearer source): ours 0.725 / 1.08 points (images 0.693 / 1.37,
-  texts 0.776 / 0.61); asGain 0.765 / 1.00, but only because the zoo lists candidates roughly
-  best first and asGain keeps request order among exact ties;
+  policies logit-v2-69c9de0e7060 and -07ebe9957d13 (same row tiers; rows_scratch tier = scratch
+  gap + labels per class; ties after the target's evidence go to the nearer source): ours
+  0.725 / 1.08 points (images 0.693 / 1.37, texts 0.776 / 0.61); asGain 0.765 / 1.00, but only
+  because the zoo lists candidates roughly best first and asGain keeps request order among exact
+  ties;
   policy logit-v2-697c294234da: ours 0.733 / 1.07; before the fix (asGain) 0.647 / 2.03;
   linear probe 0.765 / 1.00 (best single; images 0.692, texts 0.880), LogME 0.721 / 1.08,
   GBC 0.641, shrinkage H-score 0.567, TransRate 0.229, LEEP 0.207, H-score 0.146, NCE 0.104.

@@ -51,6 +51,7 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "service"))
 
 from bench.scenarios import (  # noqa: E402
+    Mode,
     Scenario,
     add_root_arguments,
     metric_code_hash,
@@ -64,19 +65,24 @@ from transfer_advisor.domain.policy.fit import fit_policy  # noqa: E402
 from transfer_advisor.domain.policy.fit_heads import PENALTIES  # noqa: E402
 
 DEFAULT_OUT = REPO_ROOT / "service" / "transfer_advisor" / "domain" / "policy_params.json"
+SUMMARY_TOO: tuple[Mode, ...] = ("rows", "summary")
 
 
-def scenario_case(s: Scenario) -> Case:
-    """One scenario as a fit case: features from the rows-mode metrics (what a full request
-    measures), truth as its truth.json states it."""
-    run = run_metrics(s, "rows")
+def scenario_case(s: Scenario, mode: Mode = "rows") -> Case:
+    """One scenario as a fit case: features from the metrics a request of `mode` measures
+    (rows: what a full request measures), truth as its truth.json states it."""
+    run = run_metrics(s, mode)
     feats = {k: o.value for k, o in policy.policy_features(run.metrics, s.task).items()}
-    return Case(s.id, s.family, s.task.source_modality, s.task.target_modality, feats,
-                {k: s.truth.get(k) for k in TRUTH_FIELDS})
+    return Case(s.id if mode == "rows" else f"{s.id}#{mode}", s.family, s.task.source_modality,
+                s.task.target_modality, feats, {k: s.truth.get(k) for k in TRUTH_FIELDS})
 
 
 def scenario_cases(scenarios: Sequence[Scenario]) -> list[Case]:
-    return [scenario_case(s) for s in scenarios]
+    """Each scenario as a full request measures it and as a summary-only one does: the tiers a
+    summary-only request falls back to then learn from the features it really yields (its shift
+    baseline is parametric, its LogME from class moments), not only from rows-mode values.
+    Both cases share the scenario's family, so a held-out family leaves with both."""
+    return [scenario_case(s, mode) for s in scenarios for mode in SUMMARY_TOO]
 
 
 def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
