@@ -37,6 +37,7 @@ from ..domain.outcome import check_outcome
 from ..domain.policy import guard
 from ..domain.policy.cases import Case, shipped_cases, truth_of_outcome
 from ..domain.policy.fit import fit_policy, tenant_weights
+from ..domain.policy.fit_heads import decided_right
 from ..domain.record import AssessmentRecord, HistoryFilter
 from ..errors import AdvisorError, FieldError, InvalidInput
 from . import policies
@@ -143,7 +144,7 @@ def fit(sessions: sessionmaker[Session], tenant: str, actor: str, include_shippe
         says[share] = guard.held_out_says(fits[share], cases,
                                           [c for c in cases if c.origin == "tenant"])
     accuracy = {str(k): round(sum(ok) / len(ok), 6)
-                for k, ok in ((k, guard.decided_right(v, mine)) for k, v in says.items())}
+                for k, ok in ((k, decided_right(v, mine)) for k, v in says.items())}
     if not include_shipped:  # asked for the tenant's outcomes alone: no vendor to keep
         params = fits[0.0]
         params["fitted_on"]["tenant_share_evidence"] = accuracy

@@ -152,9 +152,14 @@ def family_folds(families: NDArray[Any], folds: int | None) -> NDArray[Any]:
     return np.array([str(names.index(f) % folds) for f in families])
 
 
+def decided_right(says: Sequence[bool], cases: Sequence[Case]) -> list[bool]:
+    """Whether each transfer decision is right (a gain within the margin is right either way)."""
+    return [c.within_margin or s == c.helps for s, c in zip(says, cases, strict=True)]
+
+
 def decision_accuracy(p: Array, cases: Sequence[Case]) -> float:
     """Share of cases decided right at 0.5 (within-margin cases count either way)."""
-    ok = [c.within_margin or ((pi >= 0.5) == c.helps) for pi, c in zip(p, cases, strict=True)]
+    ok = decided_right([bool(pi >= 0.5) for pi in p], cases)
     return float(np.mean(ok)) if ok else 0.0
 
 
@@ -179,10 +184,11 @@ def fit_tier(rows: Sequence[Row], features: Sequence[str], label: str,
     wts = np.array([r.case.weight for r in picked])
     fam = family_folds(np.array([r.case.family for r in picked]), folds)
     signs = [directions[f] for f in features]
-    scores = {pen: logloss(lofo_logits(x, y, fam, pen, signs, wts), y, wts) for pen in penalties}
+    logits = {pen: lofo_logits(x, y, fam, pen, signs, wts) for pen in penalties}
+    scores = {pen: logloss(eta, y, wts) for pen, eta in logits.items()}
     penalty = min(scores, key=lambda k: (scores[k], -k))
     head = fit_head(x, y, penalty, signs, wts)
-    lofo = lofo_logits(x, y, fam, penalty, signs, wts)
+    lofo = logits[penalty]
     a, b = platt(lofo, y, wts) if label != "fine_tune" else (1.0, 0.0)
     return {
         "features": list(features), "center": head["center"], "scale": head["scale"],

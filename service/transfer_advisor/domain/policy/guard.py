@@ -23,19 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .cases import Case
 from .decision import choose_tier, model_inputs
 from .features import FEATURES, Observation
-from .fit_heads import (
-    MIN_CASES,
-    family_folds,
-    fit_head,
-    lofo_logits,
-    platt,
-    transfer_label,
-)
+from .fit_heads import decided_right, fit_tier, rows_of
 from .inputs import TaskInfo
 from .params import Head, PolicyParams, Tier
 
@@ -44,6 +35,7 @@ from .params import Head, PolicyParams, Tier
 ALPHA = 0.05
 VENDOR = "vendor"
 CALIBRATION_FOLDS = 5
+DIRECTIONS = {name: f.direction for name, f in FEATURES.items()}
 
 
 def case_says_transfer(tiers: Sequence[Tier], prior_transfer: float, impute: bool,
@@ -77,24 +69,18 @@ def _held_out_tier(spec: Mapping[str, Any], cases: Sequence[Case],
                    family: str) -> Tier | None:
     """The tier's transfer head fitted and calibrated without `family` (None: too few cases)."""
     features = tuple(spec["features"])
-    picked = [c for c in cases if c.family != family and all(f in c.features for f in features)]
-    if len(picked) < MIN_CASES:
+    fitted = fit_tier(rows_of([c for c in cases if c.family != family]), features, "transfer",
+                      DIRECTIONS, (float(spec["transfer"]["penalty"]),), CALIBRATION_FOLDS)
+    if fitted is None:
         return None
-    x = np.array([[c.features[f] for f in features] for c in picked])
-    y = np.array([transfer_label(c) for c in picked])
-    wts = np.array([c.weight for c in picked])
-    signs = [FEATURES[f].direction for f in features]
-    penalty = float(spec["transfer"]["penalty"])
-    head = fit_head(x, y, penalty, signs, wts)
-    groups = family_folds(np.array([c.family for c in picked]), CALIBRATION_FOLDS)
-    a, b = platt(lofo_logits(x, y, groups, penalty, signs, wts), y, wts)
 
     def named(values: Any) -> dict[str, float]:
         return {f: float(v) for f, v in zip(features, values, strict=True)}
 
-    transfer = Head(float(head["intercept"]), named(head["coef"]), (float(a), float(b)))
-    return Tier(str(spec["name"]), features, named(head["center"]), named(head["scale"]),
-                named(x.min(axis=0)), named(x.max(axis=0)), transfer, Head(0.0, {}), 0.0)
+    a, b = fitted["calibration"]
+    transfer = Head(float(fitted["intercept"]), named(fitted["coef"]), (float(a), float(b)))
+    return Tier(str(spec["name"]), features, named(fitted["center"]), named(fitted["scale"]),
+                named(fitted["low"]), named(fitted["high"]), transfer, Head(0.0, {}), 0.0)
 
 
 def held_out_says(fit: Mapping[str, Any], cases: Sequence[Case],
@@ -117,11 +103,6 @@ def held_out_says(fit: Mapping[str, Any], cases: Sequence[Case],
                                        if t is not None]
         said.append(case_says_transfer(tiers_without[c.family], prior, impute, c))
     return said
-
-
-def decided_right(says: Sequence[bool], cases: Sequence[Case]) -> list[bool]:
-    """Whether each decision is right (a gain within the margin is right either way)."""
-    return [c.within_margin or s == c.helps for s, c in zip(says, cases, strict=True)]
 
 
 def sign_test_p(wins: int, losses: int) -> float:
