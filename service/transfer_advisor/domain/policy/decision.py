@@ -54,8 +54,8 @@ def decide(
     if tier is None:
         return _base_rate(params)
     x, range_notes = model_inputs(tier, obs, task, impute=params.mismatch_shift == "largest")
-    p = _probability(tier.transfer, tier, x)
-    p_tier_negative = _probability(tier.negative, tier, x)
+    p = probability(tier.transfer, tier, x)
+    p_tier_negative = probability(tier.negative, tier, x)
     p_shift, shift_note = shift_risk(params, obs)
     p_negative = max(p_tier_negative, p_shift)
     transfer = p >= 0.5
@@ -100,7 +100,7 @@ def shift_risk(params: PolicyParams, obs: Mapping[str, Observation]) -> tuple[fl
     if tier is None:
         return 0.0, []
     x = {f: min(max(obs[f].value, tier.low[f]), tier.high[f]) for f in tier.features}
-    p = _probability(tier.negative, tier, x)
+    p = probability(tier.negative, tier, x)
     return p, [reasons.shift_risk(p, [obs[f] for f in tier.features])]
 
 
@@ -164,7 +164,8 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
-def _probability(head: Head, tier: Tier, x: Mapping[str, float]) -> float:
+def probability(head: Head, tier: Tier, x: Mapping[str, float]) -> float:
+    """A head's calibrated probability at feature values x (never NaN)."""
     return _sigmoid(head.logit(x, tier.center, tier.scale))
 
 
@@ -211,7 +212,7 @@ def choose_strategy(params: PolicyParams, obs: Mapping[str, Observation], task: 
     if tier is None:
         return "feature_extraction", []
     x, _ = model_inputs(tier, obs, task, impute=params.mismatch_shift == "largest")
-    p_fine_tune = _probability(tier.transfer, tier, x)
+    p_fine_tune = probability(tier.transfer, tier, x)
     strategy: Strategy = "fine_tune" if p_fine_tune >= 0.5 else "feature_extraction"
     return strategy, [reasons.strategy(p_fine_tune, tier, x, strategy)]
 

@@ -50,7 +50,12 @@ class GainHead:
     def value(self, x: Mapping[str, float], center: Mapping[str, float],
               scale: Mapping[str, float]) -> float:
         """The expected gain at feature values x."""
-        return self.intercept + sum(c * (x[f] - center[f]) / scale[f] for f, c in self.coef.items())
+        return self.intercept + sum(self.contributions(x, center, scale).values())
+
+    def contributions(self, x: Mapping[str, float], center: Mapping[str, float],
+                      scale: Mapping[str, float]) -> dict[str, float]:
+        """Each feature's push on the expected gain."""
+        return {f: c * (x[f] - center[f]) / scale[f] for f, c in self.coef.items()}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..results import MetricResult
-from .decision import Recommendation, choose_tier, label_evidence
+from .decision import Recommendation, choose_tier, label_evidence, probability
 from .features import FEATURES, Observation, policy_features, shift_features
 from .inputs import TaskInfo
 from .params import PolicyParams, Tier, load_params
@@ -120,10 +120,6 @@ def _bounded(feature: str, value: float) -> float:
     return min(max(value, low), high)
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-
-
 def rank_key(candidate: Candidate, params: PolicyParams | None = None) -> RankKey:
     """The candidate's ranking key (see the module docstring)."""
     params = params or load_params()
@@ -151,7 +147,7 @@ def rank_key(candidate: Candidate, params: PolicyParams | None = None) -> RankKe
     gain_inputs = {f: tier.center[f] if f in held else v for f, v in score_inputs.items()}
     gain = (-math.inf if tier.gain is None else
             tier.gain.value(gain_inputs, tier.center, tier.scale))
-    score = _sigmoid(tier.transfer.logit(score_inputs, tier.center, tier.scale))
+    score = probability(tier.transfer, tier, score_inputs)
     return RankKey(tier, gain, score, gain_inputs, score_inputs, held, unclipped, ties)
 
 
@@ -179,8 +175,7 @@ def _pushes(key: RankKey, head: str) -> dict[str, float]:
     if tier is None:
         return {}
     if head == "gain" and tier.gain is not None:
-        x = key.gain_inputs
-        return {f: c * (x[f] - tier.center[f]) / tier.scale[f] for f, c in tier.gain.coef.items()}
+        return tier.gain.contributions(key.gain_inputs, tier.center, tier.scale)
     return tier.transfer.contributions(key.score_inputs, tier.center, tier.scale)
 
 
