@@ -65,7 +65,7 @@ from transfer_advisor.domain.policy.fit import fit_policy  # noqa: E402
 from transfer_advisor.domain.policy.fit_heads import PENALTIES  # noqa: E402
 
 DEFAULT_OUT = REPO_ROOT / "service" / "transfer_advisor" / "domain" / "policy_params.json"
-SUMMARY_TOO: tuple[Mode, ...] = ("rows", "summary")
+FIT_MODES: tuple[Mode, ...] = ("rows", "summary")
 
 
 def scenario_case(s: Scenario, mode: Mode = "rows") -> Case:
@@ -82,7 +82,7 @@ def scenario_cases(scenarios: Sequence[Scenario]) -> list[Case]:
     summary-only request falls back to then learn from the features it really yields (its shift
     baseline is parametric, its LogME from class moments), not only from rows-mode values.
     Both cases share the scenario's family, so a held-out family leaves with both."""
-    return [scenario_case(s, mode) for s in scenarios for mode in SUMMARY_TOO]
+    return [scenario_case(s, mode) for s in scenarios for mode in FIT_MODES]
 
 
 def fit_params(scenarios: Sequence[Scenario], split: str = "dev",
