@@ -7,12 +7,13 @@ Every scenario goes through the POST /assess code path: the request body is buil
 target labels, or summaries), parsed and decoded by `services.inputs`, the default metric set runs
 (`domain.metrics.compute_metrics`, cached in `.cache/`), and `domain.policy.decide` answers.
 `--exact` also runs `services.assess.evaluate` uncached on every request and checks the answer
-is identical. Prints, for the full (rows) and summary-only modes and for three baselines:
-decision accuracy, negative-transfer recall, Spearman(transfer_score, transfer_gain), three-way
-accuracy where fine-tuning was measured, expected-gain MAE, a reliability table, and
-leave-one-family-out / leave-one-modality-out results (the policy refitted without the held-out
-family or modality by `scripts/fit_policy.py`'s `fit_params`, penalty fixed at 1 to keep the many
-refits cheap, and calibrated on 5 groups of families), with per-family and per-modality rows.
+is identical. Prints, for the full (rows), embeddings-only (what the scenario format's scoring
+sends: no scratch proxy) and summary-only modes and for the baselines: decision accuracy,
+negative-transfer recall, Spearman(transfer_score, transfer_gain), three-way accuracy where
+fine-tuning was measured, expected-gain MAE, a reliability table, and leave-one-family-out /
+leave-one-modality-out results (the policy refitted without the held-out family or modality by
+`scripts/fit_policy.py`'s `fit_params`, penalty fixed at 1 to keep the many refits cheap, and
+calibrated on 5 groups of families), with per-family and per-modality rows.
 Modality = the target modality, with the source's when they differ (`--modality pair`: always source→target).
 """
 
@@ -259,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     params = policy.parse_params(args.params.read_bytes()) if args.params else None
 
-    modes: tuple[Mode, ...] = ("rows",) if args.rows_only else MODES
+    modes: tuple[Mode, ...] = ("rows", "embeddings") if args.rows_only else MODES
     scenarios = scenarios_from_args(args, modes)
     version = params.version if params else policy.POLICY_VERSION
     print(f"policy_version {version}; {len(scenarios)} scenarios, "
@@ -283,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nDecision quality (within-margin scenarios count either way)")
     print(HEADER)
     print(fmt("policy in-sample, rows", score(answers["rows"], scenarios)))
+    print(fmt("policy in-sample, embeddings only", score(answers["embeddings"], scenarios)))
     print(fmt("policy in-sample, summary-only", score(answers["summary"], scenarios)))
     for name, base_answers in baselines:
         print(fmt(name, score(base_answers, scenarios)))
@@ -310,23 +312,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.groups:
         group_deciders = [("in", answers["rows"]), *([("LOFO", lofo["rows"])] if lofo else []),
+                          *([("LOFO emb", lofo["embeddings"])] if lofo else []),
                           ("frechet", baselines[1][1] if len(baselines) > 1 else [])]
         group_deciders = [(n, a) for n, a in group_deciders if a]
         per_group("Per family (rows)", lambda s: s.family, scenarios, group_deciders)
         modality_deciders = [("in", answers["rows"]),
                              *([("LOMO", lomo["rows"])] if lomo else []),
+                             *([("LOMO emb", lomo["embeddings"])] if lomo else []),
                              *([("LOFO", lofo["rows"])] if lofo else [])]
         per_group("Per modality (rows)", lambda s: modality_of(s, args.modality), scenarios,
                   modality_deciders)
 
     if args.per_scenario:
-        print("\nPer scenario (rows | summary)")
-        for s, a, b in zip(scenarios, answers["rows"], answers["summary"], strict=True):
+        print("\nPer scenario (rows | embeddings only | summary)")
+        for s, *per_mode in zip(scenarios, *(answers[m] for m in MODES), strict=True):
             truth = "helps" if s.helps else "NEG" if s.negative else "margin"
-            ok = s.within_margin or ((a.strategy != "train_from_scratch") == s.helps)
-            print(f"  {s.id:40s} gain {s.gain:+.3f} {truth:6s} | {a.strategy:18s} "
-                  f"{a.score:.2f} {a.risk:6s} {'' if ok else 'WRONG'} | {b.strategy:18s} "
-                  f"{b.score:.2f} {b.risk}")
+            cells = []
+            for a in per_mode:
+                ok = s.within_margin or ((a.strategy != "train_from_scratch") == s.helps)
+                cells.append(f"{a.strategy:18s} {a.score:.2f} {a.risk:6s} {'' if ok else 'WRONG'}")
+            print(f"  {s.id:40s} gain {s.gain:+.3f} {truth:6s} | " + " | ".join(cells))
     if args.exact:
         print("\nSame answers via services.assess.evaluate (uncached)")
         check_exact(scenarios)

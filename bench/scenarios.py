@@ -1,10 +1,14 @@
 """Load the transfer scenarios with measured outcomes and run them through the service's metrics.
 
 Shared by `bench/decision_quality.py` and `scripts/fit_policy.py`. Each scenario is assessed in
-two modes, as a POST /assess body run through the service's own `services.assess.evaluate`:
+three modes, as a POST /assess body run through the service's own `services.assess.evaluate`:
 
-- "rows":    source and target embeddings, target labels on the first rows, the default metrics;
-- "summary": count/mean/covariance for both sides, plus class means/counts from the labeled rows.
+- "rows":       source and target embeddings, target labels on the first rows, and the scratch
+                features the service derives from raw items where the scenario ships them;
+- "embeddings": the same without scratch features: what the scenario format's scoring sends
+                (embeddings + target labels), so the tiers without the scratch proxy are judged
+                on every scenario, not only on those without raw items;
+- "summary":    count/mean/covariance for both sides, plus class means/counts from the labeled rows.
 
 What the service would store of it (metric results and evidence) is cached under
 `.cache/scenario-metrics/` (gitignored), keyed by the scenario, the mode and a hash of the domain
@@ -47,8 +51,8 @@ from transfer_advisor.services.scratch_features import (  # noqa: E402
 )
 from transfer_advisor.settings import Settings  # noqa: E402
 
-Mode = Literal["rows", "summary"]
-MODES: tuple[Mode, ...] = ("rows", "summary")
+Mode = Literal["rows", "embeddings", "summary"]
+MODES: tuple[Mode, ...] = ("rows", "embeddings", "summary")
 CACHE_DIR = REPO_ROOT / ".cache" / "scenario-metrics"
 SEED = 0
 PERMUTATIONS = 200
@@ -233,7 +237,7 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
     task = {"type": t.type, "num_classes": t.num_classes, "labeled_examples": t.labeled_examples,
             "source_modality": t.source_modality, "target_modality": t.target_modality}
     options = {"permutations": PERMUTATIONS, "seed": SEED}
-    if mode == "rows":
+    if mode in ("rows", "embeddings"):
         def enc(x: np.ndarray) -> dict[str, Any]:
             data = base64.b64encode(np.ascontiguousarray(x, dtype="<f4").tobytes()).decode()
             return {"shape": list(x.shape), "dtype": "float32", "data": data}
@@ -243,7 +247,7 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
         if labels_path.is_file():  # lets LEEP/NCE fit a pseudo source head
             source["labels"] = np.load(labels_path).astype(np.int64).tolist()
         target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
-        scratch = scratch_features(scenario, len(y_target))
+        scratch = scratch_features(scenario, len(y_target)) if mode == "rows" else None
         if scratch is not None:
             target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
         return {"source": source, "target": target, "task": task, "options": options}
