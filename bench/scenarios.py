@@ -26,7 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,6 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT / "service") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "service"))
 
+from transfer_advisor.domain.metric_context import NEEDS_SCRATCH  # noqa: E402
 from transfer_advisor.domain.metrics import select_metrics  # noqa: E402
 from transfer_advisor.domain.policy import Evidence, TaskInfo  # noqa: E402
 from transfer_advisor.domain.results import MetricResult  # noqa: E402
@@ -302,8 +303,22 @@ def run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool = False) -> Sce
     """Default metric set for one scenario and mode, from the cache when the code is unchanged."""
     key = (str(scenario.folder), mode, metric_code_hash())
     if key not in _MEMO or refresh:
-        _MEMO[key] = _run_metrics(scenario, mode, refresh=refresh)
+        if mode == "embeddings" and not refresh:
+            _MEMO[key] = _without_scratch(run_metrics(scenario, "rows"))
+        else:
+            _MEMO[key] = _run_metrics(scenario, mode, refresh=refresh)
     return _MEMO[key]
+
+
+def _without_scratch(run: ScenarioRun) -> ScenarioRun:
+    """The rows run as a request without scratch features measures it: each metric runs on its
+    own seeded stream, so only the scratch metrics go (to `omitted`); `--exact` in
+    bench/decision_quality.py checks this against an uncached evaluation of the embeddings body."""
+    scratch = {spec.name for spec in select_metrics(None) if spec.scope == "scratch"}
+    omitted = {**run.omitted, **dict.fromkeys(sorted(scratch), NEEDS_SCRATCH)}
+    return ScenarioRun(run.scenario, "embeddings",
+                       {k: v for k, v in run.metrics.items() if k not in scratch}, omitted,
+                       replace(run.evidence, omitted=omitted))
 
 
 def cached(scenario: Scenario, mode: Mode = "rows") -> bool:
