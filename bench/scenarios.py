@@ -323,7 +323,8 @@ def _without_scratch(run: ScenarioRun) -> ScenarioRun:
 
 def cached(scenario: Scenario, mode: Mode = "rows") -> bool:
     """Whether this scenario's metrics for `mode` are already in the cache."""
-    return (CACHE_DIR / f"{scenario.id}.{mode}.{metric_code_hash()}.record.json").is_file()
+    stored: Mode = "rows" if mode == "embeddings" else mode
+    return (CACHE_DIR / f"{scenario.id}.{stored}.{metric_code_hash()}.record.json").is_file()
 
 
 def _run_metrics(scenario: Scenario, mode: Mode, *, refresh: bool) -> ScenarioRun:
