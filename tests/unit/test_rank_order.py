@@ -20,10 +20,14 @@ TASK = policy.TaskInfo("classification", 4, 200, "image", "image")
 
 
 def candidate(name: str, probe: float | None, frechet: float | None,
-              scratch: float | None = None, task: policy.TaskInfo = TASK) -> Candidate:
+              scratch: float | None = None, task: policy.TaskInfo = TASK,
+              logme: float | None = None) -> Candidate:
     """Probe accuracies (chance 0.25), a Fréchet distance over a baseline of 1 and, optionally,
-    the scratch proxy's probe accuracy (the same for every candidate of one target)."""
+    the scratch proxy's probe accuracy (the same for every candidate of one target) and LogME
+    (label evidence without a probe, as a summary's class statistics give it)."""
     metrics: dict[str, MetricResult] = {}
+    if logme is not None:
+        metrics["logme"] = MetricResult(logme)
     if probe is not None:
         metrics["linear_probe_accuracy"] = MetricResult(probe, 0.01, {"chance": 0.25})
         metrics["knn_accuracy"] = MetricResult(probe - 0.05, 0.01, {"chance": 0.25})
@@ -34,7 +38,7 @@ def candidate(name: str, probe: float | None, frechet: float | None,
             "baseline": 1.0, "n_source": 200, "n_target": 200})
     evidence = policy.Evidence(source_rows=frechet is not None, target_rows=True,
                                target_labeled_rows=200 if probe is not None else 0,
-                               source=frechet is not None)
+                               class_statistics=logme is not None, source=frechet is not None)
     return Candidate(name, metrics, task, policy.decide(metrics, task, evidence))
 
 
@@ -50,28 +54,40 @@ def test_better_probe_ranks_first_and_is_named() -> None:
     assert sep.reason.startswith("strong ranks above weak")
 
 
-def test_shift_does_not_overturn_frozen_evidence() -> None:
-    # a slightly better probe whose source lies far from the target; the assessment's own
-    # expected gain lets the shift win, the ranking does not
-    near, far = candidate("near", 0.70, 1.0), candidate("far", 0.72, 1000.0)
+def test_shift_does_not_overturn_label_evidence() -> None:
+    # LogME without a probe: a model that reads the shift beside the label evidence. A slightly
+    # better LogME whose source lies far from the target; the assessment's own expected gain
+    # lets the shift win, the ranking holds the shift at the centre
+    near = candidate("near", None, 1.0, logme=-0.50)
+    far = candidate("far", None, 1000.0, logme=-0.45)
     assert near.gain > far.gain  # what ordering by the assessments' gains would do
     assert names([near, far]) == ["far", "near"]
     key = rank_key(far)
     assert key.held == ("log_shift_excess",)
     assert key.gain_inputs["log_shift_excess"] == key.tier.center["log_shift_excess"]  # type: ignore[union-attr]
     sep = separate(far, near)
-    assert sep.evidence in ("probe_lift", "knn_lift")
+    assert sep.evidence == "logme"
     assert "expected gain" in sep.reason
+
+
+def test_probe_models_do_not_read_the_shift() -> None:
+    # labeled rows: the probes measure the frozen features on the target itself, so the
+    # assessment's gain and the ranking agree, whatever the source's distance
+    near, far = candidate("near", 0.70, 1.0), candidate("far", 0.72, 1000.0)
+    assert far.gain > near.gain
+    assert names([near, far]) == ["far", "near"]
+    assert rank_key(far).held == ()
+    assert separate(far, near).evidence in ("probe_lift", "knn_lift")
 
 
 def test_shift_does_not_reorder_equal_frozen_evidence_only_breaks_the_tie() -> None:
     # one embedding space, two source data sets: the same evidence on the target
     near, far = candidate("near", 0.7, 1.2), candidate("far", 0.7, 40.0)
     assert rank_key(near).gain == rank_key(far).gain
-    assert order([far, near]) == [1, 0]  # the tie goes to the transfer score: nearer first
+    assert order([far, near]) == [1, 0]  # the tie goes to the nearer source
     sep = separate(near, far)
     assert sep.evidence == "log_shift_excess"
-    assert "equal expected gain, transfer score" in sep.reason
+    assert "equal expected gain" in sep.reason
 
 
 def test_clipped_candidates_are_ordered_by_what_they_measured() -> None:
@@ -101,16 +117,13 @@ def test_clipped_candidates_are_ordered_by_what_they_measured() -> None:
 
 
 def test_candidates_without_source_use_the_same_model_as_those_with() -> None:
-    # no source data: the assessment falls back to the labels-only model; the ranking reads
-    # the probes with the shift held at the centre, so both are comparable
+    # no source data: the probe models do not need the shift, so a candidate without a source
+    # is judged by the same model, on its probes
     none_ = candidate("none", 0.9, None)
     src = candidate("src", 0.6, 1.1)
-    # the labels-only model does not read the probe
-    assert candidate("weak-none", 0.3, None).gain == none_.gain
+    assert candidate("weak-none", 0.3, None).gain < none_.gain
     assert rank_key(none_).tier == rank_key(src).tier
     assert names([src, none_]) == ["none", "src"]
-    reasons = rank_reasons([src, none_], [1, 0])
-    assert "comes from model 'labels_only'" in reasons[0]
 
 
 def test_without_sources_probe_lift_orders_and_equal_evidence_ties() -> None:
@@ -145,7 +158,8 @@ def test_different_models_are_named() -> None:
 
 def test_modality_mismatch_reads_the_largest_shift_in_the_score_only() -> None:
     text = policy.TaskInfo("classification", 4, 200, "text", "image")
-    match, mismatch = candidate("match", 0.7, 2.0), candidate("mismatch", 0.7, 2.0, task=text)
+    match = candidate("match", None, 2.0, logme=-0.5)
+    mismatch = candidate("mismatch", None, 2.0, task=text, logme=-0.5)
     k_match, k_mismatch = rank_key(match), rank_key(mismatch)
     assert k_match.gain == k_mismatch.gain
     assert k_match.score > k_mismatch.score
