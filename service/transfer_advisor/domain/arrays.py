@@ -6,6 +6,7 @@ Every check names the field it refers to, so a client learns exactly what to fix
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.linalg
@@ -14,6 +15,7 @@ from numpy.typing import NDArray
 from ..errors import InvalidInput
 
 Matrix = NDArray[np.float64]
+ArrayT = TypeVar("ArrayT", bound=np.ndarray[Any, Any])
 
 WIRE_DTYPES: dict[str, np.dtype[np.floating]] = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 # Relative tolerances for client-computed covariances (float32 round-off in a client's sums).
@@ -59,8 +61,10 @@ def matrix_from_bytes(raw: bytes, shape: Sequence[int], dtype: str, field: str) 
     if len(raw) != expected:
         raise InvalidInput.at(
             f"{field}.data", f"holds {len(raw)} bytes; shape {[n, d]} of {dtype} needs {expected}")
-    matrix = np.frombuffer(raw, dtype=wire).reshape(n, d).astype(np.float64, copy=False)
-    return check_finite(matrix, f"{field}.data")
+    wire_matrix = np.frombuffer(raw, dtype=wire).reshape(n, d)
+    # checked as sent: float32 widens exactly, and half the bytes are read
+    check_finite(wire_matrix, f"{field}.data")
+    return wire_matrix.astype(np.float64, copy=False)
 
 
 def matrix_from_rows(rows: Sequence[Sequence[float]], field: str) -> Matrix:
@@ -84,8 +88,10 @@ def matrix_from_rows(rows: Sequence[Sequence[float]], field: str) -> Matrix:
     return check_finite(np.asarray(rows, dtype=np.float64), field)
 
 
-def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]:
+def check_finite(values: ArrayT, field: str) -> ArrayT:
     """Return values unchanged if every entry is finite and within `MAX_ABS_VALUE`."""
+    if _within(values, MAX_ABS_VALUE):  # the common case: two reductions, no temporaries
+        return values
     bad = ~np.isfinite(values)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -93,15 +99,30 @@ def check_finite(values: NDArray[np.float64], field: str) -> NDArray[np.float64]
     return check_magnitude(values, field)
 
 
-def check_magnitude(values: NDArray[np.float64], field: str,
-                    limit: float = MAX_ABS_VALUE) -> NDArray[np.float64]:
-    """Return values unchanged if no magnitude exceeds `limit`; else name the first index."""
+def check_magnitude(values: ArrayT, field: str, limit: float = MAX_ABS_VALUE) -> ArrayT:
+    """Return values unchanged if no magnitude exceeds `limit`; else name the first index.
+
+    A NaN is not refused here (|NaN| > limit is false); `check_finite` refuses it.
+    """
+    if _within(values, limit):
+        return values
     big = np.abs(values) > limit
-    if big.any():
-        where = tuple(int(i) for i in np.argwhere(big)[0])
-        raise InvalidInput.at(field, f"holds {float(values[where]):.3g} at index {list(where)}; "
-                                     f"magnitudes above {limit:.0e} are refused")
-    return values
+    if not big.any():
+        return values
+    where = tuple(int(i) for i in np.argwhere(big)[0])
+    raise InvalidInput.at(field, f"holds {float(values[where]):.3g} at index {list(where)}; "
+                                 f"magnitudes above {limit:.0e} are refused")
+
+
+def _within(values: np.ndarray[Any, Any], limit: float) -> bool:
+    """Whether every entry is finite with magnitude ≤ limit, from max and min alone.
+
+    A NaN makes both NaN and ±Inf exceeds any finite limit, so either fails the test (the
+    callers then look elementwise). An empty array passes.
+    """
+    if values.size == 0:
+        return True
+    return bool(float(values.max()) <= limit and -float(values.min()) <= limit)
 
 
 def check_covariance(cov: Matrix, field: str) -> Matrix:
