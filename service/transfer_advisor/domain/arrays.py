@@ -13,6 +13,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from ..errors import InvalidInput
+from .summary import KnownCholesky
 
 Matrix = NDArray[np.float64]
 ArrayT = TypeVar("ArrayT", bound=np.ndarray[Any, Any])
@@ -127,32 +128,58 @@ def _within(values: np.ndarray[Any, Any], limit: float) -> bool:
 
 def check_covariance(cov: Matrix, field: str) -> Matrix:
     """Square, symmetric and PSD within tolerance; returns the symmetrised matrix."""
+    return checked_covariance(cov, field)[0]
+
+
+def checked_covariance(cov: Matrix, field: str, *, try_definite: bool = True,
+                       ) -> tuple[Matrix, KnownCholesky | None]:
+    """`check_covariance`, with the outcome of its Cholesky factorisation for the metrics.
+
+    PSD within tolerance ⇔ sym + tol·I is positive definite. With `try_definite`, sym itself is
+    factorised first: positive definite passes at once and its lower factor is returned (the
+    factor the Gaussian metrics would compute again); otherwise (also without `try_definite`,
+    for a covariance known to be singular, from fewer rows than dimensions) one Cholesky of
+    sym + tol·I decides, and the outcome says sym is not positive definite when that is known.
+    """
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
         raise InvalidInput.at(field, f"must be square, got shape {list(cov.shape)}")
+    d = len(cov)
     # Two d × d buffers in all (max and min instead of |Σ|): at d = 768 each pass is 4.7 MB.
     scale = max(float(cov.max()), -float(cov.min()), 1e-300)
-    sym = np.subtract(cov, cov.T)
-    asym = max(float(sym.max()), -float(sym.min()))
+    sym = np.add(cov, cov.T)
+    sym *= 0.5
+    # Σ − sym = (Σ − Σᵀ)/2: the asymmetry from a contiguous pass, not a second transposed one
+    half_gap = np.subtract(cov, sym)
+    asym = 2.0 * max(float(half_gap.max()), -float(half_gap.min()))
     if asym > SYMMETRY_RTOL * scale:
         raise InvalidInput.at(field, f"is not symmetric (max |Σ − Σᵀ| = {asym:.3g})")
-    np.add(cov, cov.T, out=sym)
-    sym *= 0.5
-    # PSD within tolerance ⇔ sym + tol·I is positive definite: one Cholesky (d³/3 flops), a
-    # quarter of the eigenvalues' cost, in place on a copy (LAPACK directly: numpy's copies
-    # twice and zeroes the other triangle; the transpose is the Fortran-order view LAPACK takes,
-    # the same matrix); the eigenvalue is computed only to report a refusal.
-    work = sym.copy()
-    work.flat[:: len(work) + 1] += PSD_RTOL * scale
+    # Cholesky in place on the second buffer (LAPACK directly: numpy's copies twice; the
+    # transpose is the Fortran-order view LAPACK takes, the same symmetric matrix); the
+    # eigenvalue is computed only to report a refusal.
+    work = half_gap
+    if try_definite:
+        np.copyto(work, sym)
+        factor, info = scipy.linalg.lapack.dpotrf(work.T, lower=1, clean=1, overwrite_a=1)
+        _refuse_lapack_argument(info)
+        if info == 0:
+            return sym, KnownCholesky(np.asarray(factor))
+    np.copyto(work, sym)
+    work.flat[:: d + 1] += PSD_RTOL * scale
     _, info = scipy.linalg.lapack.dpotrf(work.T, lower=1, clean=0, overwrite_a=1)
+    _refuse_lapack_argument(info)
+    known = KnownCholesky(None) if try_definite else None
     if info == 0:
-        return sym
-    if info < 0:  # an argument LAPACK refused: a bug here, not the client's input
-        raise ValueError(f"dpotrf: illegal value in argument {-info}")
+        return sym, known
     smallest = float(np.linalg.eigvalsh(sym)[0])
     if smallest < -PSD_RTOL * scale:
         raise InvalidInput.at(
             field, f"is not positive semi-definite (smallest eigenvalue {smallest:.3g})")
-    return sym
+    return sym, known
+
+
+def _refuse_lapack_argument(info: int) -> None:
+    if info < 0:  # an argument LAPACK refused: a bug here, not the client's input
+        raise ValueError(f"dpotrf: illegal value in argument {-info}")
 
 
 def check_labels(labels: Sequence[int], n_rows: int, num_classes: int | None,
