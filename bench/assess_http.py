@@ -49,6 +49,8 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# this checkout's service code, here (section 3) as in the server of sections 1, 2 and 4
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "service"))
 from shift_tests import blas_kernel, data, load_alibi
 from transfer_advisor.app import create_app
 from transfer_advisor.services import compute_threads
@@ -91,7 +93,7 @@ def serve_process(python: str, workdir: Path) -> Iterator[str]:
     from load import free_port, server
 
     port = free_port()
-    env = {**os.environ, "TRANSFER_ADVISOR_AUTH": "disabled",
+    env = {**server_env(), "TRANSFER_ADVISOR_AUTH": "disabled",
            "TRANSFER_ADVISOR_DATA_DIR": str(workdir / "data"),
            "TRANSFER_ADVISOR_RATE_LIMIT_PER_SECOND": "0"}
     env.pop("TRANSFER_ADVISOR_DATABASE_URL", None)
@@ -101,13 +103,23 @@ def serve_process(python: str, workdir: Path) -> Iterator[str]:
         yield base
 
 
+def server_env() -> dict[str, str]:
+    """This environment with this checkout's service/ first on PYTHONPATH: the server runs the
+    code next to this script (an editable install elsewhere, e.g. another worktree's, would
+    otherwise win), from whatever directory it starts in."""
+    service = str(Path(__file__).resolve().parents[1] / "service")
+    path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([service, *path])}
+
+
 def server_blas(python: str) -> str:
     import subprocess
 
-    code = ("import sys; sys.path.insert(0, 'bench'); import numpy; from shift_tests import "
-            "blas_kernel; print(f'numpy {numpy.__version__}; ' + blas_kernel())")
+    code = ("import sys; sys.path.insert(0, 'bench'); import numpy, transfer_advisor; "
+            "from shift_tests import blas_kernel; print(f'numpy {numpy.__version__}; ' + "
+            "blas_kernel() + f'; code {transfer_advisor.__file__}')")
     out = subprocess.run([python, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1])
+                         cwd=Path(__file__).resolve().parents[1], env=server_env())
     return out.stdout.strip() or out.stderr.strip()[-200:]
 
 

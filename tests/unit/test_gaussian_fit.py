@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from transfer_advisor.domain import linalg
+from transfer_advisor.domain.arrays import checked_covariance
 from transfer_advisor.domain.metric_context import MetricContext
 from transfer_advisor.domain.metrics import REGISTRY, MetricInputs, compute_metrics
 from transfer_advisor.domain.shift import gaussian, gaussian_fit
@@ -230,3 +231,53 @@ def test_parametric_draws_use_the_target_cholesky_factor() -> None:
     merged = halves.fits[0].summary.merge(halves.fits[1].summary)
     np.testing.assert_allclose(merged.cov, cov, atol=0.25 * np.abs(cov).max())
     np.testing.assert_allclose(merged.mean, target.mean, atol=0.25)
+
+
+def checked(summary: Summary, *, try_definite: bool = True) -> Summary:
+    """The summary as a client would send it, through the PSD check (which keeps its factor)."""
+    cov, known = checked_covariance(summary.cov, "summary.covariance", try_definite=try_definite)
+    return Summary.from_covariance(summary.count, summary.mean, cov, known_cholesky=known)
+
+
+@given(pair=summary_pairs(), rank_deficient=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_the_checks_factor_gives_the_values_of_a_fresh_factorisation(
+        pair: tuple[Summary, Summary], rank_deficient: bool) -> None:
+    a, b = pair
+    if rank_deficient:  # a singular source: the check knows it is not definite
+        rows = np.random.default_rng(a.count).standard_normal((a.dim // 2 + 1, a.dim))
+        a = Summary.from_covariance(a.count, a.mean, np.cov(rows, rowvar=False))
+    checked_a, checked_b = checked(a), checked(b)
+    assert checked_b.known_cholesky is not None
+    for name in PAIRS:
+        fresh = new_value(name, GaussianFit(a), GaussianFit(b))
+        assert new_value(name, GaussianFit(checked_a), GaussianFit(checked_b)) == pytest.approx(
+            fresh, rel=1e-10, abs=1e-10 * cancelling_terms(name, a, b)), name
+
+
+def test_a_known_factor_is_used_not_computed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return linalg.cholesky_lower(*args, **kwargs)  # type: ignore[arg-type]
+
+    for module in (gaussian, gaussian_fit):
+        monkeypatch.setattr(module, "cholesky_lower", counted)
+    inputs = _summary_only(30, 1000)
+    client = MetricInputs(checked(inputs.source), checked(inputs.target))
+    run = compute_metrics(client, GAUSSIAN)
+    # as test_one_factorisation_per_covariance_per_request, less the target's Σ: the check's
+    assert len(calls) == 7
+    context = MetricContext(client)
+    known = client.target.known_cholesky
+    assert known is not None
+    assert context.target_fit.cholesky is known.factor
+    calls.clear()
+    plain = compute_metrics(inputs, GAUSSIAN)
+    assert len(calls) == 8
+    for name in GAUSSIAN:
+        for key in ("value", "baseline"):
+            got = run.results[name].value if key == "value" else run.results[name].details[key]
+            want = plain.results[name].value if key == "value" else plain.results[name].details[key]
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (name, key)

@@ -7,7 +7,7 @@ so `from_rows(a).merge(from_rows(b)) == from_rows(a ∪ b)` up to round-off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 import numpy as np
@@ -15,6 +15,17 @@ from numpy.typing import NDArray
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class KnownCholesky:
+    """The outcome of a Cholesky factorisation of a summary's covariance Σ, made while checking it.
+
+    `factor`: Σ's lower Cholesky factor (upper triangle zero), or None when Σ proved not
+    positive definite. Carried so that the Gaussian metrics do not factorise Σ a second time.
+    """
+
+    factor: Matrix | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class Summary:
     m2: Matrix
     class_counts: NDArray[np.int64] | None = None
     class_means: Matrix | None = None
+    # Σ's Cholesky outcome when the summary's builder computed it (None: not known); of the
+    # covariance as received, equal to `cov` up to the round-off of m2's scaling. Not merged.
+    known_cholesky: KnownCholesky | None = field(default=None, compare=False, repr=False)
 
     @property
     def dim(self) -> int:
@@ -79,10 +93,14 @@ class Summary:
         cov: Matrix,
         class_counts: NDArray[np.int64] | None = None,
         class_means: Matrix | None = None,
+        known_cholesky: KnownCholesky | None = None,
     ) -> Self:
-        """Build from what a client sends: count, mean and the unbiased covariance."""
+        """Build from what a client sends: count, mean and the unbiased covariance.
+
+        `known_cholesky`: the outcome of a Cholesky factorisation of `cov` already made.
+        """
         return cls(count, np.asarray(mean, np.float64), np.asarray(cov, np.float64) * (count - 1),
-                   class_counts, class_means)
+                   class_counts, class_means, known_cholesky)
 
     def merge(self, other: Summary) -> Summary:
         """Exact combination of two disjoint summaries (Chan, Golub & LeVeque)."""

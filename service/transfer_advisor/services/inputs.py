@@ -143,7 +143,9 @@ def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
         raise InvalidInput.at(f"{field}.covariance", f"must be {d} × {d} to match mean")
     arrays.check_magnitude(mean, f"{field}.mean")
     arrays.check_magnitude(cov, f"{field}.covariance", arrays.MAX_ABS_VALUE**2)
-    cov = arrays.check_covariance(cov, f"{field}.covariance")
+    # Fewer rows than dimensions make Σ singular: no definite Cholesky to try (or to keep).
+    cov, known_cholesky = arrays.checked_covariance(cov, f"{field}.covariance",
+                                                    try_definite=spec.count - 1 >= d)
     class_counts = class_means = None
     if (spec.class_means is None) != (spec.class_counts is None):
         raise InvalidInput.at(f"{field}.class_means", "give class_means and class_counts together")
@@ -159,7 +161,8 @@ def _summary_from_spec(spec: SummarySpec, field: str) -> Summary:
         class_counts = np.asarray(spec.class_counts, dtype=np.int64)
         if class_counts.sum() > spec.count:
             raise InvalidInput.at(f"{field}.class_counts", "sum exceeds count")
-    return Summary.from_covariance(spec.count, mean, cov, class_counts, class_means)
+    return Summary.from_covariance(spec.count, mean, cov, class_counts, class_means,
+                                   known_cholesky)
 
 
 def decode_side(spec: DatasetSpec, field: str, num_classes: int | None, settings: Settings,

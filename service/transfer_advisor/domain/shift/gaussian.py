@@ -10,6 +10,7 @@ dimensions, `lowrank` computes the covariance metrics in O(n²d).
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from ..linalg import (
@@ -76,21 +77,27 @@ def _cross_eigenvalues(a: GaussianFit, b: GaussianFit) -> NDArray[np.float64]:
     if rows_a is not None and rows_b is not None:
         small, large = (rows_a, rows_b) if len(rows_a) <= len(rows_b) else (rows_b, rows_a)
         cross = small @ large.T  # (n_small, n_large)
-        return _clipped_eigenvalues(cross @ cross.T)
+        # C Cᵀ as BLAS syrk writes it: the lower triangle, Fortran-ordered, as the solver reads it
+        gram = scipy.linalg.blas.dsyrk(1.0, cross.T, trans=1, lower=1)
+        return _clipped_eigenvalues(gram, overwrite=True)
     if rows_a is not None:
         return _clipped_eigenvalues(symmetrize(rows_a @ b.cov @ rows_a.T))
     if rows_b is not None:
         return _clipped_eigenvalues(symmetrize(rows_b @ a.cov @ rows_b.T))
     for first, second in ((b, a), (a, b)):
         if first.cholesky is not None:  # sygst writes the lower triangle, all the solve reads
-            return _clipped_eigenvalues(lower_congruence(first.cholesky, second.cov))
+            return _clipped_eigenvalues(lower_congruence(first.cholesky, second.cov),
+                                        overwrite=True)
     root = a.root.factor
     return _clipped_eigenvalues(symmetrize(root.T @ b.cov @ root))
 
 
-def _clipped_eigenvalues(sym: Matrix) -> NDArray[np.float64]:
-    """Eigenvalues of a symmetric matrix, from its lower triangle, clipped at 0."""
-    return np.clip(symmetric_eigenvalues(sym), 0.0, None)
+def _clipped_eigenvalues(sym: Matrix, *, overwrite: bool = False) -> NDArray[np.float64]:
+    """Eigenvalues of a symmetric matrix, from its lower triangle, clipped at 0.
+
+    `overwrite`: `sym` is a temporary the solver may destroy.
+    """
+    return np.clip(symmetric_eigenvalues(sym, overwrite=overwrite), 0.0, None)
 
 
 def coral_distance(a: Side, b: Side) -> MetricResult:

@@ -111,10 +111,13 @@ class GaussianFit:
     def cholesky(self) -> Matrix | None:
         """Σ's lower Cholesky factor; None when Σ is not numerically positive definite.
 
-        Not tried when the rows show Σ singular (n − 1 < d).
+        Not tried when the rows show Σ singular (n − 1 < d); taken from the summary when its
+        builder already factorised Σ (the PSD check of a client covariance).
         """
         if self.scaled_rows is not None:
             return None
+        if self.summary.known_cholesky is not None:
+            return self.summary.known_cholesky.factor
         try:
             return cholesky_lower(self.cov)
         except np.linalg.LinAlgError:
