@@ -27,6 +27,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from ..results import MetricResult
+from ._buffers import POOL
 from ._pairwise import (
     Matrix,
     PooledMatrix,
@@ -186,7 +187,10 @@ def pooled_test_result(
     permutations: int,
     rng: np.random.Generator,
 ) -> MetricResult:
-    """MetricResult of a pooled test: ``details`` then permutations, sample, standard error, p."""
+    """MetricResult of a pooled test: ``details`` then permutations, sample, standard error, p.
+
+    The matrix is spent afterwards: its memory goes back to the buffer pool.
+    """
     details = {
         **details,
         "permutations": permutations,
@@ -198,4 +202,5 @@ def pooled_test_result(
         outcome = permutation_test(matrix, statistic, permutations=permutations, rng=rng)
         p_value = outcome.p_value
         details.update(outcome.details())
+    POOL.give(matrix.lower, matrix.centred32)
     return MetricResult(value=value, p_value=p_value, details=details)

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..results import MetricNotApplicable, MetricResult
+from ._buffers import POOL
 from ._pairwise import Matrix, PooledSample, pooled_matrix
 from ._permutation import observed_value, pooled_or_new, pooled_test_result
 
@@ -29,8 +30,11 @@ def median_heuristic_bandwidth(sq_dist_source: Matrix) -> float:
     n = sq_dist_source.shape[0]
     # the sorted full matrix is n zeros then every pair twice, so element n + P − 1
     # (P = n(n − 1)/2 pairs) is pair (P − 1)//2 of the sorted strict lower triangle
-    pairs = np.concatenate([sq_dist_source[i, :i] for i in range(1, n)])
-    return float(math.sqrt(0.5 * _kth_smallest(pairs, (pairs.size - 1) // 2)))
+    pairs = np.concatenate([sq_dist_source[i, :i] for i in range(1, n)],
+                           out=POOL.take((n * (n - 1) // 2,)))
+    bandwidth = float(math.sqrt(0.5 * _kth_smallest(pairs, (pairs.size - 1) // 2)))
+    POOL.give(pairs)
+    return bandwidth
 
 
 def _kth_smallest(values: NDArray[np.float64], k: int) -> float:
@@ -110,7 +114,9 @@ def mmd_distance(
     n, m = pooled.n_source, pooled.n_target
     rule = "fixed"
     if bandwidth is None:
-        bandwidth = median_heuristic_bandwidth(pooled.lower_sq_dist(rows=n))
+        sq_dist_source = pooled.lower_sq_dist(rows=n)
+        bandwidth = median_heuristic_bandwidth(sq_dist_source)
+        POOL.give(sq_dist_source)
         rule = BANDWIDTH_RULE_MEDIAN
         if bandwidth == 0.0:
             raise MetricNotApplicable(

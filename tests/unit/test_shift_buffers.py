@@ -1,0 +1,56 @@
+"""The buffer pool of the pooled two-sample tests: reuse, ownership and the memory bound."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.random import default_rng
+
+from transfer_advisor.domain.shift._buffers import MIN_BYTES, BufferPool
+from transfer_advisor.domain.shift.mmd import mmd_distance
+
+ROWS = 512  # 512 × 512 float64 = 2 MiB, above MIN_BYTES
+
+
+def test_a_given_back_buffer_is_taken_again() -> None:
+    pool = BufferPool(keep_bytes=64 * 2**20)
+    first = pool.take((ROWS, ROWS))
+    assert first.shape == (ROWS, ROWS)
+    assert first.flags.c_contiguous
+    pool.give(first)
+    assert pool.cached_bytes == first.nbytes
+    again = pool.take((ROWS, ROWS), np.float32, order="F")  # 1 MiB: from the pool
+    assert again.flags.f_contiguous
+    assert again.dtype == np.float32
+    assert np.shares_memory(first, again)
+    assert pool.cached_bytes == 0
+    other = pool.take((ROWS, ROWS))  # the only buffer is taken: a new one
+    assert not np.shares_memory(other, again)
+
+
+def test_foreign_small_and_repeated_arrays_are_not_kept() -> None:
+    pool = BufferPool(keep_bytes=64 * 2**20)
+    pool.give(np.empty((ROWS, ROWS)), None)  # not from this pool
+    small = pool.take((8, 8))
+    assert small.nbytes < MIN_BYTES
+    pool.give(small)
+    assert pool.cached_bytes == 0
+    mine = pool.take((ROWS, ROWS))
+    pool.give(mine, mine.T)  # given twice (a view of the same memory): kept once
+    assert pool.cached_bytes == mine.nbytes
+
+
+def test_cached_memory_stays_within_the_bound() -> None:
+    pool = BufferPool(keep_bytes=5 * 2**20)
+    arrays = [pool.take((ROWS, ROWS)) for _ in range(4)]  # 2 MiB each
+    pool.give(*arrays)
+    assert pool.cached_bytes == 2 * arrays[0].nbytes
+    assert not any(np.shares_memory(pool.take((ROWS, ROWS)), a) for a in arrays[:2])
+
+
+def test_mmd_is_the_same_on_reused_memory() -> None:
+    rng = default_rng(0)
+    x, y = rng.normal(size=(400, 5)), rng.normal(size=(450, 5)) + 0.1
+    first = mmd_distance(x, y, permutations=50, rng=default_rng(1))
+    # the second test runs on the first one's matrices (the shared pool keeps them)
+    assert mmd_distance(x, y, permutations=50, rng=default_rng(1)) == first
+    assert mmd_distance(y, x, permutations=50, rng=default_rng(1)) != first
