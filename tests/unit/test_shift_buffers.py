@@ -1,4 +1,5 @@
-"""The buffer pool of the pooled two-sample tests: reuse, ownership and the memory bound."""
+"""The pooled tests' reuse of memory and of the source distances: ownership, the memory bound, and
+identical results."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 from numpy.random import default_rng
 
 from transfer_advisor.domain.shift._buffers import MIN_BYTES, BufferPool
+from transfer_advisor.domain.shift._pairwise import pool_samples
 from transfer_advisor.domain.shift.mmd import mmd_distance
 
 ROWS = 512  # 512 × 512 float64 = 2 MiB, above MIN_BYTES
@@ -54,3 +56,15 @@ def test_mmd_is_the_same_on_reused_memory() -> None:
     # the second test runs on the first one's matrices (the shared pool keeps them)
     assert mmd_distance(x, y, permutations=50, rng=default_rng(1)) == first
     assert mmd_distance(y, x, permutations=50, rng=default_rng(1)) != first
+
+
+def test_median_heuristic_in_place_equals_a_separate_distance_matrix() -> None:
+    """A spendable pooled sample reuses the source distances; a shared one computes its own."""
+    rng = default_rng(2)
+    x, y = rng.normal(size=(300, 6)), rng.normal(size=(260, 6)) * 1.1
+    x[5] = x[4]  # a duplicate row: distance 0 either way
+    spent = mmd_distance(x, y, permutations=40, rng=default_rng(3))
+    shared = pool_samples(x, y, rng=default_rng(3))
+    kept = mmd_distance(x, y, permutations=40, rng=default_rng(3), pooled=shared)
+    assert kept == spent
+    assert spent.details["bandwidth_rule"] == "median_heuristic_source"

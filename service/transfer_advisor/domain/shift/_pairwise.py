@@ -281,17 +281,44 @@ class PooledMatrix:
     kappa: float
 
 
+@dataclass(frozen=True)
+class CentreProbe:
+    """Squared distances (N, P) of every pooled row to P evenly spaced ones, before any fn."""
+
+    columns: NDArray[np.intp]
+    sq_dist: Matrix
+
+
+def source_sq_dist_in_place(pooled: PooledSample) -> tuple[Matrix, CentreProbe]:
+    """Squared distances among the source rows, written over their cross terms.
+
+    Returns the (n, n) block (lower triangle valid, as ``fill_sq_dist`` writes it) and the
+    centring probe, read before the overwrite. The pooled sample is spent: pass the probe to
+    ``pooled_matrix(..., in_place=True, source_filled=probe)``, whose pass then starts from
+    these distances instead of computing them again (MMD's median heuristic reads them first).
+    """
+    probe = _centre_probe(pooled)
+    n = pooled.n_source
+    for_row_blocks(n, lambda start, stop: pooled.fill_sq_dist(pooled.cross, start, stop))
+    return pooled.cross[:n, :n], probe
+
+
 def pooled_matrix(
-    pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False
+    pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False,
+    source_filled: CentreProbe | None = None,
 ) -> PooledMatrix:
     """M = fn(squared distances) with a zero diagonal, its block sums and float32 centred copy.
 
     One parallel pass over the lower triangle (M is symmetric). fn(block, out_block) works
     elementwise in place. ``in_place=True`` writes M over ``pooled.cross`` (saving an N × N
-    matrix); the pooled sample is then spent.
+    matrix); the pooled sample is then spent. ``source_filled``: the probe returned by
+    ``source_sq_dist_in_place`` (``in_place`` only), whose source distances the pass reuses.
     """
+    if source_filled is not None and not in_place:
+        raise ValueError("source_filled needs in_place=True")
     n, big_n = pooled.n_source, pooled.size
-    centre = _approximate_row_means(pooled, fn)  # reads the Gram matrix: before the pass
+    # reads the cross terms: before the pass
+    centre = _row_means(source_filled or _centre_probe(pooled), fn)
     lower = pooled.cross if in_place else POOL.take(pooled.cross.shape)
     kappa = float(centre.mean())
     half_kappa = 0.5 * kappa
@@ -303,7 +330,8 @@ def pooled_matrix(
     row_source, row_target = np.empty(big_n), np.empty(big_n)  # lower row sums by column side
 
     def build(start: int, stop: int) -> None:
-        pooled.fill_sq_dist(lower, start, stop)  # reads only the Gram rows it overwrites
+        if source_filled is None or start >= n:  # a block lies on one side of n
+            pooled.fill_sq_dist(lower, start, stop)  # reads only the rows it overwrites
         block = lower[start:stop, :stop]
         fn(block, block)
         block[:, start:][_upper_mask(stop - start)] = 0.0  # M's diagonal; keep only the lower
@@ -326,20 +354,26 @@ def pooled_matrix(
     return PooledMatrix(lower=lower, sums=sums, centred32=centred32, centre=centre, kappa=kappa)
 
 
-def _approximate_row_means(pooled: PooledSample, fn: Callable[[Matrix, Matrix], object]) -> Vector:
-    """Row means of M over ``_CENTRE_COLUMNS`` evenly spaced columns: the centring vector c.
-
-    Any c keeps sᵀMs = sᵀM̃s + 2n·sᵀc − n²κ exact; a c close to the row means only makes the
-    float32 entries of M̃ small.
-    """
+def _centre_probe(pooled: PooledSample) -> CentreProbe:
+    """Squared distances to ``_CENTRE_COLUMNS`` evenly spaced rows, for ``_row_means``."""
     big_n = pooled.size
     probe = np.linspace(0, big_n - 1, min(_CENTRE_COLUMNS, big_n)).round().astype(np.intp)
     below = probe[None, :] <= np.arange(big_n)[:, None]
     cross = np.where(below, pooled.cross[:, probe], pooled.cross[probe, :].T)  # lower half only
     values = pooled.norms[:, None] + pooled.norms[probe][None, :] + cross
     np.maximum(values, 0.0, out=values)
+    return CentreProbe(probe, values)
+
+
+def _row_means(probe: CentreProbe, fn: Callable[[Matrix, Matrix], object]) -> Vector:
+    """Row means of M over the probe's columns: the centring vector c (spends the probe).
+
+    Any c keeps sᵀMs = sᵀM̃s + 2n·sᵀc − n²κ exact; a c close to the row means only makes the
+    float32 entries of M̃ small.
+    """
+    values = probe.sq_dist
     fn(values, values)
-    values[probe, np.arange(probe.size)] = 0.0
+    values[probe.columns, np.arange(probe.columns.size)] = 0.0
     means: Vector = values.mean(axis=1)
     return means
 

@@ -10,7 +10,13 @@ from numpy.typing import NDArray
 
 from ..results import MetricNotApplicable, MetricResult
 from ._buffers import POOL
-from ._pairwise import Matrix, PooledSample, pooled_matrix
+from ._pairwise import (
+    CentreProbe,
+    Matrix,
+    PooledSample,
+    pooled_matrix,
+    source_sq_dist_in_place,
+)
 from ._permutation import observed_value, pooled_or_new, pooled_test_result
 
 BANDWIDTH_RULE_MEDIAN = "median_heuristic_source"
@@ -113,10 +119,15 @@ def mmd_distance(
                                            consume_pooled=consume_pooled)
     n, m = pooled.n_source, pooled.n_target
     rule = "fixed"
+    source_filled: CentreProbe | None = None
     if bandwidth is None:
-        sq_dist_source = pooled.lower_sq_dist(rows=n)
-        bandwidth = median_heuristic_bandwidth(sq_dist_source)
-        POOL.give(sq_dist_source)
+        if consume_pooled:  # where the pass would write them: the pass starts from them
+            sq_dist_source, source_filled = source_sq_dist_in_place(pooled)
+            bandwidth = median_heuristic_bandwidth(sq_dist_source)
+        else:
+            sq_dist_source = pooled.lower_sq_dist(rows=n)
+            bandwidth = median_heuristic_bandwidth(sq_dist_source)
+            POOL.give(sq_dist_source)
         rule = BANDWIDTH_RULE_MEDIAN
         if bandwidth == 0.0:
             raise MetricNotApplicable(
@@ -130,7 +141,7 @@ def mmd_distance(
         np.exp(out, out=out)
 
     # K₀: zero diagonal, i = j pairs excluded
-    kernel = pooled_matrix(pooled, rbf, in_place=consume_pooled)
+    kernel = pooled_matrix(pooled, rbf, in_place=consume_pooled, source_filled=source_filled)
     sums = kernel.sums
     total = sums.a + 2.0 * sums.cross + sums.target
     statistic = _statistic(n, m, total, biased=biased)
