@@ -104,8 +104,11 @@ def serve_process(python: str, workdir: Path) -> Iterator[str]:
 def server_blas(python: str) -> str:
     import subprocess
 
-    code = ("import sys; sys.path.insert(0, 'bench'); import numpy; from shift_tests import "
-            "blas_kernel; print(f'numpy {numpy.__version__}; ' + blas_kernel())")
+    # which checkout the server imports (PYTHONPATH passes on to it): a worktree's, or main's
+    code = ("import sys; sys.path.insert(0, 'bench'); import numpy, transfer_advisor; "
+            "from pathlib import Path; from shift_tests import blas_kernel; "
+            "print(f'numpy {numpy.__version__}; ' + blas_kernel() + '; transfer_advisor from '"
+            " + str(Path(transfer_advisor.__file__).parents[2]))")
     out = subprocess.run([python, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1])
     return out.stdout.strip() or out.stderr.strip()[-200:]
