@@ -3,6 +3,8 @@ identical results."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.random import default_rng
 
@@ -68,3 +70,17 @@ def test_median_heuristic_in_place_equals_a_separate_distance_matrix() -> None:
     kept = mmd_distance(x, y, permutations=40, rng=default_rng(3), pooled=shared)
     assert kept == spent
     assert spent.details["bandwidth_rule"] == "median_heuristic_source"
+
+
+def test_concurrent_tests_share_the_pool_safely() -> None:
+    """Threads taking and giving back buffers at once get the results they get alone."""
+    rng = default_rng(4)
+    pairs = [(rng.normal(size=(420, 4)), rng.normal(size=(400 + 10 * k, 4)) + 0.05 * k)
+             for k in range(4)]
+    alone = [mmd_distance(x, y, permutations=30, rng=default_rng(k))
+             for k, (x, y) in enumerate(pairs)]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(
+            lambda k: [mmd_distance(*pairs[k], permutations=30, rng=default_rng(k))
+                       for _ in range(3)], range(4)))
+    assert all(runs == [alone[k]] * 3 for k, runs in enumerate(together))
