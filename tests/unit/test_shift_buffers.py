@@ -3,20 +3,32 @@ identical results."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 from numpy.random import default_rng
 
-from transfer_advisor.domain.shift._buffers import MIN_BYTES, BufferPool
+from transfer_advisor.domain.shift._buffers import POOL, BufferPool
 from transfer_advisor.domain.shift._pairwise import pool_samples
 from transfer_advisor.domain.shift.mmd import mmd_distance
 
-ROWS = 512  # 512 × 512 float64 = 2 MiB, above MIN_BYTES
+SMALL = 2**20  # the pools here take arrays from 1 MiB (the service's: from 32 MiB)
+ROWS = 512  # 512 × 512 float64 = 2 MiB
+
+
+@pytest.fixture(autouse=True)
+def _pool_from_one_mib(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shared pool takes the small matrices of these tests too (and keeps none after)."""
+    monkeypatch.setattr(POOL, "min_bytes", SMALL)
+    POOL.clear()
+    yield
+    POOL.clear()
 
 
 def test_a_given_back_buffer_is_taken_again() -> None:
-    pool = BufferPool(keep_bytes=64 * 2**20)
+    pool = BufferPool(keep_bytes=64 * 2**20, min_bytes=SMALL)
     first = pool.take((ROWS, ROWS))
     assert first.shape == (ROWS, ROWS)
     assert first.flags.c_contiguous
@@ -32,10 +44,10 @@ def test_a_given_back_buffer_is_taken_again() -> None:
 
 
 def test_foreign_small_and_repeated_arrays_are_not_kept() -> None:
-    pool = BufferPool(keep_bytes=64 * 2**20)
+    pool = BufferPool(keep_bytes=64 * 2**20, min_bytes=SMALL)
     pool.give(np.empty((ROWS, ROWS)), None)  # not from this pool
     small = pool.take((8, 8))
-    assert small.nbytes < MIN_BYTES
+    assert small.nbytes < SMALL
     pool.give(small)
     assert pool.cached_bytes == 0
     mine = pool.take((ROWS, ROWS))
@@ -44,7 +56,7 @@ def test_foreign_small_and_repeated_arrays_are_not_kept() -> None:
 
 
 def test_cached_memory_stays_within_the_bound() -> None:
-    pool = BufferPool(keep_bytes=5 * 2**20)
+    pool = BufferPool(keep_bytes=5 * 2**20, min_bytes=SMALL)
     arrays = [pool.take((ROWS, ROWS)) for _ in range(4)]  # 2 MiB each
     pool.give(*arrays)
     assert pool.cached_bytes == 2 * arrays[0].nbytes
@@ -55,6 +67,7 @@ def test_mmd_is_the_same_on_reused_memory() -> None:
     rng = default_rng(0)
     x, y = rng.normal(size=(400, 5)), rng.normal(size=(450, 5)) + 0.1
     first = mmd_distance(x, y, permutations=50, rng=default_rng(1))
+    assert POOL.cached_bytes >= 850 * 850 * (8 + 4)  # its Gram matrix and float32 copy
     # the second test runs on the first one's matrices (the shared pool keeps them)
     assert mmd_distance(x, y, permutations=50, rng=default_rng(1)) == first
     assert mmd_distance(y, x, permutations=50, rng=default_rng(1)) != first

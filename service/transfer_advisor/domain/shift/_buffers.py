@@ -20,15 +20,19 @@ from numpy.typing import DTypeLike, NDArray
 
 # Enough for the matrices of a 1,500 + 1,500-row test (Gram 72 MB, float32 copy 36 MB).
 KEEP_BYTES = 128 * 2**20
-# Smaller arrays come from numpy: their page faults are cheap next to the work on them.
-MIN_BYTES = 2**20
+# Smaller arrays come from numpy's allocator. glibc maps a fresh block only above its mmap
+# threshold, which it raises to the size of each mapped block freed, up to 32 MiB: below that
+# its heap already reuses the memory. Pooling such blocks would keep the threshold low and
+# send every mid-sized array of the other metrics (a 384 × 384 covariance) to fresh pages.
+MIN_BYTES = 32 * 2**20
 
 
 class BufferPool:
     """Byte buffers for `take`, reused once given back with `give`."""
 
-    def __init__(self, keep_bytes: int = KEEP_BYTES) -> None:
+    def __init__(self, keep_bytes: int = KEEP_BYTES, min_bytes: int = MIN_BYTES) -> None:
         self.keep_bytes = keep_bytes
+        self.min_bytes = min_bytes
         self._lock = threading.Lock()
         self._free: list[NDArray[np.uint8]] = []  # oldest first
         # buffers this pool handed out, by id: only those are taken back
@@ -41,14 +45,14 @@ class BufferPool:
         kind = np.dtype(dtype)
         need = int(np.prod(shape, dtype=np.int64)) * kind.itemsize
         buffer = None
-        if need >= MIN_BYTES:
+        if need >= self.min_bytes:
             with self._lock:
                 fits = [b for b in self._free if b.nbytes >= need]
                 if fits:
                     buffer = min(fits, key=lambda b: b.nbytes)
                     self._free = [b for b in self._free if b is not buffer]
         if buffer is None:
-            if need < MIN_BYTES:
+            if need < self.min_bytes:
                 return np.empty(shape, dtype=kind, order=order)
             buffer = np.empty(need, dtype=np.uint8)
             with self._lock:
@@ -67,6 +71,11 @@ class BufferPool:
                 self._free.append(root)
                 while sum(b.nbytes for b in self._free) > self.keep_bytes:
                     self._free.pop(0)
+
+    def clear(self) -> None:
+        """Let go of every cached buffer."""
+        with self._lock:
+            self._free = []
 
     @property
     def cached_bytes(self) -> int:
