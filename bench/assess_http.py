@@ -115,9 +115,11 @@ def server_env() -> dict[str, str]:
 def server_blas(python: str) -> str:
     import subprocess
 
+    # which checkout the server imports (server_env puts this one first)
     code = ("import sys; sys.path.insert(0, 'bench'); import numpy, transfer_advisor; "
-            "from shift_tests import blas_kernel; print(f'numpy {numpy.__version__}; ' + "
-            "blas_kernel() + f'; code {transfer_advisor.__file__}')")
+            "from pathlib import Path; from shift_tests import blas_kernel; "
+            "print(f'numpy {numpy.__version__}; ' + blas_kernel() + '; transfer_advisor from '"
+            " + str(Path(transfer_advisor.__file__).parents[2]))")
     out = subprocess.run([python, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], env=server_env())
     return out.stdout.strip() or out.stderr.strip()[-200:]

@@ -186,7 +186,7 @@ def test_subsample_path_is_bounded_and_close_to_full_value() -> None:
     assert sub.details["rows_used"] == {"source": 120, "target": 120}
     assert (sub.details["n_source"], sub.details["n_target"]) == (400, 300)
     assert pooled.size == 240
-    assert pooled.gram.shape == (240, 240)
+    assert pooled.cross.shape == (240, 240)
     assert abs(sub.value - full.value) <= 4 * sub.details["standard_error"]
     assert sub.p_value is not None
     assert sub.p_value <= 0.05  # the shift is still detected on the subsample

@@ -35,6 +35,8 @@ from transfer_advisor.domain.transfer.logme import (
     logme_score,
 )
 from transfer_advisor.domain.transfer.probe import (
+    _knn_votes,
+    _knn_votes_plain,
     _stratified_folds,
     knn_accuracy,
     linear_probe_accuracy,
@@ -209,6 +211,24 @@ def test_linear_probe_equals_refitting_ridge_in_every_fold(seed: int, n: int, d:
     fold_of, _ = _stratified_folds(encode_labels(labels, n), 5, np.random.default_rng(seed))
     expected = _plain_ridge_cv(x, labels, fold_of, result.details["ridge_lambda"])
     assert result.value == pytest.approx(expected)
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 12), classes=st.integers(2, 6),
+       ties=st.sampled_from(["none", "few values", "rounding"]))
+def test_knn_votes_equal_the_per_class_loop(seed: int, k: int, classes: int, ties: str) -> None:
+    """The bincount vote decides every row as the per-class loop does, ties included."""
+    rng = np.random.default_rng(seed)
+    m, n = 7, 40
+    voters = rng.integers(0, classes, size=(m, n, k))
+    if ties == "none":
+        similarity = rng.uniform(-1.0, 1.0, size=(n, k))
+    elif ties == "few values":  # duplicate rows: equal summed similarities in several classes
+        similarity = rng.choice([0.1, 1 / 3, 0.7], size=(n, k))
+    else:  # sums equal up to round-off, in another order
+        similarity = 0.1 + rng.integers(0, 3, size=(n, k)) * 1e-17
+    fast = _knn_votes(voters, similarity, classes)
+    np.testing.assert_array_equal(fast, _knn_votes_plain(voters, similarity, classes))
 
 
 def test_tiny_label_sets_use_fewer_folds_or_leave_one_out() -> None:

@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 
 from .. import parallelism
 from ..results import MetricNotApplicable
+from ._buffers import POOL
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]
@@ -61,14 +62,14 @@ _DUPLICATE_RTOL = 1e-12
 class PooledSample:
     """The pooled rows used by a test, as a Gram matrix (the O(N²d) part, computed once).
 
-    ``gram`` (N, N) float64: the lower triangle (with the diagonal) holds Zᵀ-products of the
-    column-centred pooled rows Z (source rows ``[:n_source]`` first); the strict upper triangle
-    is undefined. ``norms`` (N,) = diag(gram). ``path`` says whether every row was used
-    ("exact") or a random subsample. Build it once with :func:`pool_samples` and pass it to both
-    ``mmd_distance`` and ``energy_distance``.
+    ``cross`` (N, N) float64: the lower triangle (with the diagonal) holds −2 zᵢ·zⱼ, the cross
+    term of ‖zᵢ − zⱼ‖² = ‖zᵢ‖² + ‖zⱼ‖² − 2 zᵢ·zⱼ, for the column-centred pooled rows Z (source
+    rows ``[:n_source]`` first); the strict upper triangle is undefined. ``norms`` (N,) the
+    ‖zᵢ‖². ``path`` says whether every row was used ("exact") or a random subsample. Build it
+    once with :func:`pool_samples` and pass it to both ``mmd_distance`` and ``energy_distance``.
     """
 
-    gram: Matrix
+    cross: Matrix
     norms: Vector
     n_source: int
     n_target: int
@@ -96,19 +97,24 @@ class PooledSample:
         part on and above the diagonal is set to 0.
         """
         block = out[start:stop, :stop]
-        np.multiply(self.gram[start:stop, :stop], -2.0, out=block)
-        block += self.norms[start:stop, None]
+        np.add(self.cross[start:stop, :stop], self.norms[start:stop, None], out=block)
         block += self.norms[None, :stop]
-        np.copyto(block, 0.0, where=block <= self.duplicate_threshold())
-        block[:, start:][_upper_mask(stop - start)] = 0.0
+        threshold = self.duplicate_threshold()
+        # left of the diagonal part equal rows are rare: one read-only pass finds whether any
+        left, square = block[:, :start], block[:, start:]
+        if left.size and left.min() <= threshold:
+            np.copyto(left, 0.0, where=left <= threshold)
+        np.copyto(square, 0.0, where=square <= threshold)
+        square[_upper_mask(stop - start)] = 0.0
 
     def lower_sq_dist(self, rows: int | None = None) -> Matrix:
         """Squared distances among the first ``rows`` pooled rows (default: all N).
 
-        A new (rows, rows) buffer; only its lower triangle is meaningful (see ``fill_sq_dist``).
+        A (rows, rows) buffer from the buffer pool (``_buffers.POOL``: give it back when spent);
+        only its lower triangle is meaningful (see ``fill_sq_dist``).
         """
         size = self.size if rows is None else rows
-        out = np.empty((size, size))
+        out = POOL.take((size, size))
         for_row_blocks(size, lambda start, stop: self.fill_sq_dist(out, start, stop))
         return out
 
@@ -126,18 +132,23 @@ class PooledSample:
 
 
 def centred_gram(x: Matrix) -> tuple[Matrix, Vector]:
-    """Gram matrix of the column-centred rows of x (N, d): (G, diag G), G's lower triangle valid.
+    """−2 × the Gram matrix of the column-centred rows of x (N, d), lower triangle valid; norms.
 
     Centring (by each column's midrange) leaves distances unchanged and shrinks the norms,
-    hence the cancellation in ‖a‖² + ‖b‖² − 2aᵀb. One SYRK (half the flops of a GEMM);
-    BLAS fills G's upper triangle in column-major order, which is the lower triangle of the
-    row-major transpose returned here.
+    hence the cancellation in ‖a‖² + ‖b‖² − 2aᵀb. One SYRK (half the flops of a GEMM), with
+    alpha = −2 (exact: a power of two) so the distance pass saves a multiplication; BLAS fills
+    the upper triangle in column-major order, which is the lower triangle of the row-major
+    transpose returned here.
     """
     z = np.asarray(x, dtype=np.float64)
     # the midrange, not the mean: it does not depend on row order, so neither do the distances
     z = z - 0.5 * (z.min(axis=0) + z.max(axis=0))
-    gram = scipy.linalg.blas.dsyrk(1.0, z.T, trans=1).T  # z.T is column-major: no copy
-    return gram, np.einsum("ij,ij->i", z, z)
+    out = POOL.take((z.shape[0], z.shape[0]), order="F")
+    # z.T is column-major: no copy; beta = 0: the old contents of `out` are never read
+    cross = scipy.linalg.blas.dsyrk(-2.0, z.T, trans=1, beta=0.0, c=out, overwrite_c=1).T
+    if not np.shares_memory(cross, out):
+        POOL.give(out)
+    return cross, np.einsum("ij,ij->i", z, z)
 
 
 @functools.cache
@@ -215,9 +226,9 @@ def pool_samples(
     if m_total > max_rows_per_side:
         x_target = x_target[np.sort(rng.choice(m_total, max_rows_per_side, replace=False))]
         path = "subsample"
-    gram, norms = centred_gram(np.concatenate([x_source, x_target]))
+    cross, norms = centred_gram(np.concatenate([x_source, x_target]))
     return PooledSample(
-        gram=gram,
+        cross=cross,
         norms=norms,
         n_source=len(x_source),
         n_target=len(x_target),
@@ -270,21 +281,48 @@ class PooledMatrix:
     kappa: float
 
 
+@dataclass(frozen=True)
+class CentreProbe:
+    """Squared distances (N, P) of every pooled row to P evenly spaced ones, before any fn."""
+
+    columns: NDArray[np.intp]
+    sq_dist: Matrix
+
+
+def source_sq_dist_in_place(pooled: PooledSample) -> tuple[Matrix, CentreProbe]:
+    """Squared distances among the source rows, written over their cross terms.
+
+    Returns the (n, n) block (lower triangle valid, as ``fill_sq_dist`` writes it) and the
+    centring probe, read before the overwrite. The pooled sample is spent: pass the probe to
+    ``pooled_matrix(..., in_place=True, source_filled=probe)``, whose pass then starts from
+    these distances instead of computing them again (MMD's median heuristic reads them first).
+    """
+    probe = _centre_probe(pooled)
+    n = pooled.n_source
+    for_row_blocks(n, lambda start, stop: pooled.fill_sq_dist(pooled.cross, start, stop))
+    return pooled.cross[:n, :n], probe
+
+
 def pooled_matrix(
-    pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False
+    pooled: PooledSample, fn: Callable[[Matrix, Matrix], object], *, in_place: bool = False,
+    source_filled: CentreProbe | None = None,
 ) -> PooledMatrix:
     """M = fn(squared distances) with a zero diagonal, its block sums and float32 centred copy.
 
     One parallel pass over the lower triangle (M is symmetric). fn(block, out_block) works
-    elementwise in place. ``in_place=True`` writes M over ``pooled.gram`` (saving an N × N
-    allocation); the pooled sample is then spent.
+    elementwise in place. ``in_place=True`` writes M over ``pooled.cross`` (saving an N × N
+    matrix); the pooled sample is then spent. ``source_filled``: the probe returned by
+    ``source_sq_dist_in_place`` (``in_place`` only), whose source distances the pass reuses.
     """
+    if source_filled is not None and not in_place:
+        raise ValueError("source_filled needs in_place=True")
     n, big_n = pooled.n_source, pooled.size
-    centre = _approximate_row_means(pooled, fn)  # reads the Gram matrix: before the pass
-    lower = pooled.gram if in_place else np.empty_like(pooled.gram)
+    # reads the cross terms: before the pass
+    centre = _row_means(source_filled or _centre_probe(pooled), fn)
+    lower = pooled.cross if in_place else POOL.take(pooled.cross.shape)
     kappa = float(centre.mean())
     half_kappa = 0.5 * kappa
-    centred32 = np.empty(lower.shape, dtype=np.float32)
+    centred32 = POOL.take(lower.shape, dtype=np.float32)
     bounds = _row_bounds(big_n, n)
     slot = {start: i for i, (start, _) in enumerate(bounds)}
     # per-block column sums of the strict lower triangle (a block lies on one side of n)
@@ -292,7 +330,8 @@ def pooled_matrix(
     row_source, row_target = np.empty(big_n), np.empty(big_n)  # lower row sums by column side
 
     def build(start: int, stop: int) -> None:
-        pooled.fill_sq_dist(lower, start, stop)  # reads only the Gram rows it overwrites
+        if source_filled is None or start >= n:  # a block lies on one side of n
+            pooled.fill_sq_dist(lower, start, stop)  # reads only the rows it overwrites
         block = lower[start:stop, :stop]
         fn(block, block)
         block[:, start:][_upper_mask(stop - start)] = 0.0  # M's diagonal; keep only the lower
@@ -301,10 +340,10 @@ def pooled_matrix(
         column_parts[slot[start], :stop] = block.sum(axis=0)
         centred = block - centre[start:stop, None]
         centred -= centre[None, :stop]
-        centred += kappa
+        out32 = centred32[start:stop, :stop]
+        np.add(centred, kappa, out=out32, casting="same_kind")  # in float64, rounded once
         rows = np.arange(stop - start)
-        centred[rows, rows + start] = half_kappa - centre[start:stop]  # M̃ᵢᵢ/2, Mᵢᵢ = 0
-        centred32[start:stop, :stop] = centred
+        out32[rows, rows + start] = half_kappa - centre[start:stop]  # M̃ᵢᵢ/2, Mᵢᵢ = 0
 
     for_row_blocks(big_n, build, split=n)
     source_blocks = np.array([start < n for start, _ in bounds])
@@ -315,20 +354,26 @@ def pooled_matrix(
     return PooledMatrix(lower=lower, sums=sums, centred32=centred32, centre=centre, kappa=kappa)
 
 
-def _approximate_row_means(pooled: PooledSample, fn: Callable[[Matrix, Matrix], object]) -> Vector:
-    """Row means of M over ``_CENTRE_COLUMNS`` evenly spaced columns: the centring vector c.
+def _centre_probe(pooled: PooledSample) -> CentreProbe:
+    """Squared distances to ``_CENTRE_COLUMNS`` evenly spaced rows, for ``_row_means``."""
+    big_n = pooled.size
+    probe = np.linspace(0, big_n - 1, min(_CENTRE_COLUMNS, big_n)).round().astype(np.intp)
+    below = probe[None, :] <= np.arange(big_n)[:, None]
+    cross = np.where(below, pooled.cross[:, probe], pooled.cross[probe, :].T)  # lower half only
+    values = pooled.norms[:, None] + pooled.norms[probe][None, :] + cross
+    np.maximum(values, 0.0, out=values)
+    return CentreProbe(probe, values)
+
+
+def _row_means(probe: CentreProbe, fn: Callable[[Matrix, Matrix], object]) -> Vector:
+    """Row means of M over the probe's columns: the centring vector c (spends the probe).
 
     Any c keeps sᵀMs = sᵀM̃s + 2n·sᵀc − n²κ exact; a c close to the row means only makes the
     float32 entries of M̃ small.
     """
-    big_n = pooled.size
-    probe = np.linspace(0, big_n - 1, min(_CENTRE_COLUMNS, big_n)).round().astype(np.intp)
-    below = probe[None, :] <= np.arange(big_n)[:, None]
-    gram = np.where(below, pooled.gram[:, probe], pooled.gram[probe, :].T)  # lower half only
-    values = pooled.norms[:, None] + pooled.norms[probe][None, :] - 2.0 * gram
-    np.maximum(values, 0.0, out=values)
+    values = probe.sq_dist
     fn(values, values)
-    values[probe, np.arange(probe.size)] = 0.0
+    values[probe.columns, np.arange(probe.columns.size)] = 0.0
     means: Vector = values.mean(axis=1)
     return means
 

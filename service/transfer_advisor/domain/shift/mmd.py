@@ -9,7 +9,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..results import MetricNotApplicable, MetricResult
-from ._pairwise import Matrix, PooledSample, pooled_matrix
+from ._buffers import POOL
+from ._pairwise import (
+    CentreProbe,
+    Matrix,
+    PooledSample,
+    pooled_matrix,
+    source_sq_dist_in_place,
+)
 from ._permutation import observed_value, pooled_or_new, pooled_test_result
 
 BANDWIDTH_RULE_MEDIAN = "median_heuristic_source"
@@ -29,8 +36,11 @@ def median_heuristic_bandwidth(sq_dist_source: Matrix) -> float:
     n = sq_dist_source.shape[0]
     # the sorted full matrix is n zeros then every pair twice, so element n + P − 1
     # (P = n(n − 1)/2 pairs) is pair (P − 1)//2 of the sorted strict lower triangle
-    pairs = np.concatenate([sq_dist_source[i, :i] for i in range(1, n)])
-    return float(math.sqrt(0.5 * _kth_smallest(pairs, (pairs.size - 1) // 2)))
+    pairs = np.concatenate([sq_dist_source[i, :i] for i in range(1, n)],
+                           out=POOL.take((n * (n - 1) // 2,)))
+    bandwidth = float(math.sqrt(0.5 * _kth_smallest(pairs, (pairs.size - 1) // 2)))
+    POOL.give(pairs)
+    return bandwidth
 
 
 def _kth_smallest(values: NDArray[np.float64], k: int) -> float:
@@ -109,8 +119,15 @@ def mmd_distance(
                                            consume_pooled=consume_pooled)
     n, m = pooled.n_source, pooled.n_target
     rule = "fixed"
+    source_filled: CentreProbe | None = None
     if bandwidth is None:
-        bandwidth = median_heuristic_bandwidth(pooled.lower_sq_dist(rows=n))
+        if consume_pooled:  # where the pass would write them: the pass starts from them
+            sq_dist_source, source_filled = source_sq_dist_in_place(pooled)
+            bandwidth = median_heuristic_bandwidth(sq_dist_source)
+        else:
+            sq_dist_source = pooled.lower_sq_dist(rows=n)
+            bandwidth = median_heuristic_bandwidth(sq_dist_source)
+            POOL.give(sq_dist_source)
         rule = BANDWIDTH_RULE_MEDIAN
         if bandwidth == 0.0:
             raise MetricNotApplicable(
@@ -124,7 +141,7 @@ def mmd_distance(
         np.exp(out, out=out)
 
     # K₀: zero diagonal, i = j pairs excluded
-    kernel = pooled_matrix(pooled, rbf, in_place=consume_pooled)
+    kernel = pooled_matrix(pooled, rbf, in_place=consume_pooled, source_filled=source_filled)
     sums = kernel.sums
     total = sums.a + 2.0 * sums.cross + sums.target
     statistic = _statistic(n, m, total, biased=biased)

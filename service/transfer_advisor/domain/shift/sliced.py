@@ -38,8 +38,7 @@ def wasserstein_1d_pp(u: Matrix, v: Matrix, p: float = 2.0) -> NDArray[np.float6
     functions are step functions, integrated over the merged breakpoints i/n ∪ j/m).
     Returns (P,).
     """
-    u_sorted = np.sort(u, axis=0)
-    v_sorted = np.sort(v, axis=0)
+    u_sorted, v_sorted = _sorted_columns(u), _sorted_columns(v)
     n, m = len(u_sorted), len(v_sorted)
     if n == m:
         return np.asarray(np.mean(np.abs(u_sorted - v_sorted) ** p, axis=0), dtype=np.float64)
@@ -51,6 +50,11 @@ def wasserstein_1d_pp(u: Matrix, v: Matrix, p: float = 2.0) -> NDArray[np.float6
     iv = np.minimum((mids * m).astype(np.intp), m - 1)
     diff = np.abs(u_sorted[iu] - v_sorted[iv]) ** p
     return np.asarray(widths @ diff, dtype=np.float64)
+
+
+def _sorted_columns(u: Matrix) -> Matrix:
+    """np.sort(u, axis=0), C-ordered as before: sorting contiguous rows of uᵀ is ~2x faster."""
+    return np.ascontiguousarray(np.sort(np.ascontiguousarray(u.T), axis=1).T)
 
 
 def sliced_wasserstein_distance(

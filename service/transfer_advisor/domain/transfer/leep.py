@@ -173,16 +173,25 @@ def fit_source_head(
     onehot = np.zeros((n, c))
     onehot[np.arange(n), codes] = 1.0
     l2 = 1.0 / n
+    rows = np.arange(n)
 
     def objective(theta: Vector) -> tuple[float, Vector]:
         w = theta[: d * c].reshape(d, c)
         b = theta[d * c:]
-        logits = z @ w + b
-        top = logits.max(axis=1, keepdims=True)
-        log_norm = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
-        loss = float(np.mean(log_norm - np.einsum("ij,ij->i", logits, onehot)))
+        logits = z @ w
+        logits += b
+        # the row maxima column by column: a max over a short last axis is ~5x slower
+        top = logits[:, :1].copy()
+        for column in range(1, c):
+            np.maximum(top[:, 0], logits[:, column], out=top[:, 0])
+        shifted = logits - top
+        log_norm = top[:, 0] + np.log(np.exp(shifted, out=shifted).sum(axis=1))
+        loss = float(np.mean(log_norm - logits[rows, codes]))
         loss += 0.5 * l2 * float(np.sum(w * w))
-        residual = (np.exp(logits - log_norm[:, None]) - onehot) / n
+        residual = np.subtract(logits, log_norm[:, None], out=shifted)
+        np.exp(residual, out=residual)
+        residual -= onehot
+        residual /= n
         grad = np.concatenate([(z.T @ residual + l2 * w).ravel(), residual.sum(axis=0)])
         return loss, grad
 

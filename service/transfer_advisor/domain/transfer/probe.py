@@ -157,14 +157,7 @@ def knn_accuracy(
     num_classes = enc.num_classes
 
     def accuracies(label_sets: Labels) -> NDArray[np.float64]:
-        voters = label_sets[:, neighbours]  # (m, n, k)
-        best = np.full(voters.shape[:2], -np.inf)
-        guess = np.zeros(voters.shape[:2], dtype=np.int64)
-        for c in range(num_classes):
-            is_c = voters == c
-            score = is_c.sum(axis=2) + 1e-3 * (is_c * similarity).sum(axis=2) / k_used
-            better = score > best
-            best[better], guess[better] = score[better], c
+        guess = _knn_votes(label_sets[:, neighbours], similarity, num_classes)
         result: NDArray[np.float64] = (guess == label_sets).mean(axis=1)
         return result
 
@@ -273,6 +266,60 @@ def _cosine_neighbours(x: Matrix, fold_of: Labels, k: int) -> tuple[NDArray[np.i
         neighbours[rows] = top
         similarity[rows] = np.take_along_axis(sims, top, axis=1)
     return neighbours, similarity
+
+
+def _knn_votes_plain(voters: Labels, similarity: Matrix, num_classes: int) -> Labels:
+    """The k-NN vote of each row: voters (..., k) class codes, similarity (..., k).
+
+    Score of class c = its votes + 1e-3 · its voters' summed similarity / k (ties in votes go
+    to the closer class); the first class reaching the top score wins.
+    """
+    k = voters.shape[-1]
+    best = np.full(voters.shape[:-1], -np.inf)
+    guess = np.zeros(voters.shape[:-1], dtype=np.int64)
+    for c in range(num_classes):
+        is_c = voters == c
+        score = is_c.sum(axis=-1) + 1e-3 * (is_c * similarity).sum(axis=-1) / k
+        better = score > best
+        best[better], guess[better] = score[better], c
+    return guess
+
+
+def _knn_votes(voters: Labels, similarity: Matrix, num_classes: int) -> Labels:
+    """`_knn_votes_plain` for voters (m, n, k), similarity (n, k), in O(m n (k + C)).
+
+    Votes and summed similarities per class come from two bincounts instead of a pass over
+    (m, n, k) per class. Their sums run in another order than the plain ones, so a row whose
+    top-voted classes have summed similarities within `tolerance` of each other (where the
+    plain scores could round to a tie) is re-decided by `_knn_votes_plain`: the guesses are
+    identical.
+    """
+    m, n, k = voters.shape
+    size = m * n * num_classes
+    slots = (voters + np.arange(0, size, num_classes, dtype=np.int64).reshape(m, n, 1)).ravel()
+    votes = np.bincount(slots, minlength=size).reshape(m, n, num_classes)
+    closeness = np.bincount(slots, weights=np.broadcast_to(similarity, voters.shape).ravel(),
+                            minlength=size).reshape(m, n, num_classes)
+    top_votes = votes[:, :, 0].copy()
+    for c in range(1, num_classes):
+        np.maximum(top_votes, votes[:, :, c], out=top_votes)
+    # among the classes with the most votes (a vote outweighs any similarity term), the
+    # closest and the runner-up
+    first = np.full((m, n), -np.inf)
+    second = np.full((m, n), -np.inf)
+    guess = np.zeros((m, n), dtype=np.int64)
+    for c in range(num_classes):
+        value = np.where(votes[:, :, c] == top_votes, closeness[:, :, c], -np.inf)
+        np.maximum(second, np.minimum(first, value), out=second)
+        better = value > first
+        guess[better] = c
+        np.maximum(first, value, out=first)
+    # plain: score = votes + 1e-3 · sum / k, so sums closer than ~k²·eps·1e3 may tie after rounding
+    tolerance = 1e-6 + 1e3 * 64 * np.finfo(np.float64).eps * k * (k + 1)
+    unsure = np.nonzero(first - second <= tolerance)
+    if unsure[0].size:
+        guess[unsure] = _knn_votes_plain(voters[unsure], similarity[unsure[1]], num_classes)
+    return guess
 
 
 def _null_label_sets(
