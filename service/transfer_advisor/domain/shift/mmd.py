@@ -123,10 +123,10 @@ def mmd_distance(
     if bandwidth is None:
         if consume_pooled:  # where the pass would write them: the pass starts from them
             sq_dist_source, source_filled = source_sq_dist_in_place(pooled)
-            bandwidth = median_heuristic_bandwidth(sq_dist_source)
         else:
             sq_dist_source = pooled.lower_sq_dist(rows=n)
-            bandwidth = median_heuristic_bandwidth(sq_dist_source)
+        bandwidth = median_heuristic_bandwidth(sq_dist_source)
+        if source_filled is None:
             POOL.give(sq_dist_source)
         rule = BANDWIDTH_RULE_MEDIAN
         if bandwidth == 0.0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -79,6 +80,14 @@ def require_variation(x: Matrix, name: str = "features") -> None:
     """Raise when every column of x is constant (the rows carry no information)."""
     if x.shape[0] < 2 or bool(np.all(x == x[0])):
         raise MetricNotApplicable(f"{name} are constant across rows: they carry no information")
+
+
+def max_over_last_axis(a: NDArray[Any]) -> NDArray[Any]:
+    """a.max(axis=-1), column by column: a max over a short last axis is ~5x slower in numpy."""
+    top = a[..., 0].copy()
+    for column in range(1, a.shape[-1]):
+        np.maximum(top, a[..., column], out=top)
+    return top
 
 
 def finite_or_raise(value: float, what: str) -> float:

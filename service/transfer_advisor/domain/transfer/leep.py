@@ -25,7 +25,15 @@ import scipy.optimize
 from numpy.typing import ArrayLike
 
 from ..results import MetricNotApplicable, MetricResult
-from ._common import Labels, Matrix, Vector, as_features, encode_labels, finite_or_raise
+from ._common import (
+    Labels,
+    Matrix,
+    Vector,
+    as_features,
+    encode_labels,
+    finite_or_raise,
+    max_over_last_axis,
+)
 
 ROW_SUM_TOLERANCE = 1e-3
 HEAD_MAX_ROWS = 5000
@@ -180,10 +188,7 @@ def fit_source_head(
         b = theta[d * c:]
         logits = z @ w
         logits += b
-        # the row maxima column by column: a max over a short last axis is ~5x slower
-        top = logits[:, :1].copy()
-        for column in range(1, c):
-            np.maximum(top[:, 0], logits[:, column], out=top[:, 0])
+        top = max_over_last_axis(logits)[:, None]
         shifted = logits - top
         log_norm = top[:, 0] + np.log(np.exp(shifted, out=shifted).sum(axis=1))
         loss = float(np.mean(log_norm - logits[rows, codes]))

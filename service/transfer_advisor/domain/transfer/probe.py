@@ -51,6 +51,7 @@ from ._common import (
     Matrix,
     as_features,
     encode_labels,
+    max_over_last_axis,
     require_variation,
 )
 
@@ -300,9 +301,7 @@ def _knn_votes(voters: Labels, similarity: Matrix, num_classes: int) -> Labels:
     votes = np.bincount(slots, minlength=size).reshape(m, n, num_classes)
     closeness = np.bincount(slots, weights=np.broadcast_to(similarity, voters.shape).ravel(),
                             minlength=size).reshape(m, n, num_classes)
-    top_votes = votes[:, :, 0].copy()
-    for c in range(1, num_classes):
-        np.maximum(top_votes, votes[:, :, c], out=top_votes)
+    top_votes = max_over_last_axis(votes)
     # among the classes with the most votes (a vote outweighs any similarity term), the
     # closest and the runner-up
     first = np.full((m, n), -np.inf)
