@@ -91,7 +91,9 @@ def emit(ctx: Context, spec: Spec, task: truth_mod.Task, per_class: Sequence[int
             pool_embeddings=spec.pool_embeddings, y_pool=task.y_pool, labeled_idx=idx0,
             truth=truth, raw_arrays=spec.raw_arrays, raw_texts=spec.raw_texts,
             scratch_features=spec.scratch_features, extractor_onnx=spec.extractor_onnx,
-            extractor_spec=spec.extractor_spec, extra_meta=spec.extra_meta)
+            extractor_spec=spec.extractor_spec, extra_meta=spec.extra_meta,
+            seed_subsets=[truth_mod.balanced_subset(task.y_pool, n, task.num_classes, s)
+                          for s in range(truth["seeds"])])
         writer.write(ctx.out, sc)
         ctx.built.append({"id": sid, "family": spec.family, "truth": truth})
         ctx.log(f"{sid}: scratch {truth['acc_scratch']:.3f} fe {truth['acc_feature_extraction']:.3f} "

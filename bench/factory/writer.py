@@ -9,6 +9,10 @@ object a line, label null past the labeled rows), named by meta.raw_inputs. Wher
 network is ours, `extractor.onnx` (float32 input, output `features`) and meta.extractor_spec.
 Where the raw items are arrays, `scratch_features.npy` (float32) holds what the linear scratch
 learner saw (meta.scratch_features), for contract v1.1's `target.scratch_features`.
+`seed_labeled.npz` (meta.seed_labeled; beyond the format) holds every seed's labeled subset as
+row positions in the written order (`rows`, seeds x labeled_examples; seed 0's are 0..n-1) with
+their labels (`labels`), so a bench can pose the task once per seed beside the per-seed accuracies
+in truth.details.per_seed (bench/tenant_learning.py posts them as separate outcomes).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class Scenario:
     extractor_onnx: Path | None = None
     extractor_spec: dict[str, Any] | None = None
     extra_meta: dict[str, Any] = field(default_factory=dict)
+    seed_subsets: list[np.ndarray] | None = None      # every seed's labeled subset (pool indices)
 
 
 def row_order(n_pool: int, labeled_idx: np.ndarray) -> np.ndarray:
@@ -84,6 +89,14 @@ def write(out_root: Path, sc: Scenario) -> Path:
     if sc.scratch_features is not None:
         scratch_name = "scratch_features.npy"
         np.save(tmp / scratch_name, np.ascontiguousarray(sc.scratch_features[order], dtype=np.float32))
+    seed_name = None
+    if sc.seed_subsets is not None:
+        seed_name = "seed_labeled.npz"
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        subsets = np.stack(sc.seed_subsets)
+        np.savez_compressed(tmp / seed_name, rows=position[subsets],
+                            labels=sc.y_pool[subsets].astype(np.int64))
     onnx_name = None
     if sc.extractor_onnx is not None:
         onnx_name = "extractor.onnx"
@@ -95,6 +108,7 @@ def write(out_root: Path, sc: Scenario) -> Path:
                  "source_modality": sc.source_modality, "target_modality": sc.target_modality},
         "source_name": sc.source_name, "target_name": sc.target_name,
         "extractor_onnx": onnx_name, "raw_inputs": raw_name, "scratch_features": scratch_name,
+        "seed_labeled": seed_name,
         "set": "factory",
         "source_rows": len(sc.source_embeddings),
         "target_pool_rows": len(sc.y_pool),
