@@ -286,6 +286,8 @@ def measure(task: Task, labeled_examples: int, *, seeds: int = SEEDS,
         "chance": round(float(np.bincount(task.y_test).max() / len(task.y_test)), 4),
         "details": {
             "scratch_method": best_scratch,
+            # which per_seed list is which strategy's (the scratch one is the better by mean)
+            "methods": {"scratch": best_scratch, "feature_extraction": fe_name, "fine_tune": ft_name},
             "learners": {n: {"mean": r(m), "std": r(s)} for n, (m, s) in stats.items()},
             "per_seed": per_seed,
             **task.extra,
