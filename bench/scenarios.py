@@ -208,32 +208,59 @@ def metric_code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def scratch_features(scenario: Scenario, n_labeled: int) -> np.ndarray | None:
+def seed_rows(scenario: Scenario, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(row order, labels) that pose the task on `seed`'s labeled subset: its rows first, then the
+    rest in file order. Seed 0 is the files' own order; other seeds need the factory's
+    `seed_labeled.npz` (None without it)."""
+    meta = json.loads((scenario.folder / "meta.json").read_text())
+    path = scenario.folder / str(meta.get("seed_labeled") or "-")
+    if not path.is_file():
+        return None
+    with np.load(path) as subsets:
+        rows, labels = subsets["rows"][seed], subsets["labels"][seed]
+    n_rows = int(meta.get("target_pool_rows") or len(np.load(scenario.folder / "target_embeddings.npy",
+                                                              mmap_mode="r")))
+    rest = np.setdiff1d(np.arange(n_rows), rows)
+    return np.concatenate([rows, rest]).astype(np.int64), labels.astype(np.int64)
+
+
+def scratch_features(scenario: Scenario, n_labeled: int,
+                     order: np.ndarray | None = None) -> np.ndarray | None:
     """Scratch features (contract v1.1) as a client with this scenario would have them.
 
     The scenario's own file where it ships one (meta.scratch_features, scratch_features.npy by
     default, one row per target row); else, where it ships the raw target items
     (meta.raw_inputs), what the service derives from raw `inputs` (pixels or character n-gram
     TF-IDF of the labeled rows), so the scratch proxy is scored as a raw-input client gets it.
+    `order` re-poses the rows (see `seed_rows`).
     """
     meta = json.loads((scenario.folder / "meta.json").read_text())
     own = scenario.folder / (meta.get("scratch_features") or "scratch_features.npy")
     if own.is_file():
-        return np.load(own)
+        rows = np.load(own)
+        return rows if order is None else rows[order]
     raw = scenario.folder / str(meta.get("raw_inputs") or "-")
     if raw.suffix == ".npz" and raw.is_file():
         with np.load(raw) as items:
             images = next(items[k] for k in items.files if k != "labels")
-        return pixel_features(images[:n_labeled])
+        return pixel_features((images if order is None else images[order])[:n_labeled])
     if raw.suffix == ".jsonl" and raw.is_file():
         texts = [json.loads(line)["text"] for line in raw.read_text().splitlines() if line]
-        return char_ngram_tfidf(texts, n_labeled)
+        return char_ngram_tfidf(texts if order is None else [texts[i] for i in order], n_labeled)
     return None
 
 
-def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
-    """The POST /assess body for this scenario: embeddings + target labels, or summaries."""
+def build_request(scenario: Scenario, mode: Mode, seed: int = 0) -> dict[str, Any]:
+    """The POST /assess body for this scenario: embeddings + target labels, or summaries.
+    `seed` > 0 poses the task on that seed's labeled subset (`seed_rows`)."""
     x_source, x_target, y_target = scenario.arrays()
+    order = None
+    if seed:
+        posed = seed_rows(scenario, seed)
+        if posed is None:
+            raise ValueError(f"{scenario.id} has no seed_labeled file to pose seed {seed}")
+        order, y_target = posed
+        x_target = x_target[order]
     t = scenario.task
     task = {"type": t.type, "num_classes": t.num_classes, "labeled_examples": t.labeled_examples,
             "source_modality": t.source_modality, "target_modality": t.target_modality}
@@ -248,7 +275,7 @@ def build_request(scenario: Scenario, mode: Mode) -> dict[str, Any]:
         if labels_path.is_file():  # lets LEEP/NCE fit a pseudo source head
             source["labels"] = np.load(labels_path).astype(np.int64).tolist()
         target = {"name": scenario.id, "embeddings": enc(x_target), "labels": y_target.tolist()}
-        scratch = scratch_features(scenario, len(y_target)) if mode == "rows" else None
+        scratch = scratch_features(scenario, len(y_target), order) if mode == "rows" else None
         if scratch is not None:
             target["scratch_features"] = enc(scratch.reshape(len(scratch), -1))
         return {"source": source, "target": target, "task": task, "options": options}

@@ -12,6 +12,9 @@ whose domain the vendor never calibrated on:
   TestClient, SQLite, API keys) POSTs /assess for every scenario of M (metrics computed by the
   app from the scenario's embeddings and labels) and POSTs the measured accuracies of the
   other groups' scenarios as outcomes, 10, 25, 50, 100 of them (capped at what the groups hold),
+  each train scenario posed once per measured seed (`--seeds-per-scenario`): that seed's labeled
+  subset as the request, that seed's training runs as the outcome — five real, distinct runs of a
+  task, as a team that retrains posts them (the factory keeps both, `seed_labeled.npz`),
   refitting (POST /policies/fit) and activating its policy at each point (a fit keeps the vendor
   policy unless its held-out outcomes show a significant gain; stderr says which and why);
 - each point is scored on the held-out group's scenarios: the tenant policy's decisions are
@@ -44,7 +47,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.decision_quality import measured  # noqa: E402
-from bench.scenarios import Scenario, build_request, factory_root, load_scenarios  # noqa: E402
+from bench.scenarios import (  # noqa: E402
+    Scenario,
+    build_request,
+    factory_root,
+    load_scenarios,
+    seed_rows,
+)
 from bench.shift_tests import blas_kernel  # noqa: E402
 
 from transfer_advisor.domain import calibration, policy  # noqa: E402
@@ -55,6 +64,7 @@ from transfer_advisor.services import keys, policy_fit  # noqa: E402
 from transfer_advisor.services.replay import policy_inputs  # noqa: E402
 
 POINTS = (0, 10, 25, 50, 100)
+STRATEGIES = ("scratch", "feature_extraction", "fine_tune")
 GOAL_AT = 50
 
 
@@ -100,19 +110,35 @@ class Tenant:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.text[:500]}")
         return response.json()
 
-    def assess(self, s: Scenario) -> dict[str, Any]:
-        body = build_request(s, "rows")
+    def assess(self, s: Scenario, seed: int = 0) -> dict[str, Any]:
+        body = build_request(s, "rows", seed)
         meta = json.loads((s.folder / "meta.json").read_text())
         # the names a team would use: its dataset and its source model (held out by dataset)
         body["source"]["name"], body["target"]["name"] = meta["source_name"], meta["target_name"]
         return dict(self.call("POST", "/assess", body, ok=201))
 
-    def outcome(self, assessment_id: str, s: Scenario) -> None:
+    def outcome(self, assessment_id: str, s: Scenario, seed: int | None = None) -> None:
+        """The measured accuracies: the seed's own runs (one training run per strategy), or the
+        seed mean when `seed` is None."""
         t = s.truth
+        if seed is None:
+            acc = {k: t.get(f"acc_{k}") for k in STRATEGIES}
+        else:
+            per_seed, methods = t["details"]["per_seed"], t["details"]["methods"]
+            acc = {k: None if methods[k] is None else per_seed[methods[k]][seed] for k in STRATEGIES}
         self.call("POST", f"/assessments/{assessment_id}/outcome", {
-            "acc_scratch": t["acc_scratch"], "acc_feature_extraction": t["acc_feature_extraction"],
-            "acc_fine_tune": t.get("acc_fine_tune"), "seeds": t.get("seeds"),
+            **{f"acc_{k}": v for k, v in acc.items()},
+            "seeds": t.get("seeds") if seed is None else 1,
             "test_size": t.get("test_size") or None}, ok=201)
+
+
+def posed_seeds(s: Scenario, wanted: int) -> list[int | None]:
+    """Which seeds' tasks a team posts for this scenario: each measured seed's labeled subset
+    with that seed's accuracies where the factory kept both, else the files' task once with
+    the seed mean (None)."""
+    if wanted <= 1 or "methods" not in s.truth.get("details", {}) or seed_rows(s, 0) is None:
+        return [None]
+    return list(range(min(wanted, int(s.truth["seeds"]))))
 
 
 def guard_note(fitted: dict[str, Any]) -> str:
@@ -126,8 +152,8 @@ def guard_note(fitted: dict[str, Any]) -> str:
     return f"kept {judged['choice']} (accuracy {accuracy}; sign tests {tests})"
 
 
-def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario],
-                 points: Sequence[int], folds: int, rng: np.random.Generator) -> Curve:
+def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario], points: Sequence[int],
+                 folds: int, seeds_per_scenario: int, rng: np.random.Generator) -> Curve:
     vendor = [c for c in shipped_cases() if case_modality(c) != modality]
     shipped = policy.parse_params(json.dumps(fit_policy(vendor, {"bench": "vendor without M"}))
                                   .encode())
@@ -140,13 +166,14 @@ def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario],
     for held in groups:
         tenant = Tenant(client, f"bench-{modality}-{uuid.uuid4().hex[:6]}")
         test = [s for s in scenarios if s.family in held]
-        train = [s for s in scenarios if s.family not in held]
-        order = rng.permutation(len(train))
-        train = [train[i] for i in order]
+        posed = [(s, seed) for s in scenarios if s.family not in held
+                 for seed in posed_seeds(s, seeds_per_scenario)]
+        train = [posed[i] for i in rng.permutation(len(posed))]
         t0 = time.perf_counter()
         test_ids = [tenant.assess(s)["id"] for s in test]
-        train_ids = [tenant.assess(s)["id"] for s in train]
-        print(f"  {modality}: held-out {held}: {len(test)} test, {len(train)} train scenarios "
+        train_ids = [tenant.assess(s, seed or 0)["id"] for s, seed in train]
+        print(f"  {modality}: held-out {held}: {len(test)} test scenarios, "
+              f"{len({s.id for s, _ in train})} train scenarios posed {len(train)} times, "
               f"assessed in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
         stored = [tenant.call("GET", f"/assessments/{i}") for i in test_ids]
         curve.shipped += [decide_stored(w, shipped) for w in stored]
@@ -161,7 +188,7 @@ def run_modality(client: Any, modality: str, scenarios: Sequence[Scenario],
             else:
                 if n > posted:
                     for i in range(posted, n):
-                        tenant.outcome(train_ids[i], train[i])
+                        tenant.outcome(train_ids[i], *train[i])
                     posted = n
                     t0 = time.perf_counter()
                     fitted = tenant.call("POST", "/policies/fit", {"include_shipped": True},
@@ -223,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=2)
     parser.add_argument("--modality", action="append", default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds-per-scenario", type=int, default=5,
+                        help="post each train scenario once per measured seed (1: the seed mean once)")
     args = parser.parse_args(argv)
     roots = args.root or ([factory_root()] if factory_root() is not None else [])
     if not roots:
@@ -252,7 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             metric_time_budget_seconds=1e9, max_body_bytes=2**30)
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
             for modality, group in wanted.items():
-                results[modality] = run_modality(client, modality, group, points, args.folds, rng)
+                results[modality] = run_modality(client, modality, group, points, args.folds,
+                                                 args.seeds_per_scenario, rng)
     report(results, points)
     return 0
 

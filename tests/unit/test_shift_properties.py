@@ -206,6 +206,33 @@ def test_proxy_a_distance_separable_vs_null() -> None:
     assert far.details["error"] <= 0.03
 
 
+
+@pytest.mark.parametrize(("n", "m", "d", "rank"), [(40, 30, 120, None), (60, 50, 80, 12),
+                                                   (30, 30, 20, None)])
+def test_proxy_a_dual_space_equals_primal(n: int, m: int, d: int, rank: int | None) -> None:
+    """The rows' Gram fit and the d×d normal equations are one ridge fit: same out-of-fold
+    scores to 1e-8 (random and rank-deficient rows, fewer and more rows than features)."""
+    from transfer_advisor.domain.shift.proxy_a import _dual_scores, _primal_scores
+
+    rng = default_rng(rank or d)
+    mix = rng.normal(size=(rank, d)) if rank else np.eye(d)
+    x = rng.normal(size=(n, rank or d)) @ mix
+    y = rng.normal(size=(m, rank or d)) @ mix + 0.3
+    folds = 5
+    fold_of = (rng.permutation(np.arange(n) % folds), rng.permutation(np.arange(m) % folds))
+
+    def design(side: int, k: int) -> np.ndarray:
+        rows = (x, y)[side][fold_of[side] == k]
+        return np.hstack([rows, np.ones((len(rows), 1))])
+
+    primal, dual = _primal_scores(design, fold_of, folds), _dual_scores(design, fold_of, folds)
+    for p_side, d_side in zip(primal, dual, strict=True):
+        np.testing.assert_allclose(d_side, p_side, rtol=1e-8, atol=1e-8 * np.abs(p_side).max())
+    whole = [proxy_a_distance(x, y, rng=default_rng(3), space=space) for space in ("primal", "dual")]
+    assert whole[0].value == whole[1].value
+    assert whole[0].details == whole[1].details
+
+
 def test_invalid_inputs() -> None:
     x, y = _pair(10, 10, 2)
     with pytest.raises(MetricNotApplicable):

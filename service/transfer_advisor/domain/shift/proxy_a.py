@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import rankdata
@@ -27,12 +30,104 @@ def _auc(scores: NDArray[np.float64], is_source: NDArray[np.bool_]) -> float:
     return u / (n_pos * n_neg)
 
 
+Design = Callable[[int, int], Matrix]
+
+
+def dual(rows: int, features: int) -> bool:
+    """Whether the dual (Gram) fit is the cheaper: O(N²d + kN³) against O(Nd² + kd³)."""
+    return rows < features
+
+
+def _balanced_weights(train_counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per-domain row weight: each domain carries half the training rows' total weight."""
+    return (train_counts.sum() / 2.0) / train_counts
+
+
+def _primal_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
+                   folds: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Out-of-fold decision scores from the d×d normal equations.
+
+    Each fold's come from the full Gram matrices minus the held-out fold's (one pass over the
+    data, k solves of size d).
+    """
+    d1 = design(0, 0).shape[1]
+    grams = np.empty((2, folds, d1, d1))
+    moments = np.empty((2, folds, d1))
+    counts = np.empty((2, folds))
+    for side in range(2):
+        for k in range(folds):
+            block = design(side, k)
+            grams[side, k] = block.T @ block
+            moments[side, k] = block.sum(axis=0)
+            counts[side, k] = len(block)
+    gram_all, moment_all, count_all = grams.sum(axis=1), moments.sum(axis=1), counts.sum(axis=1)
+    scores = (np.empty(len(fold_of[0])), np.empty(len(fold_of[1])))
+    penalty = np.eye(d1)
+    penalty[-1, -1] = 0.0  # intercept is not penalised
+    for k in range(folds):
+        c = count_all - counts[:, k]
+        w = _balanced_weights(c)
+        lhs = w[0] * (gram_all[0] - grams[0, k]) + w[1] * (gram_all[1] - grams[1, k])
+        lhs += RIDGE * c.sum() * penalty
+        rhs = w[0] * (moment_all[0] - moments[0, k]) - w[1] * (moment_all[1] - moments[1, k])
+        coef = np.linalg.solve(lhs, rhs)
+        for side in range(2):
+            scores[side][fold_of[side] == k] = design(side, k) @ coef
+    return scores
+
+
+def _dual_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
+                 folds: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The primal's scores from the rows' Gram matrix (push-through identity).
+
+    An unpenalised intercept is the same as centring the training rows on their weighted mean
+    (ȳ_w = 0 with balanced weights); then β = Aᵀ(AAᵀ + λI)⁻¹W^½y, A = W^½(X − x̄_w), and a
+    held-out row scores (x − x̄_w)ᵀβ. Everything is an inner product of rows, so the fold's
+    (N_train × N_train) system replaces the d×d one.
+    """
+    blocks = [[design(side, k)[:, :-1] for k in range(folds)] for side in range(2)]
+    rows = np.concatenate([b for side in blocks for b in side])
+    gram = rows @ rows.T
+    side_of = np.concatenate([np.full(len(b), side) for side in range(2) for b in blocks[side]])
+    fold_id = np.concatenate([np.full(len(b), k) for side in range(2)
+                              for k, b in enumerate(blocks[side])])
+    target = np.where(side_of == 0, 1.0, -1.0)
+    out = np.empty(len(rows))
+    for k in range(folds):
+        train, held = fold_id != k, fold_id == k
+        c = np.array([np.sum(train & (side_of == 0)), np.sum(train & (side_of == 1))], float)
+        w = _balanced_weights(c)[side_of[train]]
+        share = w / w.sum()
+        k_tt = gram[np.ix_(train, train)]
+        k_ht = gram[np.ix_(held, train)]
+        y_mean = share @ target[train]
+        mean_gram = k_tt @ share                  # ⟨x_i, x̄_w⟩ for training rows
+        mean_sq = share @ mean_gram               # ⟨x̄_w, x̄_w⟩
+        centred = k_tt - mean_gram[:, None] - mean_gram[None, :] + mean_sq
+        root = np.sqrt(w)
+        lhs = root[:, None] * centred * root[None, :]
+        lhs[np.diag_indices_from(lhs)] += RIDGE * c.sum()
+        gamma = root * np.linalg.solve(lhs, root * (target[train] - y_mean))
+        cross = k_ht - (k_ht @ share)[:, None] - mean_gram[None, :] + mean_sq
+        out[held] = cross @ gamma + y_mean
+    # back to each side's row order
+    scores = (np.empty(len(fold_of[0])), np.empty(len(fold_of[1])))
+    at = 0
+    for side in range(2):
+        for k in range(folds):
+            size = len(blocks[side][k])
+            scores[side][fold_of[side] == k] = out[at:at + size]
+            at += size
+    return scores
+
+
 def proxy_a_distance(
     x_source: Matrix,
     x_target: Matrix,
     *,
     rng: np.random.Generator,
     folds: int = 5,
+    space: Literal["auto", "primal", "dual"] = "auto",
 ) -> MetricResult:
     """Proxy A-distance from a k-fold cross-validated linear domain classifier.
 
@@ -44,8 +139,10 @@ def proxy_a_distance(
     Classifier: class-balanced ridge regression on ±1 targets (a regularised Fisher LDA
     direction) over features standardised with pooled, label-free statistics, plus an
     intercept; λ = ``RIDGE`` · n_train. Each fold's normal equations come from the full Gram
-    matrices minus the held-out fold's, so the whole CV costs O((n+m) d² + k d³).
-    Folds: stratified by domain, assigned at random with ``rng``.
+    matrices minus the held-out fold's, so the whole CV costs O((n+m) d² + k d³); with fewer
+    rows than features the same fit runs in the rows' Gram space, O((n+m)² d + k (n+m)³).
+    Folds: stratified by domain, assigned at random with ``rng``. ``space`` forces one of the
+    two equal computations (tests compare them); "auto" takes the cheaper.
 
     Shapes: x_source (n, d), x_target (m, d); needs ≥ ``folds`` rows per side.
     details: ``auc`` (out-of-fold ROC AUC of the decision score, 0.5 = chance; a shift is
@@ -80,34 +177,12 @@ def proxy_a_distance(
         out[:, -1] = 1.0
         return out
 
-    d1 = x_source.shape[1] + 1
-    # per-domain, per-fold Gram matrices and moment vectors: one pass over the data
-    grams = np.empty((2, folds, d1, d1))
-    moments = np.empty((2, folds, d1))
-    counts = np.empty((2, folds))
-    for side in range(2):
-        for k in range(folds):
-            block = design(side, k)
-            grams[side, k] = block.T @ block
-            moments[side, k] = block.sum(axis=0)
-            counts[side, k] = len(block)
-    gram_all = grams.sum(axis=1)
-    moment_all = moments.sum(axis=1)
-    count_all = counts.sum(axis=1)
-
-    scores = (np.empty(n), np.empty(m))
-    penalty = np.eye(d1)
-    penalty[-1, -1] = 0.0  # intercept is not penalised
-    for k in range(folds):
-        c = count_all - counts[:, k]
-        w = (c.sum() / 2.0) / c  # balanced weights: each domain has total weight n_train/2
-        lhs = w[0] * (gram_all[0] - grams[0, k]) + w[1] * (gram_all[1] - grams[1, k])
-        lhs += RIDGE * c.sum() * penalty
-        rhs = w[0] * (moment_all[0] - moments[0, k]) - w[1] * (moment_all[1] - moments[1, k])
-        coef = np.linalg.solve(lhs, rhs)
-        for side in range(2):
-            scores[side][fold_of[side] == k] = design(side, k) @ coef
-
+    n_features = x_source.shape[1]
+    # The same ridge fit, in whichever space is smaller: d×d normal equations (primal) or the
+    # (n+m)×(n+m) Gram of the rows (dual; few rows at a large d, e.g. 110 rows at d = 1,024).
+    use_dual = dual(n + m, n_features) if space == "auto" else space == "dual"
+    fit = _dual_scores if use_dual else _primal_scores
+    scores = fit(design, fold_of, folds)
     is_source = np.zeros(n + m, dtype=bool)
     is_source[:n] = True
     all_scores = np.concatenate(scores)
