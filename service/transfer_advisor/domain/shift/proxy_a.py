@@ -40,7 +40,8 @@ def dual(rows: int, features: int) -> bool:
 
 def _balanced_weights(train_counts: NDArray[np.float64]) -> NDArray[np.float64]:
     """Per-domain row weight: each domain carries half the training rows' total weight."""
-    return (train_counts.sum() / 2.0) / train_counts
+    weights: NDArray[np.float64] = (train_counts.sum() / 2.0) / train_counts
+    return weights
 
 
 def _primal_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
