@@ -97,8 +97,11 @@ class PooledSample:
         part on and above the diagonal is set to 0.
         """
         block = out[start:stop, :stop]
-        np.add(self.cross[start:stop, :stop], self.norms[start:stop, None], out=block)
-        block += self.norms[None, :stop]
+        # The strict upper triangle of `cross` is whatever a reused buffer held (maybe NaN or
+        # inf bit patterns): the sums there are discarded below, so their FP flags are too.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.add(self.cross[start:stop, :stop], self.norms[start:stop, None], out=block)
+            block += self.norms[None, :stop]
         threshold = self.duplicate_threshold()
         # left of the diagonal part equal rows are rare: one read-only pass finds whether any
         left, square = block[:, :start], block[:, start:]
