@@ -153,7 +153,8 @@ def guard_note(fitted: dict[str, Any]) -> str:
     if not judged:
         return "no vendor candidate"
     tests = ", ".join(f"{k}: +{t['fit_right_vendor_wrong']}/-{t['vendor_right_fit_wrong']} "
-                      f"p {t['p_value']:.3g}" for k, t in judged["sign_tests"].items())
+                      f"outcomes, +{t.get('tasks_fit_better', '?')}/-{t.get('tasks_vendor_better', '?')}"
+                      f" tasks, p {t['p_value']:.3g}" for k, t in judged["sign_tests"].items())
     accuracy = ", ".join(f"{k} {v:.2f}" for k, v in judged["accuracy"].items())
     return f"kept {judged['choice']} (accuracy {accuracy}; sign tests {tests})"
 

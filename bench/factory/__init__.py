@@ -8,8 +8,9 @@ Writes the `contract/scenarios.md` format (writer.py) plus the raw target items
 (`target_inputs.npz` / `target_inputs.jsonl`, named by meta.raw_inputs), `scratch_features.npy`
 for array inputs, `extractor.onnx` where the source network is ours (float32 input, output
 `features`), and `seed_labeled.npz`: every seed's labeled subset, so a bench can pose the task
-once per seed beside that seed's accuracies (truth.details.per_seed, named by details.methods). Truth is measured by one protocol for every family (truth.py: 5 seeds, class-balanced
-labeled subsets, a fixed held-out test split; scratch = better of a linear model on the raw inputs
+once per seed beside that seed's accuracies (truth.details.per_seed, named by details.methods).
+Truth is measured by one protocol for every family (truth.py: 5 seeds, class-balanced labeled
+subsets, a fixed held-out test split; scratch = better of a linear model on the raw inputs
 and a small network from random init; feature extraction = logistic regression on frozen
 features; fine-tune = the source network end to end with a fresh head). `bench/scenarios.py`
 loads a built directory placed as `<shared>/benchmarks/transfer-scenarios/<split>/`.

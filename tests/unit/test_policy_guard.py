@@ -37,7 +37,8 @@ def test_sign_test_is_the_binomial_tail(wins: int, losses: int, p: float) -> Non
 
 
 def truths(helps: list[bool]) -> list[Case]:
-    return [case(i, f"tenant:d{i % 3}", 3.0, h, "tenant") for i, h in enumerate(helps)]
+    """One outcome per task: three datasets, each case at its own labels per class."""
+    return [case(i, f"tenant:d{i % 3}", 1.0 + i / 4, h, "tenant") for i, h in enumerate(helps)]
 
 
 def test_the_vendor_wins_a_tie() -> None:
@@ -58,7 +59,8 @@ def test_an_unresolved_gain_keeps_the_vendor() -> None:
     assert verdict.share is None
     assert verdict.evidence["accuracy"]["0.0"] == 1.0 > verdict.evidence["accuracy"]["vendor"]
     assert verdict.evidence["sign_tests"]["0.0"] == {
-        "fit_right_vendor_wrong": 4, "vendor_right_fit_wrong": 0, "p_value": 0.0625}
+        "fit_right_vendor_wrong": 4, "vendor_right_fit_wrong": 0,
+        "tasks_fit_better": 4, "tasks_vendor_better": 0, "p_value": 0.0625}
 
 
 def test_a_resolved_gain_picks_the_best_passing_fit() -> None:
@@ -74,6 +76,30 @@ def test_a_resolved_gain_picks_the_best_passing_fit() -> None:
     fits[0.25] = [False] + [True] * 11 + [False] * 2
     fits[0.5] = fits[0.25]
     assert guard.choose(cases, vendor, fits).share is None
+
+
+
+def test_replicated_outcomes_of_one_task_vote_once() -> None:
+    # two tasks (dataset, labels per class), each posted six times (one run per labeled
+    # subset): the fit is right on all twelve where the vendor is wrong, but that is two tasks
+    replicated = [case(i, f"tenant:d{i % 2}", 3.0, True, "tenant") for i in range(12)]
+    vendor, fit = [False] * 12, [True] * 12
+    verdict = guard.choose(replicated, vendor, {0.5: fit})
+    assert verdict.share is None
+    assert verdict.evidence["tasks"] == 2
+    assert verdict.evidence["sign_tests"]["0.5"] == {
+        "fit_right_vendor_wrong": 12, "vendor_right_fit_wrong": 0,
+        "tasks_fit_better": 2, "tasks_vendor_better": 0, "p_value": 0.25}
+    # the same twelve outcomes from twelve tasks are a resolved gain (p = 1/4096)
+    distinct = [dataclasses.replace(c, features={"log2_labels_per_class": 1.0 + i})
+                for i, c in enumerate(replicated)]
+    assert guard.choose(distinct, vendor, {0.5: fit}).share == 0.5
+    # within a task the net count votes: a (fit +4, vendor +2) for the fit, b (+1, +3) for
+    # the vendor, c (+1, +1) for neither
+    fit_ok = [True] * 4 + [False] * 2 + [True] + [False] * 3 + [True, False]
+    vendor_ok = [False] * 4 + [True] * 2 + [False] + [True] * 3 + [False, True]
+    tasks = ["a"] * 6 + ["b"] * 4 + ["c"] * 2
+    assert guard.task_votes(fit_ok, vendor_ok, tasks) == (1, 1)
 
 
 def test_held_out_decisions_leave_the_family_out() -> None:

@@ -14,12 +14,15 @@ groups of families, cheaper than one family at a time).
 The fit replaces the vendor only when a one-sided exact sign test on the cases where the two
 decide differently (one right, the other wrong) says the fit is better at `ALPHA`, Bonferroni-
 corrected for the number of candidate fits; otherwise, and on every tie, the vendor is kept.
+The test counts tasks, not outcomes: outcomes of one task (`task_key`: the same target dataset
+at the same labels per class, e.g. one training run per labeled subset) are replicates, not
+independent evidence, so each task votes once, for whichever decided more of its cases right.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +126,25 @@ class Verdict:
     evidence: dict[str, Any]
 
 
+def task_key(case: Case) -> tuple[str, float]:
+    """The task a case is an outcome of: its target dataset and labels per class."""
+    per_class = case.features.get("log2_labels_per_class", math.nan)
+    return case.family, round(float(per_class), 6)
+
+
+def task_votes(fit_ok: Sequence[bool], vendor_ok: Sequence[bool],
+               tasks: Sequence[Hashable]) -> tuple[int, int]:
+    """(tasks the fit wins, tasks the vendor wins), from each task's net count.
+
+    The net counts the task's cases one decided right and the other wrong; a task whose net is
+    zero votes for neither.
+    """
+    net: dict[Hashable, int] = {}
+    for f, v, task in zip(fit_ok, vendor_ok, tasks, strict=True):
+        net[task] = net.get(task, 0) + (f and not v) - (v and not f)
+    return sum(x > 0 for x in net.values()), sum(x < 0 for x in net.values())
+
+
 def choose(cases: Sequence[Case], vendor_says: Sequence[bool],
            fits_say: Mapping[float, Sequence[bool]], alpha: float = ALPHA) -> Verdict:
     """Keep the vendor unless a fit is significantly better on the cases' outcomes.
@@ -134,6 +156,7 @@ def choose(cases: Sequence[Case], vendor_says: Sequence[bool],
         alpha: family-wise level, split evenly over the candidate fits (Bonferroni).
     """
     vendor_ok = decided_right(vendor_says, cases)
+    tasks = [task_key(c) for c in cases]
     n = len(cases)
     level = alpha / max(len(fits_say), 1)
     accuracy = {VENDOR: _share_right(vendor_ok)}
@@ -143,18 +166,21 @@ def choose(cases: Sequence[Case], vendor_says: Sequence[bool],
         ok = decided_right(says, cases)
         wins = sum(f and not v for f, v in zip(ok, vendor_ok, strict=True))
         losses = sum(v and not f for f, v in zip(ok, vendor_ok, strict=True))
-        p = sign_test_p(wins, losses)
+        task_wins, task_losses = task_votes(ok, vendor_ok, tasks)
+        p = sign_test_p(task_wins, task_losses)
         accuracy[str(share)] = _share_right(ok)
         tests[str(share)] = {"fit_right_vendor_wrong": wins, "vendor_right_fit_wrong": losses,
+                             "tasks_fit_better": task_wins, "tasks_vendor_better": task_losses,
                              "p_value": round(p, 6)}
-        if wins > losses and p <= level:
+        if task_wins > task_losses and p <= level:
             passing.append(share)
     best = max(passing, key=lambda s: (accuracy[str(s)], -s), default=None)
-    evidence = {"n": n, "accuracy": accuracy, "sign_tests": tests, "alpha": alpha,
-                "level_per_fit": round(level, 6),
+    evidence = {"n": n, "tasks": len(set(tasks)), "accuracy": accuracy, "sign_tests": tests,
+                "alpha": alpha, "level_per_fit": round(level, 6),
                 "choice": VENDOR if best is None else str(best),
                 "rule": "first tier with the case's features, transfer when P >= 0.5; fits "
-                        "held out by target, the vendor on all outcomes"}
+                        "held out by target, the vendor on all outcomes; the sign test counts "
+                        "tasks (target and labels per class), each voting once"}
     return Verdict(best, evidence)
 
 
