@@ -135,6 +135,28 @@ class TestReplayRefusesAForgedRecord:
         assert client.post(f"/assessments/{records[-1].id}/replay").status_code == 409
 
 
+def test_a_record_appended_between_the_two_link_reads_is_no_broken_link(
+        client: TestClient, records: list[Seeded], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replaying a record reads the next record's back-link, then the chain head. Under read
+    committed, a record appended in between is invisible to the first read and has moved the
+    head by the second: seen that way the record is not broken (a replica under load once said
+    409 here)."""
+    from transfer_advisor.db import repositories
+
+    real = repositories.back_link_at
+    calls: list[int] = []
+
+    def not_yet_committed(session: Any, tenant: str, seq: int) -> str | None:
+        calls.append(seq)
+        return None if len(calls) == 1 else real(session, tenant, seq)
+
+    monkeypatch.setattr(repositories, "back_link_at", not_yet_committed)
+    response = client.post(f"/assessments/{records[-2].id}/replay")
+    assert response.status_code == 201, response.text
+    assert len(calls) == 2  # read again once the head had moved
+    assert calls[0] == calls[1]
+
+
 class TestVerifyScope:
     def test_needs_admin(self, client: TestClient, settings: Settings) -> None:
         sessions = client.app.state.sessions  # type: ignore[attr-defined]

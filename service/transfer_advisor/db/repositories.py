@@ -96,6 +96,11 @@ class AssessmentRepository:
         if link is not None:
             return link
         head = self.head()
+        if head is not None and head.seq > seq:
+            # A record was appended between the two reads (each statement of a read-committed
+            # session sees what has committed by then): it commits with the head it moves, so
+            # its back-link is visible now.
+            return back_link_at(self.session, self.tenant, seq + 1)
         return head.record_sha256 if head is not None and head.seq == seq else None
 
     def by_idempotency_key(self, key: str) -> AssessmentRecord | None:
