@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -155,6 +156,32 @@ def test_a_record_appended_between_the_two_link_reads_is_no_broken_link(
     assert response.status_code == 201, response.text
     assert len(calls) == 2  # read again once the head had moved
     assert calls[0] == calls[1]
+
+
+def test_verify_reads_one_snapshot_while_records_are_appended(
+        client: TestClient, records: list[Seeded], settings: Settings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record appended after verify has read the chain, before it reads the head and the
+    rollups, is not in its snapshot: the chain it read verifies, and the next verify counts
+    the new record."""
+    from transfer_advisor.services import audit
+
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    tenant = settings.default_tenant
+    real = audit.chain_rows
+
+    def then_append(session: Any, who: str, batch: int = audit.BATCH) -> Iterator[Any]:
+        yield from real(session, who, batch)
+        seed(sessions, tenant, [records[-1].created_at + timedelta(minutes=50)])
+
+    monkeypatch.setattr(audit, "chain_rows", then_append)
+    first = audit.verify(sessions, tenant)
+    assert first.ok, first
+    assert first.checked == len(records)
+    monkeypatch.setattr(audit, "chain_rows", real)
+    second = audit.verify(sessions, tenant)
+    assert second.ok, second
+    assert second.checked == len(records) + 1
 
 
 class TestVerifyScope:

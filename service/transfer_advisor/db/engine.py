@@ -135,5 +135,17 @@ def _sqlite_engine(settings: Settings, url: str) -> Engine:
     return engine
 
 
+def read_snapshot(session: Session) -> None:
+    """Make every later read of `session`'s transaction see one snapshot of the database.
+
+    Call first, before any statement. Verification compares rows read by several statements
+    (records, then the chain head and the rollups): under PostgreSQL's default read committed,
+    a record appended in between would look like a deleted or uncounted one. SQLite's BEGIN
+    (see `_begin`) already reads one WAL snapshot per transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db.chain_links import ChainRow, chain_batch
+from ..db.engine import read_snapshot
 from ..db.models import AssessmentRow, ChainEntryRow, RankingRow
 from ..db.repositories import AssessmentRepository
 from ..domain.audit import GENESIS, record_hash
@@ -73,6 +74,7 @@ def record_problem(sessions: sessionmaker[Session], tenant: str, assessment_id: 
     indexed columns, and its hash against the link the chain holds for it (the next record's
     back-link, or the chain head). What a replay checks before it re-decides a record."""
     with sessions() as session:
+        read_snapshot(session)
         repo = AssessmentRepository(session, tenant)
         row = repo.stored_row(assessment_id)
         if row is None:
@@ -103,6 +105,7 @@ def verify(sessions: sessionmaker[Session], tenant: str, batch: int = BATCH) -> 
     hours: Counter[tuple[datetime, str]] = Counter()
     days: Counter[tuple[datetime, str]] = Counter()
     with sessions() as session:
+        read_snapshot(session)
         repo = AssessmentRepository(session, tenant)
         for row in chain_rows(session, tenant, batch):
             checked += 1
