@@ -131,6 +131,30 @@ class TestAssessCommand:
         for name, metric in local["metrics"].items():
             assert metric["value"] == pytest.approx(remote["metrics"][name]["value"], rel=1e-12)
 
+
+    def test_scratch_features_are_sent_and_weighed(self, data: dict[str, Any],
+                                                   tmp_path: Path) -> None:
+        # the frozen features carry no label signal; plain one-hot columns give the labels away:
+        # the scratch proxy beats the probe, which only --scratch-features lets the service see
+        rng = np.random.default_rng(3)
+        simple = np.column_stack([np.eye(3)[data["y"]], rng.normal(size=len(data["y"]))])
+        labeled_noise = rng.normal(size=(36, 4))
+        np.save(tmp_path / "noise.npy", labeled_noise)
+        np.save(tmp_path / "scratch.npy", simple)
+        argv = ["--source", str(data["dir"] / "src.npy"), "--target", str(tmp_path / "noise.npy"),
+                "--target-labels", str(data["dir"] / "y.npy"), "--permutations", "20", "--json"]
+        body = cli_assess.build_request(build_parser().parse_args(
+            ["assess", *argv, "--scratch-features", str(tmp_path / "scratch.npy")]))
+        np.testing.assert_array_equal(decode(body["target"]["scratch_features"]), simple)
+        code, out, _ = run_cli([*argv, "--scratch-features", str(tmp_path / "scratch.npy")])
+        assert code == 0
+        answer = json.loads(out)
+        assert answer["metrics"]["scratch_probe_accuracy"]["value"] >= 0.9
+        assert answer["recommendation"]["strategy"] == "train_from_scratch" \
+            or answer["recommendation"]["negative_transfer_risk"] == "high"
+        without = json.loads(run_cli(argv)[1])
+        assert "scratch_probe_accuracy" not in without["metrics"]
+
     def test_table_shows_answer_metrics_and_reasons(self, data: dict[str, Any]) -> None:
         d = data["dir"]
         code, out, _ = run_cli(["--source", str(d / "src.npy"), "--target", str(d / "tgt.jsonl"),

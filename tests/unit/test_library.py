@@ -76,6 +76,22 @@ class TestSameAnswerAsTheHttpApi:
         assert set(result.omitted) == {"leep", "nce", "scratch_probe_accuracy",
                                        "scratch_knn_accuracy"}
 
+    def test_scratch_features(self, http: TestClient, data: dict[str, Any]) -> None:
+        """`scratch_features` reach the scratch proxy as POST /assess's target.scratch_features."""
+        task = {"type": "classification", "num_classes": 3, "labeled_examples": 24,
+                "source_modality": "image", "target_modality": "image"}
+        simple = np.eye(3)[data["y"]]  # one column per class: plain features that give it away
+        body = {"source": {"name": "src", "embeddings": b64_matrix(data["xs"], "float64")},
+                "target": {"name": "tgt", "embeddings": b64_matrix(data["xt"], "float64"),
+                           "labels": data["y"].tolist(),
+                           "scratch_features": b64_matrix(simple, "float64")},
+                "task": task, "options": {"permutations": 30, "seed": 4}}
+        result = assess(data["xs"], data["xt"], target_labels=data["y"], modality="image",
+                        scratch_features=simple, permutations=30, seed=4, source_name="src",
+                        target_name="tgt")
+        assert as_json(result) == posted(http, body)
+        assert result.metrics["scratch_probe_accuracy"].value == 1.0
+
     def test_summaries(self, http: TestClient, data: dict[str, Any]) -> None:
         body = {"source": {"name": "source", "summary": summary_of(data["xs"])},
                 "target": {"name": "target", "summary": summary_of(data["xt"])},

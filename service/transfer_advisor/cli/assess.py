@@ -209,6 +209,8 @@ def build_request(args: argparse.Namespace) -> dict[str, Any]:
                           Path(args.target_labels) if args.target_labels else None)
     if args.source_probs:
         target["source_probs"] = _matrix_wire(read_matrix(Path(args.source_probs)))
+    if args.scratch_features:
+        target["scratch_features"] = _matrix_wire(read_matrix(Path(args.scratch_features)))
     classification = args.task_type == "classification"
     task: dict[str, Any] = {
         "type": args.task_type,
@@ -319,6 +321,10 @@ def register(sub: Any) -> None:
     p.add_argument("--target-labels", help="labels of the first target rows (.npy, .json or text)")
     p.add_argument("--source-probs", help="source model's class probabilities on the labeled "
                                           "target rows (.npy or .json), for leep/nce")
+    p.add_argument("--scratch-features",
+                   help="simple features of the target rows a model from scratch would see "
+                        "(pixels, TF-IDF; .npy or .json, one row per target row): the scratch "
+                        "proxy, the evidence that the task may be simple enough for scratch")
     p.add_argument("--task-type", choices=["classification", "regression"], default="classification")
     p.add_argument("--num-classes", type=int, help="default: the number of distinct target "
                                                    "labels, or of a target summary's class_counts")

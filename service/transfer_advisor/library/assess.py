@@ -33,7 +33,8 @@ def assess(source: Any, target: Any, *, target_labels: Any = None, source_labels
            labeled_examples: int | None = None, task_type: str | None = None,
            modality: str | None = None, source_modality: str | None = None,
            target_modality: str | None = None, compute_budget_gpu_hours: float | None = None,
-           source_probs: Any = None, metrics: Sequence[str] | None = None,
+           source_probs: Any = None, scratch_features: Any = None,
+           metrics: Sequence[str] | None = None,
            permutations: int = 200, seed: int = 0, kernel_bandwidth: float | None = None,
            source_name: str = "source", target_name: str = "target",
            settings: Settings | None = None) -> AssessmentResult:
@@ -43,7 +44,9 @@ def assess(source: Any, target: Any, *, target_labels: Any = None, source_labels
     summary (`transfer_advisor.summarize(...)`, or a dict {count, mean, covariance[,
     class_means, class_counts]}). `target_labels` label the first rows of the target
     (labeled rows first); `source_probs` (k, C_source) are the source model's class
-    probabilities on those k labeled rows (for leep/nce).
+    probabilities on those k labeled rows (for leep/nce). `scratch_features` (one row per
+    target row: pixels, TF-IDF, hand-made features) are what a model trained from scratch would
+    see; with them the decision weighs the frozen features against that scratch proxy.
 
     The task is `task` (a dict of POST /assess `task` fields) updated by the keyword
     arguments given. Defaults: `type` classification; `modality` "other" for both sides;
@@ -76,6 +79,9 @@ def assess(source: Any, target: Any, *, target_labels: Any = None, source_labels
     fill_task_defaults(task_spec, target_spec)
     if source_probs is not None:
         target_spec["source_probs"] = encode_matrix(as_matrix(source_probs, "target.source_probs"))
+    if scratch_features is not None:
+        target_spec["scratch_features"] = encode_matrix(
+            as_matrix(scratch_features, "target.scratch_features"))
     options: dict[str, Any] = {"permutations": permutations, "seed": seed}
     if metrics is not None:
         options["metrics"] = [metrics] if isinstance(metrics, str) else list(metrics)
