@@ -225,7 +225,8 @@ def test_proxy_a_dual_space_equals_primal(n: int, m: int, d: int, rank: int | No
         rows = (x, y)[side][fold_of[side] == k]
         return np.hstack([rows, np.ones((len(rows), 1))])
 
-    primal, dual = _primal_scores(design, fold_of, folds), _dual_scores(design, fold_of, folds)
+    flat = _dual_scores(np.vstack([x, y]), n, np.concatenate(fold_of), folds)
+    primal, dual = _primal_scores(design, fold_of, folds), (flat[:n], flat[n:])
     for p_side, d_side in zip(primal, dual, strict=True):
         np.testing.assert_allclose(d_side, p_side, rtol=1e-8, atol=1e-8 * np.abs(p_side).max())
     whole = [proxy_a_distance(x, y, rng=default_rng(3), space=space) for space in ("primal", "dual")]

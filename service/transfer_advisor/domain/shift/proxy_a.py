@@ -77,27 +77,24 @@ def _primal_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
     return scores
 
 
-def _dual_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
-                 folds: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The primal's scores from the rows' Gram matrix (push-through identity).
+def _dual_scores(rows: Matrix, n_source: int, fold_id: NDArray[np.int64],
+                 folds: int) -> NDArray[np.float64]:
+    """The primal's out-of-fold scores from the rows' Gram matrix (push-through identity).
 
+    `rows`: the standardised rows, source first (no intercept column); `fold_id` their folds.
     An unpenalised intercept is the same as centring the training rows on their weighted mean
     (ȳ_w = 0 with balanced weights); then β = Aᵀ(AAᵀ + λI)⁻¹W^½y, A = W^½(X − x̄_w), and a
     held-out row scores (x − x̄_w)ᵀβ. Everything is an inner product of rows, so the fold's
     (N_train × N_train) system replaces the d×d one.
     """
-    blocks = [[design(side, k)[:, :-1] for k in range(folds)] for side in range(2)]
-    rows = np.concatenate([b for side in blocks for b in side])
     gram = rows @ rows.T
-    side_of = np.concatenate([np.full(len(b), side) for side in range(2) for b in blocks[side]])
-    fold_id = np.concatenate([np.full(len(b), k) for side in range(2)
-                              for k, b in enumerate(blocks[side])])
-    target = np.where(side_of == 0, 1.0, -1.0)
+    is_source = np.arange(len(rows)) < n_source
+    target = np.where(is_source, 1.0, -1.0)
     out = np.empty(len(rows))
     for k in range(folds):
         train, held = fold_id != k, fold_id == k
-        c = np.array([np.sum(train & (side_of == 0)), np.sum(train & (side_of == 1))], float)
-        w = _balanced_weights(c)[side_of[train]]
+        c = np.array([np.sum(train & is_source), np.sum(train & ~is_source)], float)
+        w = _balanced_weights(c)[(~is_source[train]).astype(np.intp)]
         share = w / w.sum()
         k_tt = gram[np.ix_(train, train)]
         k_ht = gram[np.ix_(held, train)]
@@ -111,16 +108,7 @@ def _dual_scores(design: Design, fold_of: tuple[NDArray[np.int64], ...],
         gamma = root * np.linalg.solve(lhs, root * (target[train] - y_mean))
         cross = k_ht - (k_ht @ share)[:, None] - mean_gram[None, :] + mean_sq
         out[held] = cross @ gamma + y_mean
-    # back to each side's row order
-    scores = (np.empty(len(fold_of[0])), np.empty(len(fold_of[1])))
-    at = 0
-    for side in range(2):
-        for k in range(folds):
-            size = len(blocks[side][k])
-            scores[side][fold_of[side] == k] = out[at:at + size]
-            at += size
-    return scores
-
+    return out
 
 def proxy_a_distance(
     x_source: Matrix,
@@ -182,8 +170,12 @@ def proxy_a_distance(
     # The same ridge fit, in whichever space is smaller: d×d normal equations (primal) or the
     # (n+m)×(n+m) Gram of the rows (dual; few rows at a large d, e.g. 110 rows at d = 1,024).
     use_dual = dual(n + m, n_features) if space == "auto" else space == "dual"
-    fit = _dual_scores if use_dual else _primal_scores
-    scores = fit(design, fold_of, folds)
+    if use_dual:  # few rows: one standardised copy of them is cheap
+        pooled = (np.concatenate(sides) - mean) / scale
+        flat = _dual_scores(pooled, n, np.concatenate(fold_of), folds)
+        scores = (flat[:n], flat[n:])
+    else:
+        scores = _primal_scores(design, fold_of, folds)
     is_source = np.zeros(n + m, dtype=bool)
     is_source[:n] = True
     all_scores = np.concatenate(scores)
