@@ -30,6 +30,7 @@ from .db import migrate
 from .db.engine import is_postgres, make_engine, make_limiter_engine, make_sessionmaker
 from .db.ratelimit import SharedTokenBucket
 from .observability import Metrics, Observability
+from .services.compute_threads import compute_cores, shared_governor
 from .services.extractors import ExtractorService
 from .settings import Settings, get_settings
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions = make_sessionmaker(engine)
         app.state.extractors = ExtractorService(settings, app.state.sessions)
         limiter = app.state.rate_limiter = rate_limiter(settings)
+        shared_governor(compute_cores(settings.compute_cores)).prime()
         try:
             yield
         finally:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +20,9 @@ from transfer_advisor.domain.shift import _pairwise
 from transfer_advisor.services.compute_threads import (
     LOAD_TIME_CONSTANT_SECONDS,
     BlasThreads,
+    OutsideLoad,
     ThreadGovernor,
+    busy_cpu_seconds,
     thread_count,
 )
 
@@ -155,3 +162,65 @@ def test_blas_threads_sets_blas_and_the_domain_passes() -> None:
         parallelism.set_workers(None)
     assert blas_threads() == before
     np.linalg.eigvalsh(np.eye(4))  # BLAS still usable
+
+
+class TestOutsideLoad:
+    """The cores other processes keep busy, from CPU counters, without our own CPU time."""
+
+    def test_counts_others_busy_time_and_leaves_our_own_out(self) -> None:
+        clock, counters = FakeClock(), {"busy": 100.0, "own": 5.0}
+        load = OutsideLoad(busy=lambda: counters["busy"], own=lambda: counters["own"],
+                           clock=clock, time_constant=5.0, fallback=lambda: 99.0)
+        load.sample()  # the first sample only sets the baseline: the fallback stands in
+        assert load._estimate is None
+        clock.now, counters["busy"], counters["own"] = 1.0, 101.8, 5.8  # 1.8 busy, 0.8 ours
+        load.sample()
+        assert load._estimate == pytest.approx(1.0)
+        # a second core taken elsewhere: the average moves towards 2 at the time constant
+        clock.now, counters["busy"] = 6.0, 111.8
+        load.sample()
+        assert load._estimate == pytest.approx(1.0 + (1 - math.exp(-1.0)))
+
+    def test_a_burst_that_ended_is_forgotten_within_seconds(self) -> None:
+        clock, counters = FakeClock(), {"busy": 0.0}
+        load = OutsideLoad(busy=lambda: counters["busy"], own=lambda: 0.0, clock=clock,
+                           time_constant=5.0)
+        load.sample()
+        for _ in range(60):  # a minute with both cores busy elsewhere
+            clock.now += 1.0
+            counters["busy"] += 2.0
+            load.sample()
+        assert load._estimate == pytest.approx(2.0, rel=1e-3)
+        for _ in range(15):  # then quiet: three time constants later under one core's tenth
+            clock.now += 1.0
+            load.sample()
+        assert load._estimate < 0.1
+        # where the 1-minute load average would still report 2·e^(−15/60) ≈ 1.6 busy cores
+        assert thread_count(2, 1, load._estimate) == 2
+
+    def test_reads_the_kernel_counters(self, tmp_path: Path) -> None:
+        stat = tmp_path / "stat"
+        stat.write_text("cpu  400 100 200 9000 50 10 20 30 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n")
+        ticks = os.sysconf("SC_CLK_TCK")
+        assert busy_cpu_seconds(str(stat)) == pytest.approx((400 + 100 + 200 + 10 + 20 + 30) / ticks)
+        stat.write_text("intr 0\n")
+        assert busy_cpu_seconds(str(stat)) is None
+        assert busy_cpu_seconds(str(tmp_path / "missing")) is None
+
+    @pytest.mark.skipif(busy_cpu_seconds() is None, reason="no /proc/stat on this platform")
+    def test_a_busy_process_elsewhere_is_seen_and_our_own_work_is_not(self) -> None:
+        # time constant ~0: the estimate is the last window's value
+        load = OutsideLoad(interval=3600.0, time_constant=1e-9)  # samples only when told to
+        load.sample()
+        spinner = subprocess.Popen([sys.executable, "-c",
+                                    "import time\nend = time.time() + 1.5\nwhile time.time() < end: pass"])
+        spinner.wait()
+        load.sample()
+        assert load._estimate is not None
+        assert load._estimate > 0.5  # ~1 core while it spun
+        busy_before, start = busy_cpu_seconds(), time.monotonic()
+        while time.monotonic() < start + 1.0:  # our own busy second
+            pass
+        load.sample()
+        busy_cores = (busy_cpu_seconds() - busy_before) / (time.monotonic() - start)
+        assert load._estimate < busy_cores - 0.7  # the machine's busy cores less our ~1
