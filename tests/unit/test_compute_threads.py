@@ -120,28 +120,6 @@ class TestGovernor:
         with gov.computing() as threads:
             assert threads == 2
 
-    def test_an_extra_lane_counts_as_one_more_computation_when_the_share_allows(self) -> None:
-        gov, applied = governor(4, [0.0], FakeClock())
-        with gov.computing():
-            with gov.extra_lane() as granted:
-                assert granted
-                assert gov.in_flight == 2
-                assert applied[-1] == 2  # each lane gets half the cores
-            assert (gov.in_flight, applied[-1]) == (1, 4)
-            with gov.computing(), gov.computing(), gov.computing(), gov.extra_lane() as granted:
-                assert not granted  # four in flight get one thread each: no room for a lane
-                assert gov.in_flight == 4
-        assert gov.in_flight == 0
-
-    def test_no_lane_on_a_single_core_or_outside_a_computation(self) -> None:
-        gov, _ = governor(1, [0.0], FakeClock())
-        with gov.computing(), gov.extra_lane() as granted:
-            assert not granted
-        gov, _ = governor(4, [0.0], FakeClock())
-        with gov.extra_lane() as granted:
-            assert not granted
-        assert gov.in_flight == 0
-
     def test_concurrent_callers_keep_the_count_consistent(self) -> None:
         gov, applied = governor(2, [0.0], FakeClock())
         barrier = threading.Barrier(8)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from ..errors import InvalidInput
-from .linalg import factorize_lower, zero_strict_upper
 from .summary import KnownCholesky
 
 Matrix = NDArray[np.float64]
@@ -153,20 +153,19 @@ def checked_covariance(cov: Matrix, field: str, *, try_definite: bool = True,
     asym = 2.0 * max(float(half_gap.max()), -float(half_gap.min()))
     if asym > SYMMETRY_RTOL * scale:
         raise InvalidInput.at(field, f"is not symmetric (max |Σ − Σᵀ| = {asym:.3g})")
-    # Cholesky in place on the second buffer (LAPACK directly, without the GIL: numpy's copies
-    # twice; the transpose is the Fortran-order view LAPACK takes, the same symmetric matrix);
-    # the eigenvalue is computed only to report a refusal.
+    # Cholesky in place on the second buffer (LAPACK directly: numpy's copies twice; the
+    # transpose is the Fortran-order view LAPACK takes, the same symmetric matrix); the
+    # eigenvalue is computed only to report a refusal.
     work = half_gap
     if try_definite:
         np.copyto(work, sym)
-        info = factorize_lower(work.T)
+        factor, info = scipy.linalg.lapack.dpotrf(work.T, lower=1, clean=1, overwrite_a=1)
         _refuse_lapack_argument(info)
         if info == 0:
-            zero_strict_upper(work.T)
-            return sym, KnownCholesky(work.T)
+            return sym, KnownCholesky(np.asarray(factor))
     np.copyto(work, sym)
     work.flat[:: d + 1] += PSD_RTOL * scale
-    info = factorize_lower(work.T)
+    _, info = scipy.linalg.lapack.dpotrf(work.T, lower=1, clean=0, overwrite_a=1)
     _refuse_lapack_argument(info)
     known = KnownCholesky(None) if try_definite else None
     if info == 0:

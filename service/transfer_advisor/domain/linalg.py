@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 from typing import Any
 
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
-
-from . import lapack_calls
 
 Matrix = NDArray[np.float64]
 Vector = NDArray[np.float64]
@@ -68,13 +67,28 @@ def symmetric_eigenvalues(a: Matrix, *, overwrite: bool = False) -> Vector:
     return values
 
 
+@functools.cache
 def _two_stage_eigenvalues() -> Any | None:
-    """LAPACK dsyevd_2stage of the library scipy's LAPACK wrappers call, or None.
+    """LAPACK dsyevd_2stage (LP64) of the library scipy's LAPACK wrappers call, or None.
 
     scipy wraps no two-stage routine, but the LAPACK it links (OpenBLAS; reference LAPACK ≥ 3.7)
-    exports one (`lapack_calls` finds it).
+    exports one. It is looked up through scipy's own `cython_lapack` extension, whose
+    dependencies are exactly that library, with the name decoration found on a routine scipy
+    calls (dsytrd: `scipy_dsytrd_` in the scipy-openblas wheels, `dsytrd_` elsewhere).
     """
-    return lapack_calls.routine("dsyevd_2stage")
+    try:
+        from scipy.linalg import cython_lapack
+
+        library = ctypes.CDLL(cython_lapack.__file__)
+    except (ImportError, OSError):
+        return None
+    for prefix, suffix in (("scipy_", "_"), ("", "_")):
+        if hasattr(library, f"{prefix}dsytrd{suffix}"):
+            routine = getattr(library, f"{prefix}dsyevd_2stage{suffix}", None)
+            if routine is not None:
+                routine.restype = None
+            return routine
+    return None
 
 
 def _eigenvalues_two_stage(routine: Any, a: Matrix, overwrite: bool) -> Vector:
@@ -147,45 +161,12 @@ def cholesky_lower(a: Matrix, *, overwrite: bool = False) -> Matrix:
     >>> cholesky_lower(np.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
     [[2.0, 0.0], [1.0, 1.0]]
     """
-    work = _fortran_work(a, overwrite)
-    info = factorize_lower(work)
+    target = a.T if overwrite and a.flags.c_contiguous else a
+    factor, info = scipy.linalg.lapack.dpotrf(target, lower=1, clean=1, overwrite_a=int(overwrite))
     if info != 0:
         raise np.linalg.LinAlgError(
             "matrix is not positive definite" if info > 0 else f"dpotrf failed (info={info})")
-    zero_strict_upper(work)
-    return work
-
-
-def factorize_lower(work: Matrix) -> int:
-    """Cholesky in place on a Fortran-ordered symmetric `work` (lower triangle); LAPACK's info.
-
-    Without the GIL where `lapack_calls` can (see there). The strict upper triangle is left
-    as it was.
-    """
-    if lapack_calls.available():
-        return lapack_calls.potrf_lower(work)
-    _, info = scipy.linalg.lapack.dpotrf(work, lower=1, clean=0, overwrite_a=1)
-    return int(info)
-
-
-def _fortran_work(a: Matrix, overwrite: bool) -> Matrix:
-    """A Fortran-ordered float64 array holding symmetric `a`.
-
-    `a` itself (or its transpose, the same symmetric matrix) when it may be overwritten and is
-    laid out for it, else a copy.
-    """
-    if overwrite and a.dtype == np.float64 and a.flags.writeable:
-        if a.flags.f_contiguous:
-            return a
-        if a.flags.c_contiguous:
-            return a.T
-    return np.array(a, dtype=np.float64, order="F")
-
-
-def zero_strict_upper(a: Matrix) -> None:
-    """Zero the strict upper triangle of a Fortran-ordered square matrix, column by column."""
-    for column in range(1, a.shape[1]):
-        a[:column, column] = 0.0
+    return np.asarray(factor)
 
 
 def lower_congruence(factor: Matrix, sym: Matrix) -> Matrix:
@@ -194,11 +175,7 @@ def lower_congruence(factor: Matrix, sym: Matrix) -> Matrix:
     LAPACK sygst (itype 2) reads S's lower triangle and writes only the result's (the upper
     one is left as it was): d³ flops where two general products take 4d³.
     """
-    if lapack_calls.available():
-        product = np.array(sym, dtype=np.float64, order="F")
-        info = lapack_calls.sygst_lower(product, np.asfortranarray(factor, dtype=np.float64))
-    else:
-        product, info = scipy.linalg.lapack.dsygst(sym, factor, itype=2, lower=1)
+    product, info = scipy.linalg.lapack.dsygst(sym, factor, itype=2, lower=1)
     if info != 0:
         raise np.linalg.LinAlgError(f"dsygst failed (info={info})")
     return np.asarray(product)
@@ -217,13 +194,6 @@ def solve_lower_by_lower(factor: Matrix, b: Matrix, block: int = 256) -> Matrix:
     """
     d = factor.shape[0]
     out = np.zeros((d, d), order="F")
-    if lapack_calls.available():
-        factor = np.asfortranarray(factor, dtype=np.float64)
-        for start in range(0, d, block):
-            stop = min(start + block, d)
-            out[start:, start:stop] = b[start:, start:stop]
-            lapack_calls.trsm_lower_left(factor[start:, start:], out[start:, start:stop])
-        return out
     for start in range(0, d, block):
         stop = min(start + block, d)
         out[start:, start:stop] = scipy.linalg.blas.dtrsm(
@@ -248,11 +218,7 @@ def invert_lower(factor: Matrix) -> Matrix:
     >>> invert_lower(np.array([[2.0, 0.0], [1.0, 1.0]])).tolist()
     [[0.5, 0.0], [-0.5, 1.0]]
     """
-    if lapack_calls.available():
-        inverse = np.array(factor, dtype=np.float64, order="F")
-        info = lapack_calls.trtri_lower(inverse)
-    else:
-        inverse, info = scipy.linalg.lapack.dtrtri(factor, lower=1)
+    inverse, info = scipy.linalg.lapack.dtrtri(factor, lower=1)
     if info != 0:
         raise np.linalg.LinAlgError(
             "triangular factor is singular" if info > 0 else f"dtrtri failed (info={info})")

@@ -18,7 +18,6 @@ separate runs would.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,7 +25,6 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from . import lapack_calls
 from .baseline import half_split_bias
 from .results import MetricNotApplicable, MetricResult
 from .shift._pairwise import PooledSample, pool_samples
@@ -150,9 +148,6 @@ class TargetWork:
         self._key: tuple[int, ...] | None = None
         self.computed: dict[str, object] = {}
         self.baselines: dict[str, float] = {}
-        # baselines being computed beside the metrics (`compute_metrics`' baseline lane), by
-        # the same key as `baselines`
-        self.lane_baselines: dict[str, Future[tuple[float, str] | None]] = {}
         # metric → its result, or why it was omitted
         self.results: dict[str, MetricResult | str] = {}
         self.scratch: dict[str, MetricResult | str] = {} if scratch is None else scratch
@@ -330,7 +325,4 @@ def _draw(fit: GaussianFit, rng: np.random.Generator, rows: int) -> Matrix:
     if not root.lower:
         return np.asarray(z @ root.factor.T)
     # (L zᵀ)ᵀ: zᵀ is Fortran-ordered, so BLAS takes it without a copy
-    if lapack_calls.available():  # without the GIL
-        lapack_calls.trmm_lower_left(np.asfortranarray(root.factor), z.T)
-        return z
     return np.asarray(scipy.linalg.blas.dtrmm(1.0, root.factor, z.T, lower=1, overwrite_b=1)).T

@@ -8,12 +8,9 @@ Any other exception is a bug and propagates.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +18,7 @@ import numpy as np
 
 from ..errors import InvalidInput, TimeBudgetExceeded
 from .metric_context import (
-    MIN_BASELINE_ROWS,
     NEEDS_SCRATCH,
-    PARAMETRIC_BASELINE_MAX_ROWS,
     Labels,
     Matrix,
     MetricContext,
@@ -43,7 +38,6 @@ from .results import MetricNotApplicable, MetricResult
 from .shift import gaussian, lowrank
 from .shift.energy_distance import energy_distance
 from .shift.gaussian_fit import GaussianFit
-from .shift.lowrank import low_rank_applies
 from .shift.mmd import mmd_distance
 from .shift.proxy_a import proxy_a_distance
 from .shift.sliced import ks_fdr_share, sliced_wasserstein_distance
@@ -97,67 +91,42 @@ def _with_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath |
         result = low_rank(pair)
     else:
         result = fn(context.source_fit, context.target_fit)
-    lane = context.work.lane_baselines.get(fn.__name__)
-    baseline = lane.result() if lane is not None else _halves_baseline(context, fn, low_rank)
-    if baseline is None:
-        return result
-    value, rule = baseline
-    details = dict(result.details)
-    details["baseline"] = value
-    details["baseline_rule"] = rule
-    details["ratio_to_baseline"] = result.value / value if value > 0 else None
-    return MetricResult(result.value, result.p_value, details)
-
-
-def _halves_baseline(context: MetricContext, fn: FullPath, low_rank: LowRankPath | None
-                     ) -> tuple[float, str] | None:
-    """The metric between the target halves (size-corrected) and the rule that made them.
-
-    Rescaled to halves of the full target count; None without enough target rows.
-    Target-only: once per TargetWork.
-    """
     halves = context.target_halves
     if halves is None:
-        return None
+        return result
     baseline = context.work.baselines.get(fn.__name__)
-    if baseline is None:
+    if baseline is None:  # target-only: once per TargetWork
         halves_pair = context.low_rank_halves if low_rank is not None else None
         if low_rank is not None and halves_pair is not None:
             baseline = low_rank(halves_pair).value * halves.size_factor
         else:
             baseline = fn(*halves.fits).value * halves.size_factor
         context.work.baselines[fn.__name__] = baseline
-    return baseline, halves.rule
+    details = dict(result.details)
+    details["baseline"] = baseline
+    details["baseline_rule"] = halves.rule
+    details["ratio_to_baseline"] = result.value / baseline if baseline > 0 else None
+    return MetricResult(result.value, result.p_value, details)
 
 
 def _frechet(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, *GAUSSIAN_PATHS["frechet_distance"])
+    return _with_baseline(context, gaussian.frechet_distance, lowrank.frechet_distance)
 
 
 def _coral(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, *GAUSSIAN_PATHS["coral_distance"])
+    return _with_baseline(context, gaussian.coral_distance, lowrank.coral_distance)
 
 
 def _mean_cosine(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, *GAUSSIAN_PATHS["mean_cosine_distance"])
+    return _with_baseline(context, gaussian.mean_cosine_distance, lowrank.mean_cosine_distance)
 
 
 def _gaussian_kl(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, *GAUSSIAN_PATHS["gaussian_kl"])
+    return _with_baseline(context, gaussian.gaussian_kl_divergence, lowrank.gaussian_kl_divergence)
 
 
 def _bhattacharyya(context: MetricContext) -> MetricResult:
-    return _with_baseline(context, *GAUSSIAN_PATHS["bhattacharyya_distance"])
-
-
-# The Gaussian metrics by name: the d × d path and the rows path (fewer rows than d).
-GAUSSIAN_PATHS: dict[str, tuple[FullPath, LowRankPath]] = {
-    "frechet_distance": (gaussian.frechet_distance, lowrank.frechet_distance),
-    "coral_distance": (gaussian.coral_distance, lowrank.coral_distance),
-    "mean_cosine_distance": (gaussian.mean_cosine_distance, lowrank.mean_cosine_distance),
-    "gaussian_kl": (gaussian.gaussian_kl_divergence, lowrank.gaussian_kl_divergence),
-    "bhattacharyya_distance": (gaussian.bhattacharyya_distance, lowrank.bhattacharyya_distance),
-}
+    return _with_baseline(context, gaussian.bhattacharyya_distance, lowrank.bhattacharyya_distance)
 
 
 # --- Sample-based two-sample tests: need rows on both sides. ---
@@ -349,17 +318,13 @@ def select_metrics(names: Sequence[str] | None) -> list[MetricSpec]:
 
 
 def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
-                    deadline: float | None = None, work: TargetWork | None = None,
-                    extra_lane: ExtraLane | None = None) -> MetricRun:
+                    deadline: float | None = None, work: TargetWork | None = None) -> MetricRun:
     """Run the selected metrics (the default set when `names` is None) on one request's inputs.
 
     `deadline` is a `time.monotonic()` instant; it is checked before each metric starts, so
     a request over budget ends with a clear problem instead of occupying a worker indefinitely.
     `work`: target-only work shared with other runs over the same target (see `TargetWork`);
     a result taken from it counts 0 seconds here.
-    `extra_lane`: asks the caller for a second lane of work (it yields whether one is granted):
-    with one, large Gaussian baselines are computed in a thread beside the metrics
-    (`baseline_lane`); the values are the same either way.
 
     >>> x = np.random.default_rng(0).normal(size=(30, 2))
     >>> run = compute_metrics(MetricInputs(Summary.from_rows(x), Summary.from_rows(x + 1.0)),
@@ -373,17 +338,6 @@ def compute_metrics(inputs: MetricInputs, names: Sequence[str] | None = None,
     selected = select_metrics(names)
     context = MetricContext(inputs, pooled_users=[s.name for s in selected if s.uses_pooled],
                             work=work)
-    with contextlib.ExitStack() as lane:
-        lane_specs = [] if extra_lane is None else _baseline_lane_specs(context, selected)
-        if lane_specs and extra_lane is not None and lane.enter_context(extra_lane()):
-            lane.enter_context(baseline_lane(context, lane_specs))
-        _run_selected(context, selected, run, deadline)
-    return run
-
-
-def _run_selected(context: MetricContext, selected: list[MetricSpec], run: MetricRun,
-                  deadline: float | None) -> None:
-    inputs = context.inputs
     for i, spec in enumerate(selected):
         missing = next((why for req in spec.requires if (why := req(inputs))), None)
         if missing:
@@ -410,56 +364,7 @@ def _run_selected(context: MetricContext, selected: list[MetricSpec], run: Metri
         if memo is not None:
             memo[spec.name] = outcome
         run.seconds[spec.name] = time.perf_counter() - started
-
-
-# Lane of work granted by the caller (`compute_metrics`' extra_lane): yields True when granted.
-ExtraLane = Callable[[], AbstractContextManager[bool]]
-# From this dimension up the Gaussian baselines (d × d factorisations and eigenvalues of the two
-# target halves) cost as much as the metrics themselves and are worth a lane of their own.
-BASELINE_LANE_MIN_DIM = 512
-
-
-def _baseline_lane_specs(context: MetricContext, selected: list[MetricSpec]) -> list[MetricSpec]:
-    """The selected Gaussian metrics whose baselines are worth a lane of their own.
-
-    Those whose halves take the d × d path at a large d and can be computed now (requirements
-    met, not computed before); empty when none do.
-    """
-    inputs = context.inputs
-    target = inputs.target
-    if target.dim < BASELINE_LANE_MIN_DIM or target.count < MIN_BASELINE_ROWS:
-        return []
-    rows = target.count if inputs.x_target is not None else min(target.count,
-                                                                PARAMETRIC_BASELINE_MAX_ROWS)
-    if low_rank_applies(rows // 2, rows - rows // 2, target.dim):
-        return []  # the halves' rows path: O(n²d), not worth a thread
-    return [spec for spec in selected if spec.name in GAUSSIAN_PATHS
-            and not any(req(inputs) for req in spec.requires)
-            and GAUSSIAN_PATHS[spec.name][0].__name__ not in context.work.baselines]
-
-
-@contextlib.contextmanager
-def baseline_lane(context: MetricContext, specs: list[MetricSpec]) -> Iterator[None]:
-    """Compute the baselines of `specs` in a thread, in order, while the caller runs metrics.
-
-    `_with_baseline` waits for each from `TargetWork.lane_baselines`; an error in one is raised
-    there, inside that metric, as it would have been without the lane. The target's factor is
-    taken first: the halves are drawn with it and the metrics read it too. On leaving, pending
-    baselines are cancelled (a metric failed or the time budget ran out) and the running one is
-    waited for, so no work outlives the request.
-    """
-    if context.inputs.x_target is None:
-        _ = context.target_fit.root
-    lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baselines")
-    futures = context.work.lane_baselines
-    try:
-        for spec in specs:
-            fn, low_rank = GAUSSIAN_PATHS[spec.name]
-            futures[fn.__name__] = lane.submit(_halves_baseline, context, fn, low_rank)
-        yield
-    finally:
-        lane.shutdown(wait=True, cancel_futures=True)
-        futures.clear()
+    return run
 
 
 def _memo(work: TargetWork, scope: str) -> dict[str, MetricResult | str] | None:

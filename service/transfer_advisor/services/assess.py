@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import __version__, observability
 from ..domain import policy
 from ..domain.audit import input_fingerprint
-from ..domain.metrics import ExtraLane, MetricInputs, MetricRun, TargetWork, compute_metrics
+from ..domain.metrics import MetricInputs, MetricRun, TargetWork, compute_metrics
 from ..domain.record import AssessmentRecord
 from ..domain.results import MetricResult
 from ..domain.shift.profile import shift_profile
@@ -79,21 +79,19 @@ def recommendation_out(rec: policy.Recommendation) -> dict[str, Any]:
 
 def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None,
              target_rows: Any = None, target_scratch: ScratchFeatures | None = None,
-             params: policy.PolicyParams | None = None,
-             extra_lane: ExtraLane | None = None) -> Evaluation:
+             params: policy.PolicyParams | None = None) -> Evaluation:
     """The pure part of an assessment: no database. Used by the API and by the benches.
 
     `target_scratch`: scratch features derived from the target's raw inputs (the client's
     `target.scratch_features` win over them). `params`: the policy to decide with (default:
-    the shipped one). `extra_lane`: the thread governor's, when the metrics may split their
-    work in two."""
+    the shipped one)."""
     num_classes = request.task.num_classes if request.task.type == "classification" else None
     source = decode_side(request.source, "source", None, settings, source_rows)
     target = decode_side(request.target, "target", num_classes, settings, target_rows)
     inputs = build_metric_inputs(request, source, target, settings, target_scratch)
     evaluation = evaluate_inputs(request.task, request.options, source, target, inputs,
                                  deadline=time.monotonic() + settings.metric_time_budget_seconds,
-                                 params=params, extra_lane=extra_lane)
+                                 params=params)
     # What the report plots (largest mean shifts, 2-D PCA); a few hundred bytes, O(d²) time.
     evaluation.evidence["shift_profile"] = shift_profile(source.summary, target.summary)
     return evaluation
@@ -102,12 +100,10 @@ def evaluate(request: AssessRequest, settings: Settings, source_rows: Any = None
 def evaluate_inputs(task_spec: TaskSpec, options: AssessOptions, source: DecodedSide | None,
                     target: DecodedSide, inputs: MetricInputs, *, deadline: float,
                     work: TargetWork | None = None,
-                    params: policy.PolicyParams | None = None,
-                    extra_lane: ExtraLane | None = None) -> Evaluation:
+                    params: policy.PolicyParams | None = None) -> Evaluation:
     """Metrics → policy → evidence for decoded inputs: the one evaluation path of POST /assess
     and of each POST /rank candidate. `work` shares target-only work between candidates."""
-    run = compute_metrics(inputs, options.metrics, deadline=deadline, work=work,
-                          extra_lane=extra_lane)
+    run = compute_metrics(inputs, options.metrics, deadline=deadline, work=work)
     task = task_info(task_spec, target)
     rec = policy.decide(run.results, task, evidence_of(source, target, run.omitted), params)
     # The task as decided on (num_classes filled in when inferred), so a replay sees the same.
@@ -146,10 +142,8 @@ def assess(
         else (None, None, None, None))
     # the tenant's active policy (the shipped one until it activates its own fit)
     params = policies.params_for(sessions, tenant)
-    governor = shared_governor(compute_cores(settings.compute_cores))
-    with governor.computing():
-        evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params,
-                              extra_lane=governor.extra_lane)
+    with shared_governor(compute_cores(settings.compute_cores)).computing():
+        evaluation = evaluate(request, settings, source_rows, target_rows, target_scratch, params)
     stored = records.append(
         sessions, evaluation.record(request, tenant, input_sha, extractor), idempotency_key)
     # Counted once durable, so /metrics never reports an assessment that a 503 lost.

@@ -212,24 +212,6 @@ class ThreadGovernor:
         return threads
 
     @contextlib.contextmanager
-    def extra_lane(self) -> Iterator[bool]:
-        """A second lane for a computation in flight that can split its work (`compute_metrics`'
-        `extra_lane`): granted, and counted as one more computation, when the threads each
-        computation gets now are two or more; yields whether it was granted."""
-        with self._lock:
-            granted = self._in_flight > 0 and (self._applied or 1) >= 2
-            if granted:
-                self._in_flight += 1
-                self._retune()
-        try:
-            yield granted
-        finally:
-            if granted:
-                with self._lock:
-                    self._in_flight -= 1
-                    self._retune()
-
-    @contextlib.contextmanager
     def computing(self) -> Iterator[int]:
         """Count one computation in flight; yields the thread count at its start."""
         with self._lock:

@@ -13,7 +13,6 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from .. import lapack_calls
 from ..linalg import (
     cholesky_lower,
     invert_lower,
@@ -79,11 +78,7 @@ def _cross_eigenvalues(a: GaussianFit, b: GaussianFit) -> NDArray[np.float64]:
         small, large = (rows_a, rows_b) if len(rows_a) <= len(rows_b) else (rows_b, rows_a)
         cross = small @ large.T  # (n_small, n_large)
         # C Cᵀ as BLAS syrk writes it: the lower triangle, Fortran-ordered, as the solver reads it
-        if lapack_calls.available():  # without the GIL
-            gram = np.empty((len(small), len(small)), order="F")
-            lapack_calls.syrk_lower_transposed(cross.T, gram)
-        else:
-            gram = scipy.linalg.blas.dsyrk(1.0, cross.T, trans=1, lower=1)
+        gram = scipy.linalg.blas.dsyrk(1.0, cross.T, trans=1, lower=1)
         return _clipped_eigenvalues(gram, overwrite=True)
     if rows_a is not None:
         return _clipped_eigenvalues(symmetrize(rows_a @ b.cov @ rows_a.T))
