@@ -51,7 +51,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # this checkout's service code, here (section 3) as in the server of sections 1, 2 and 4
 sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "service"))
-from shift_tests import blas_kernel, data, load_alibi
+from shift_tests import blas_kernel, data, gemm_rate, load_alibi
 from transfer_advisor.app import create_app
 from transfer_advisor.services import compute_threads
 from transfer_advisor.settings import Settings
@@ -286,7 +286,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# POST /assess over HTTP: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} at start")
-    print(f"# this process (client, peer): numpy {np.__version__}; BLAS: {blas_kernel()}")
+    print(f"# this process (client, peer): numpy {np.__version__}; BLAS: {blas_kernel()}; "
+          f"{gemm_rate()}")
     with tempfile.TemporaryDirectory() as tmp:
         if any(k in args.sections for k in "124"):
             print(f"# server: {server_blas(args.server_python)}")

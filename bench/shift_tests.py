@@ -92,6 +92,20 @@ def blas_kernel() -> str:
     return f"{described}; overrides {overrides or 'none'}"
 
 
+def gemm_rate(d: int = 2048) -> str:
+    """This machine's float64 GEMM rate with numpy's BLAS as configured (best of 3): absolute
+    seconds differ between machines of one kind, so benchmarks print it beside them."""
+    import time
+
+    a = np.random.default_rng(0).standard_normal((d, d))
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        _ = a @ a
+        best = min(best, time.perf_counter() - start)
+    return f"float64 GEMM {2 * d ** 3 / best / 1e9:.0f} GFLOP/s (d = {d:,})"
+
+
 def data(n: int, d: int, shift: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n, d)), rng.standard_normal((n, d)) + shift
