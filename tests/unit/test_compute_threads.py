@@ -223,4 +223,4 @@ class TestOutsideLoad:
             pass
         load.sample()
         busy_cores = (busy_cpu_seconds() - busy_before) / (time.monotonic() - start)
-        assert load._estimate < busy_cores - 0.7  # the machine's busy cores less our ~1
+        assert load._estimate < busy_cores - 0.5  # the machine's busy cores less our own
