@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from transfer_advisor.domain.results import MetricNotApplicable, MetricResult
 from transfer_advisor.domain.summary import Summary
 from transfer_advisor.domain.transfer._common import encode_labels
+from transfer_advisor.domain.transfer._knn import knn_votes, knn_votes_plain
 from transfer_advisor.domain.transfer.gbc import gbc_score
 from transfer_advisor.domain.transfer.hscore import h_score, h_score_from_summary, shrinkage_h_score
 from transfer_advisor.domain.transfer.leep import (
@@ -35,8 +36,6 @@ from transfer_advisor.domain.transfer.logme import (
     logme_score,
 )
 from transfer_advisor.domain.transfer.probe import (
-    _knn_votes,
-    _knn_votes_plain,
     _stratified_folds,
     knn_accuracy,
     linear_probe_accuracy,
@@ -206,11 +205,63 @@ def _plain_ridge_cv(x: Matrix, labels: NDArray[Any], fold_of: NDArray[Any], lam:
 @FAST
 @given(seed=st.integers(0, 10_000), n=st.integers(9, 40), d=st.integers(1, 50))
 def test_linear_probe_equals_refitting_ridge_in_every_fold(seed: int, n: int, d: int) -> None:
+    """Every split's accuracy is a plain refit per fold; the value is their mean."""
     x, labels = _blobs(seed, n, d, 3, signal=0.7)
-    result = linear_probe_accuracy(x, labels, permutations=0, rng=default_rng(seed))
-    fold_of, _ = _stratified_folds(encode_labels(labels, n), 5, np.random.default_rng(seed))
-    expected = _plain_ridge_cv(x, labels, fold_of, result.details["ridge_lambda"])
-    assert result.value == pytest.approx(expected)
+    result = linear_probe_accuracy(x, labels, permutations=0, repeats=4, rng=default_rng(seed))
+    enc, rng = encode_labels(labels, n), np.random.default_rng(seed)
+    first, _ = _stratified_folds(enc, 5, rng)  # the first split, from rng as before
+    further = rng.spawn(1)[0]
+    splits = [first, *(_stratified_folds(enc, 5, further)[0] for _ in range(3))]
+    lam = result.details["ridge_lambda"]
+    expected = [_plain_ridge_cv(x, labels, fold_of, lam) for fold_of in splits]
+    assert result.details["repeats"] == 4
+    assert result.details["first_split_accuracy"] == pytest.approx(expected[0])
+    assert result.value == pytest.approx(np.mean(expected))
+
+
+def _split_spread(x: Matrix, labels: NDArray[Any], repeats: int) -> float:
+    """Standard deviation of the probe over 40 seeds (random splits of the same rows)."""
+    values = [linear_probe_accuracy(x, labels, permutations=0, repeats=repeats,
+                                    rng=default_rng(seed)).value for seed in range(40)]
+    return float(np.std(values))
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_repeated_splits_shrink_the_spread_across_seeds(seed: int) -> None:
+    """Averaging 10 independent splits divides the split variance by 10 (std ratio ~0.32);
+    0.6 leaves room for the sampling error of two 40-seed standard deviations."""
+    x, labels = _blobs(seed, 40, 30, 4, signal=0.35)  # few labels, partial signal
+    one_split = _split_spread(x, labels, repeats=1)
+    assert one_split > 0.0  # the splits matter on this task
+    assert _split_spread(x, labels, repeats=10) < 0.6 * one_split
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), n=st.integers(6, 60), classes=st.integers(2, 4))
+def test_repeated_probe_is_a_deterministic_accuracy_with_the_first_splits_p_value(
+        seed: int, n: int, classes: int) -> None:
+    x, labels = _blobs(seed, n, 5, classes, signal=0.5)
+    one = linear_probe_accuracy(x, labels, permutations=19, repeats=1, rng=default_rng(seed))
+    many = linear_probe_accuracy(x, labels, permutations=19, rng=default_rng(seed))
+    again = linear_probe_accuracy(x, labels, permutations=19, rng=default_rng(seed))
+    assert 0.0 <= many.value <= 1.0
+    assert (many.value, many.p_value, many.details) == (again.value, again.p_value, again.details)
+    # the first split and its null are the one-split probe's, whatever the further splits
+    assert many.details["first_split_accuracy"] == one.value
+    assert many.p_value == one.p_value
+    assert many.details["null_mean"] == one.details["null_mean"]
+    assert many.details["repeats"] == (1 if many.details["scheme"] == "leave-one-out" else 10)
+    assert many.details["gain_over_chance"] == pytest.approx(
+        many.value - many.details["chance"])
+
+
+def test_repeats_are_capped_by_the_work_budget_on_large_inputs() -> None:
+    x, labels = _blobs(2, 2000, 384, 10, signal=0.1)
+    result = linear_probe_accuracy(x, labels, permutations=0, rng=default_rng(0))
+    assert 1 <= result.details["repeats"] < result.details["repeats_requested"] == 10
+    with pytest.raises(ValueError, match="repeats"):
+        linear_probe_accuracy(x[:20], labels[:20], repeats=0, rng=default_rng(0))
 
 
 @FAST
@@ -227,8 +278,8 @@ def test_knn_votes_equal_the_per_class_loop(seed: int, k: int, classes: int, tie
         similarity = rng.choice([0.1, 1 / 3, 0.7], size=(n, k))
     else:  # sums equal up to round-off, in another order
         similarity = 0.1 + rng.integers(0, 3, size=(n, k)) * 1e-17
-    fast = _knn_votes(voters, similarity, classes)
-    np.testing.assert_array_equal(fast, _knn_votes_plain(voters, similarity, classes))
+    fast = knn_votes(voters, similarity, classes)
+    np.testing.assert_array_equal(fast, knn_votes_plain(voters, similarity, classes))
 
 
 def test_tiny_label_sets_use_fewer_folds_or_leave_one_out() -> None:

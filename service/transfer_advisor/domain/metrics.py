@@ -226,9 +226,10 @@ def _scratch_probe(context: MetricContext) -> MetricResult:
 
     The probe's row subsample and fold assignment depend only on the labels and on the rng
     (drawn before any feature is read), and each metric's rng starts from the request's seed:
-    this probe and the frozen-feature probe see the same rows in the same folds, so their
+    this probe and the frozen-feature probe see the same rows in the same splits, so their
     accuracies differ only by the features (up to `SCRATCH_MAX_ROWS` labeled rows; above it this
-    probe subsamples more). Permutations: the request's, capped at `SCRATCH_PERMUTATIONS`. Cost:
+    probe subsamples more; on large inputs the work budget may average fewer of the same splits
+    for one of the two). Permutations: the request's, capped at `SCRATCH_PERMUTATIONS`. Cost:
     with n ≤ d the probe factorises the n × n Gram matrix (measured ~12 s at 2,000 labeled texts
     on a loaded two-core machine before the cap).
     """
