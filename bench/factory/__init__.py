@@ -18,7 +18,7 @@ loads a built directory placed as `<shared>/benchmarks/transfer-scenarios/<split
 Builder groups (`--families` takes a group or a family label; module docstrings say more):
 - speech (speech.py): espeak-ng words -> speech CNN; new voices, new words, noise, speaker id;
 - signals (signals.py): synthetic 1-D series -> 1-D CNN; new shapes, ECG rhythm, frequency band,
-  burst position;
+  burst position, sensor shift, accelerometer activity, bearing faults, AR regimes;
 - tabular (tabular.py): latent-factor columns or sklearn digits -> MLP; mild shift, relabelled
   latent, new generator, unrelated, new digit classes;
 - natimg (natimg.py): open_nsfw ResNet-50 pooled features; photo patches, shapes, faces, 8x8 digits;
