@@ -172,14 +172,14 @@ class TestOutsideLoad:
         load = OutsideLoad(busy=lambda: counters["busy"], own=lambda: counters["own"],
                            clock=clock, time_constant=5.0, fallback=lambda: 99.0)
         load.sample()  # the first sample only sets the baseline: the fallback stands in
-        assert load._estimate is None
+        assert load.estimate is None
         clock.now, counters["busy"], counters["own"] = 1.0, 101.8, 5.8  # 1.8 busy, 0.8 ours
         load.sample()
-        assert load._estimate == pytest.approx(1.0)
+        assert load.estimate == pytest.approx(1.0)
         # a second core taken elsewhere: the average moves towards 2 at the time constant
         clock.now, counters["busy"] = 6.0, 111.8
         load.sample()
-        assert load._estimate == pytest.approx(1.0 + (1 - math.exp(-1.0)))
+        assert load.estimate == pytest.approx(1.0 + (1 - math.exp(-1.0)))
 
     def test_a_burst_that_ended_is_forgotten_within_seconds(self) -> None:
         clock, counters = FakeClock(), {"busy": 0.0}
@@ -190,13 +190,13 @@ class TestOutsideLoad:
             clock.now += 1.0
             counters["busy"] += 2.0
             load.sample()
-        assert load._estimate == pytest.approx(2.0, rel=1e-3)
+        assert load.estimate == pytest.approx(2.0, rel=1e-3)
         for _ in range(15):  # then quiet: three time constants later under one core's tenth
             clock.now += 1.0
             load.sample()
-        assert load._estimate < 0.1
+        assert load.estimate < 0.1
         # where the 1-minute load average would still report 2·e^(−15/60) ≈ 1.6 busy cores
-        assert thread_count(2, 1, load._estimate) == 2
+        assert thread_count(2, 1, load.estimate) == 2
 
     def test_reads_the_kernel_counters(self, tmp_path: Path) -> None:
         stat = tmp_path / "stat"
@@ -216,11 +216,11 @@ class TestOutsideLoad:
                                     "import time\nend = time.time() + 1.5\nwhile time.time() < end: pass"])
         spinner.wait()
         load.sample()
-        assert load._estimate is not None
-        assert load._estimate > 0.5  # ~1 core while it spun
+        assert load.estimate is not None
+        assert load.estimate > 0.5  # ~1 core while it spun
         busy_before, start = busy_cpu_seconds(), time.monotonic()
         while time.monotonic() < start + 1.0:  # our own busy second
             pass
         load.sample()
         busy_cores = (busy_cpu_seconds() - busy_before) / (time.monotonic() - start)
-        assert load._estimate < busy_cores - 0.5  # the machine's busy cores less our own
+        assert load.estimate < busy_cores - 0.5  # the machine's busy cores less our own

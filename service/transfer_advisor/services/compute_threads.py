@@ -118,6 +118,11 @@ class OutsideLoad:
     def available() -> bool:
         return busy_cpu_seconds() is not None
 
+    @property
+    def estimate(self) -> float | None:
+        """The current average (None before two samples)."""
+        return self._estimate
+
     def __call__(self) -> float:
         self._ensure_sampling()
         estimate = self._estimate
