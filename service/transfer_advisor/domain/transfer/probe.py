@@ -155,15 +155,16 @@ def linear_probe_accuracy(
     further = 0 if loo else min(repeats - 1, int(
         REPEAT_FLOP_BUDGET // _split_flops(fold_rows, z.shape[1], num_classes)))
     split_accuracies = [first.value]
-    y_observed = one_hot(enc.codes[None, :])
-    residual_observed = y_observed - z @ (z.T @ y_observed)
+    if further:  # the observed labels' residual is the same for every split
+        y_observed = one_hot(enc.codes[None, :])
+        residual_observed = y_observed - z @ (z.T @ y_observed)
     for _ in range(further):
         rows_s = _fold_rows(_stratified_folds(enc, folds, split_rng)[0], n_folds)
         predicted = _held_out_predictions(y_observed, residual_observed, rows_s,
                                           [_held_out_solver(z[rows]) for rows in rows_s])
         split_accuracies.append(float(np.mean(predicted.argmax(axis=1) == enc.codes)))
     value = float(np.mean(split_accuracies))
-    chance = float(enc.counts.max()) / n
+    chance = float(first.details["chance"])
     return MetricResult(value=value, p_value=first.p_value, details={
         **first.details, "gain_over_chance": value - chance,
         "repeats": len(split_accuracies), "repeats_requested": repeats,
